@@ -1,0 +1,7 @@
+"""Entry point for ``python -m pqtrack``."""
+
+import sys
+
+from pqtrack.cli import main
+
+sys.exit(main())
