@@ -1,0 +1,241 @@
+"""The admin command line: ``python -m pqtrack …`` (also the ``pqtrack`` script)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from pqtrack import export, ingest, plan, service
+from pqtrack.filters import RecordFilter
+from pqtrack.i18n import t
+from pqtrack.paths import default_db_path
+from pqtrack.schema import BENEFICIARY_TYPES
+from pqtrack.store import Store, StoreError
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+
+def _lang() -> str:
+    return "en" if os.environ.get("PQTRACK_LANG", "vi").lower().startswith("en") else "vi"
+
+
+def _date(value: str) -> date:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            from datetime import datetime
+
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(t("cli.bad_date", _lang(), value=value))
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "cli"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser for every subcommand."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", type=Path, default=None, help="store file (PQTRACK_DB)")
+    p = argparse.ArgumentParser(prog="pqtrack", description=t("cli.description", _lang()))
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("ingest", parents=[common], help=t("cli.help_ingest", _lang()))
+    s.add_argument("files", nargs="+", type=Path)
+    s.add_argument("--user", default=None)
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("export", parents=[common], help=t("cli.help_export", _lang()))
+    s.add_argument("--out", type=Path, required=True)
+    s.add_argument("--format", choices=("csv", "xlsx"), default=None)
+    s.add_argument("--phase", choices=plan.PHASE_CODES)
+    s.add_argument("--indicator", action="append", choices=plan.indicators())
+    s.add_argument("--beneficiary-type", action="append", choices=BENEFICIARY_TYPES)
+    s.add_argument("--locality", action="append")
+    s.add_argument("--from", dest="date_from", type=_date)
+    s.add_argument("--to", dest="date_to", type=_date)
+
+    s = sub.add_parser("progress", parents=[common], help=t("cli.help_progress", _lang()))
+    s.add_argument("--phase", choices=plan.PHASE_CODES, required=True)
+    s.add_argument("--as-of", type=_date, default=None)
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("batches", parents=[common], help=t("cli.help_batches", _lang()))
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("rollback", parents=[common], help=t("cli.help_rollback", _lang()))
+    s.add_argument("batch_id", type=int)
+    s.add_argument("--user", default=None)
+
+    s = sub.add_parser("template", help=t("cli.help_template", _lang()))
+    s.add_argument("--out", type=Path, required=True)
+    s.add_argument("--headers", choices=("vi", "canonical"), default="vi")
+    return p
+
+
+def _open(args: argparse.Namespace) -> Store:
+    return Store(args.db or default_db_path())
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Store each file as its own batch; report every problem of refused files."""
+    lang = _lang()
+    store = _open(args)
+    user = args.user or _os_user()
+    refused = 0
+    results = []
+    for path in args.files:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            refused += 1
+            print(t("cli.cannot_read", lang, file=path, error=exc.strerror), file=sys.stderr)
+            results.append({"file": str(path), "stored": False, "problems": [str(exc.strerror)]})
+            continue
+        report = ingest.process(store, data, path.name, user=user)
+        for warning in report.warnings:
+            print(f"{path}: {warning.message(lang)}", file=sys.stderr)
+        if report.stored:
+            results.append(
+                {
+                    "file": str(path),
+                    "stored": True,
+                    "batch_id": report.batch_id,
+                    "rows": report.rows_read,
+                }
+            )
+            if not args.json:
+                print(
+                    t(
+                        "cli.stored",
+                        lang,
+                        file=path,
+                        rows=report.rows_read,
+                        batch_id=report.batch_id,
+                    )
+                )
+        else:
+            refused += 1
+            messages = report.messages(lang)
+            results.append({"file": str(path), "stored": False, "problems": messages})
+            stream = sys.stderr if args.json else sys.stdout
+            print(t("cli.refused", lang, file=path, count=report.problem_count), file=stream)
+            for line in messages:
+                print(f"{path}: {line}", file=stream)
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+    return EXIT_REFUSED if refused else EXIT_OK
+
+
+def _filter(args: argparse.Namespace) -> RecordFilter:
+    return RecordFilter(
+        phase=args.phase,
+        date_from=args.date_from,
+        date_to=args.date_to,
+        indicators=tuple(args.indicator or ()),
+        beneficiary_types=tuple(args.beneficiary_type or ()),
+        localities=tuple(args.locality or ()),
+    )
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the filtered records to a CSV or XLSX file."""
+    store = _open(args)
+    fmt = args.format or ("xlsx" if args.out.suffix.lower() == ".xlsx" else "csv")
+    flt = _filter(args)
+    from pqtrack.store import queries
+
+    with args.out.open("wb") as fh:
+        chunks = queries.iter_records(store, flt)
+        rows = (
+            export.write_xlsx(chunks, fh, _lang())
+            if fmt == "xlsx"
+            else export.write_csv(chunks, fh)
+        )
+    print(t("cli.exported", _lang(), rows=rows, file=args.out))
+    return EXIT_OK
+
+
+def cmd_progress(args: argparse.Namespace) -> int:
+    """Print the phase's targets vs actuals."""
+    lang = _lang()
+    store = _open(args)
+    as_of = args.as_of or date.today()
+    rows = service.phase_progress(store, args.phase, as_of)
+    if args.json:
+        print(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(
+        t("cli.progress_title", lang, phase=plan.phase(args.phase).label, as_of=f"{as_of:%d/%m/%Y}")
+    )
+    for r in rows:
+        print(
+            f"  {r.indicator:<20} {r.actual:>6} / {r.target:<5} {r.percent:>6.1f}%  "
+            f"{t('status.' + r.status, lang)}"
+        )
+    return EXIT_OK
+
+
+def cmd_batches(args: argparse.Namespace) -> int:
+    """List stored batches."""
+    df = _open(args).batches()
+    if args.json:
+        df = df.drop(columns=["content_hash"]).astype(object).where(df.notna(), None)
+        for col in ("created_at", "rolled_back_at"):
+            df[col] = df[col].map(lambda v: v.isoformat() if v is not None else None)
+        print(json.dumps(df.to_dict("records"), ensure_ascii=False, indent=2, default=str))
+        return EXIT_OK
+    if df.empty:
+        print(t("cli.no_batches", _lang()))
+    for b in df.itertuples():
+        print(
+            f"#{b.batch_id:<5} {b.status:<12} {b.row_count:>8}  {b.created_at:%Y-%m-%d %H:%M}  "
+            f"{b.user_name or '-':<12} {b.file_name}"
+        )
+    return EXIT_OK
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    """Roll back one batch."""
+    removed = _open(args).rollback(args.batch_id, args.user or _os_user())
+    print(t("cli.rolled_back", _lang(), batch_id=args.batch_id, rows=removed))
+    return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    """Write the empty upload template."""
+    args.out.write_bytes(ingest.template_csv(args.headers))
+    print(t("cli.template_written", _lang(), file=args.out))
+    return EXIT_OK
+
+
+COMMANDS = {
+    "ingest": cmd_ingest,
+    "export": cmd_export,
+    "progress": cmd_progress,
+    "batches": cmd_batches,
+    "rollback": cmd_rollback,
+    "template": cmd_template,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except StoreError as exc:
+        print(t(exc.code, _lang(), **exc.params), file=sys.stderr)
+        return EXIT_REFUSED
+    except OSError as exc:
+        print(t("cli.os_error", _lang(), error=exc), file=sys.stderr)
+        return EXIT_REFUSED

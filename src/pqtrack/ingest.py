@@ -1,0 +1,313 @@
+"""One uploaded file in, one validated batch out: decode, lay out, validate, store."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from pqtrack import plan
+from pqtrack.decode import DecodeError, decode_bytes
+from pqtrack.i18n import t
+from pqtrack.layout import CsvLayout
+from pqtrack.schema import (
+    COLUMN_NAMES,
+    DERIVED_COLUMNS,
+    REQUIRED_COLUMNS,
+    beneficiary_type_lookup,
+    header_lookup,
+)
+from pqtrack.store import StageResult, Store
+from pqtrack.text import fold
+
+DELIMITERS = (",", ";", "\t")
+HEADER_SEARCH_ROWS = 10
+_BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
+
+
+@dataclass
+class Problem:
+    """A file-level problem (no row): undecodable file, missing columns, duplicate file."""
+
+    code: str
+    params: dict = field(default_factory=dict)
+
+    def message(self, lang: str) -> str:
+        """Return the problem as a sentence in ``lang``."""
+        return t(self.code, lang, **self.params)
+
+
+@dataclass
+class IngestReport:
+    """Everything the preview, the CLI and the store step need to say about one file."""
+
+    file_name: str
+    content_hash: str = ""
+    size: int = 0
+    encoding: str = ""
+    delimiter: str = ""
+    header_row: int = 1
+    columns: list[tuple[str, str | None]] = field(default_factory=list)
+    file_problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    stage: StageResult | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Return whether the file can be (or was) stored."""
+        return not self.file_problems and self.stage is not None and not self.stage.problem_count
+
+    @property
+    def stored(self) -> bool:
+        """Return whether the file was stored as a batch."""
+        return self.stage is not None and self.stage.batch_id is not None
+
+    @property
+    def batch_id(self) -> int | None:
+        """Return the id of the batch the file became, if stored."""
+        return self.stage.batch_id if self.stage else None
+
+    @property
+    def rows_read(self) -> int:
+        """Return the number of non-blank data rows read."""
+        return self.stage.rows_read if self.stage else 0
+
+    @property
+    def problem_count(self) -> int:
+        """Return how many problems were found (file-level and row-level)."""
+        return len(self.file_problems) + (self.stage.problem_count if self.stage else 0)
+
+    def problems_table(self, lang: str) -> pd.DataFrame:
+        """Return every row problem as row, column, value, reason (in ``lang``)."""
+        cols = [t(f"problems.{c}", lang) for c in ("row", "column", "value", "reason")]
+        if self.stage is None or self.stage.problems.empty:
+            return pd.DataFrame(columns=cols)
+        df = self.stage.problems
+        reasons = [
+            t(code, lang, detail="" if pd.isna(detail) else detail)
+            for code, detail in zip(df["code"], df["detail"], strict=True)
+        ]
+        column = df["column"].map(lambda c: column_label(c, lang) if isinstance(c, str) else "—")
+        return pd.DataFrame(
+            {
+                cols[0]: df["row"].astype("Int64"),
+                cols[1]: column,
+                cols[2]: df["value"].fillna(""),
+                cols[3]: reasons,
+            }
+        )
+
+    def messages(self, lang: str) -> list[str]:
+        """Return every problem as one line of text in ``lang``."""
+        lines = [p.message(lang) for p in self.file_problems]
+        table = self.problems_table(lang)
+        for row, col, value, reason in table.itertuples(index=False):
+            lines.append(t("problems.line", lang, row=row, column=col, value=value, reason=reason))
+        if self.stage is not None and self.stage.problem_count > len(self.stage.problems):
+            more = self.stage.problem_count - len(self.stage.problems)
+            lines.append(t("problems.more", lang, count=more))
+        return lines
+
+
+def column_label(name: str, lang: str) -> str:
+    """Return how a contract column is named to users (Vietnamese header or code)."""
+    from pqtrack.schema import COLUMNS
+
+    for col in COLUMNS:
+        if col.name == name:
+            return f"{col.header_vi} ({name})" if lang == "vi" else name
+    return name
+
+
+def content_hash(data: bytes) -> str:
+    """Return the SHA-256 hex digest identifying a file's content."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def _head_rows(text: str, delimiter: str) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text[:65536]), delimiter=delimiter)
+    rows = []
+    for row in reader:
+        rows.append(row)
+        if len(rows) >= HEADER_SEARCH_ROWS:
+            break
+    return rows
+
+
+def _find_header(text: str) -> tuple[str, int, list[str]]:
+    """Return (delimiter, header row number, header cells) that map the most contract columns."""
+    lookup = header_lookup()
+    best: tuple[int, int, str, int, list[str]] | None = None
+    for delim in DELIMITERS:
+        rows = _head_rows(text, delim)
+        for idx, row in enumerate(rows):
+            known = len({lookup[fold(c)] for c in row if fold(c) in lookup})
+            score = (known, len(row))
+            if best is None or score > best[:2]:
+                best = (known, len(row), delim, idx + 1, row)
+            if known >= 2:
+                break
+    if best is None:
+        return ",", 1, []
+    _, _, delim, header_row, cells = best
+    return delim, header_row, cells
+
+
+def _normalise_layout(text: str, delimiter: str) -> tuple[str, int]:
+    """Return text whose blank lines keep their row numbers, and the widest row's cell count."""
+    body = text.rstrip("\r\n \t")
+    if _BLANK_LINE.search(body):
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+        width = 0
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            width = max(width, len(row))
+            writer.writerow(row if row else [""])
+        return out.getvalue(), width
+    width = max((line.count(delimiter) for line in body.split("\n")), default=0) + 1
+    return text, width
+
+
+def prepare(data: bytes, file_name: str, workdir: Path) -> tuple[IngestReport, CsvLayout | None]:
+    """Decode and lay out a file; return the report so far and the layout (None if refused)."""
+    report = IngestReport(file_name=file_name, content_hash=content_hash(data), size=len(data))
+    if not data.strip():
+        report.file_problems.append(Problem("file.empty"))
+        return report, None
+    try:
+        decoded = decode_bytes(data)
+    except DecodeError as exc:
+        report.file_problems.append(Problem(exc.code, {"detail": exc.detail}))
+        return report, None
+    report.encoding = decoded.encoding
+    delimiter, header_row, cells = _find_header(decoded.text)
+    report.delimiter = delimiter
+    report.header_row = header_row
+    lookup = header_lookup()
+    mapping: dict[int, str] = {}
+    ignored: list[int] = []
+    seen: dict[str, str] = {}
+    for idx, cell in enumerate(cells):
+        name = lookup.get(fold(cell))
+        report.columns.append((cell, name))
+        if not cell.strip():
+            continue
+        if name is None:
+            ignored.append(idx)
+            report.warnings.append(Problem("file.unknown_column", {"column": cell.strip()}))
+        elif name in DERIVED_COLUMNS:
+            ignored.append(idx)
+        elif name in seen:
+            report.file_problems.append(
+                Problem("file.duplicate_column", {"column": cell.strip(), "first": seen[name]})
+            )
+        else:
+            seen[name] = cell.strip()
+            mapping[idx] = name
+    missing = [c for c in REQUIRED_COLUMNS if c not in mapping.values()]
+    for name in missing:
+        report.file_problems.append(
+            Problem("file.missing_column", {"column": column_label(name, "vi"), "code": name})
+        )
+    if report.file_problems:
+        return report, None
+    text, width = _normalise_layout(decoded.text, delimiter)
+    path = workdir / "upload.csv"
+    path.write_text(text, encoding="utf-8", newline="")
+    layout = CsvLayout(
+        text_path=path,
+        delimiter=delimiter,
+        ncols=max(width, len(cells)),
+        header_row=header_row,
+        mapping=mapping,
+        ignored=ignored,
+        file_name=file_name,
+        content_hash=report.content_hash,
+        encoding=decoded.encoding,
+        size=len(data),
+    )
+    return report, layout
+
+
+def _default_resolver() -> Callable | None:
+    try:
+        from pqtrack.localities import match_many
+    except ImportError:
+        return None
+
+    def resolve(pairs: list[tuple[str, bool]]) -> dict[tuple[str, bool], tuple]:
+        return {k: (m.district, m.commune, m.status) for k, m in match_many(pairs).items()}
+
+    return resolve
+
+
+def process(
+    store: Store,
+    data: bytes,
+    file_name: str,
+    *,
+    user: str | None = None,
+    commit: bool = True,
+    today: date | None = None,
+    is_sample: bool = False,
+) -> IngestReport:
+    """Validate ``data`` as a record file and, when ``commit`` and clean, store it as one batch."""
+    today = today or date.today()
+    with tempfile.TemporaryDirectory(prefix="pqtrack-") as tmp:
+        report, layout = prepare(data, file_name, Path(tmp))
+        if layout is None:
+            return report
+        report.stage = store.stage_records(
+            layout,
+            data,
+            indicators=plan.indicators(),
+            type_lookup=beneficiary_type_lookup(),
+            today=today,
+            user=user,
+            commit=commit,
+            is_sample=is_sample,
+            resolver=_default_resolver(),
+        )
+    dup = report.stage.duplicate_of
+    if dup is not None:
+        report.file_problems.append(
+            Problem(
+                "file.duplicate_file",
+                {
+                    "batch_id": dup["batch_id"],
+                    "file_name": dup["file_name"],
+                    "when": f"{dup['created_at']:%d/%m/%Y %H:%M}",
+                },
+            )
+        )
+    for loc in report.stage.unmatched_localities.itertuples(index=False):
+        report.warnings.append(
+            Problem(
+                "file.unknown_locality",
+                {"value": loc.locality, "rows": int(loc.rows), "row": int(loc.first_row)},
+            )
+        )
+    return report
+
+
+def check(store: Store, data: bytes, file_name: str, *, today: date | None = None) -> IngestReport:
+    """Validate without storing (the upload preview)."""
+    return process(store, data, file_name, commit=False, today=today)
+
+
+def template_csv(headers: str = "vi") -> bytes:
+    """Return the empty upload template (UTF-8 with BOM), Vietnamese or canonical headers."""
+    from pqtrack.schema import COLUMNS
+
+    names = [c.header_vi for c in COLUMNS] if headers == "vi" else list(COLUMN_NAMES)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow(names)
+    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")

@@ -1,0 +1,421 @@
+"""The Store: the one gateway to the DuckDB file (schema, batches, audit, queries)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from pqtrack.layout import CsvLayout
+from pqtrack.store import migrations, staging
+
+LocalityResolver = Callable[[list[tuple[str, bool]]], dict[tuple[str, bool], tuple]]
+
+
+class StoreError(Exception):
+    """A store failure with a message key users can read."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+class StoreBusy(StoreError):
+    """Another process holds the store file for writing."""
+
+
+@dataclass
+class StageResult:
+    """What validating (and possibly storing) one file produced."""
+
+    rows_read: int
+    problems: pd.DataFrame
+    problem_count: int
+    summary: pd.DataFrame
+    unmatched_localities: pd.DataFrame
+    duplicate_of: dict | None = None
+    batch_id: int | None = None
+
+
+PROBLEM_LIMIT = 100_000
+
+
+class Store:
+    """One DuckDB file: records, batches, original files and the audit log."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        keep_open: bool = True,
+        lock_timeout: float = 10.0,
+    ) -> None:
+        """Open (creating and migrating if needed) the store at ``path``."""
+        self.path = Path(path)
+        self.keep_open = keep_open
+        self.lock_timeout = lock_timeout
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._open_lock = threading.Lock()
+        self.write_lock = threading.RLock()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.cursor() as cur:
+            self._migrate(cur)
+
+    # -- connection handling -------------------------------------------------------------
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        deadline = time.monotonic() + self.lock_timeout
+        delay = 0.05
+        while True:
+            try:
+                return duckdb.connect(str(self.path))
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
+                    if "lock" in str(exc).lower():
+                        raise StoreBusy("store.busy", path=str(self.path)) from exc
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Yield a cursor of its own (thread-safe); the file is held only as long as needed."""
+        if self.keep_open:
+            with self._open_lock:
+                if self._con is None:
+                    self._con = self._connect()
+                cur = self._con.cursor()
+            try:
+                yield cur
+            finally:
+                cur.close()
+        else:
+            con = self._connect()
+            try:
+                yield con
+            finally:
+                con.close()
+
+    def close(self) -> None:
+        """Close the held connection, releasing the file."""
+        with self._open_lock:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
+
+    # -- the query gateway ---------------------------------------------------------------
+
+    def query_df(self, sql: str, params: dict | list | None = None) -> pd.DataFrame:
+        """Run a read query with bound ``params`` and return a DataFrame."""
+        with self.cursor() as cur:
+            return cur.execute(sql, params or {}).df()
+
+    def query_rows(self, sql: str, params: dict | list | None = None) -> list[tuple]:
+        """Run a read query with bound ``params`` and return its rows."""
+        with self.cursor() as cur:
+            return cur.execute(sql, params or {}).fetchall()
+
+    def scalar(self, sql: str, params: dict | list | None = None) -> Any:
+        """Run a read query with bound ``params`` and return its first value."""
+        rows = self.query_rows(sql, params)
+        return rows[0][0] if rows else None
+
+    # -- schema ----------------------------------------------------------------------------
+
+    def _migrate(self, cur: duckdb.DuckDBPyConnection) -> None:
+        with self.write_lock:
+            cur.execute(migrations.META)
+            row = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            version = int(row[0]) if row else 0
+            for target in sorted(v for v in migrations.MIGRATIONS if v > version):
+                cur.execute("BEGIN TRANSACTION")
+                try:
+                    for stmt in migrations.MIGRATIONS[target]:
+                        cur.execute(stmt)
+                    cur.execute(
+                        "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(target)]
+                    )
+                    cur.execute("COMMIT")
+                except Exception:
+                    cur.execute("ROLLBACK")
+                    raise
+
+    def schema_version(self) -> int:
+        """Return the schema version of the open store."""
+        return int(self.scalar("SELECT value FROM meta WHERE key = 'schema_version'"))
+
+    # -- audit -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _audit(
+        cur: duckdb.DuckDBPyConnection,
+        user: str | None,
+        action: str,
+        batch_id: int | None = None,
+        detail: dict | None = None,
+    ) -> None:
+        cur.execute(
+            "INSERT INTO audit VALUES (nextval('audit_seq'), current_localtimestamp(), ?, ?, ?, ?)",
+            [user, action, batch_id, json.dumps(detail or {}, ensure_ascii=False)],
+        )
+
+    def record_event(
+        self, user: str | None, action: str, detail: dict | None = None, batch_id: int | None = None
+    ) -> None:
+        """Append one event to the audit log."""
+        with self.write_lock, self.cursor() as cur:
+            self._audit(cur, user, action, batch_id, detail)
+
+    def audit_log(self, limit: int | None = None) -> pd.DataFrame:
+        """Return the audit log, newest first."""
+        return self.query_df(
+            "SELECT audit_id, happened_at, user_name, action, batch_id, detail FROM audit "
+            "ORDER BY audit_id DESC LIMIT ?",
+            [limit if limit is not None else 2**62],
+        )
+
+    def data_version(self) -> int:
+        """Return a number that changes whenever stored data changes (for caches)."""
+        return int(self.scalar("SELECT COALESCE(max(audit_id), 0) FROM audit"))
+
+    # -- batches -----------------------------------------------------------------------------
+
+    def batches(self, kind: str = "records") -> pd.DataFrame:
+        """Return the batch history of ``kind``, newest first."""
+        return self.query_df(
+            "SELECT batch_id, file_name, user_name, created_at, row_count, status, encoding, "
+            "delimiter, is_sample, content_hash, rolled_back_at, rolled_back_by "
+            "FROM batches WHERE kind = ? ORDER BY batch_id DESC",
+            [kind],
+        )
+
+    def batch(self, batch_id: int) -> dict | None:
+        """Return one batch as a dict, or None."""
+        df = self.query_df("SELECT * FROM batches WHERE batch_id = ?", [batch_id])
+        return None if df.empty else df.iloc[0].to_dict()
+
+    def active_batch_with_hash(self, content_hash: str, kind: str = "records") -> dict | None:
+        """Return the active batch that stored a file with ``content_hash``, if any."""
+        df = self.query_df(
+            "SELECT batch_id, file_name, created_at, user_name FROM batches "
+            "WHERE content_hash = ? AND kind = ? AND status = 'active' ORDER BY batch_id LIMIT 1",
+            [content_hash, kind],
+        )
+        return None if df.empty else df.iloc[0].to_dict()
+
+    def has_sample(self) -> bool:
+        """Return whether an active sample-data batch is stored."""
+        return bool(
+            self.scalar("SELECT count(*) FROM batches WHERE is_sample AND status = 'active'")
+        )
+
+    def is_new(self) -> bool:
+        """Return whether no batch was ever stored (active or rolled back)."""
+        return not self.scalar("SELECT count(*) FROM batches")
+
+    def file_bytes(self, batch_id: int) -> tuple[str, bytes] | None:
+        """Return the original file name and bytes of a batch."""
+        rows = self.query_rows(
+            "SELECT b.file_name, f.content FROM batches b JOIN files f USING (content_hash) "
+            "WHERE b.batch_id = ?",
+            [batch_id],
+        )
+        return (rows[0][0], bytes(rows[0][1])) if rows else None
+
+    def rollback(self, batch_id: int, user: str | None) -> int:
+        """Remove an active batch's rows in one transaction; return the rows removed."""
+        with self.write_lock, self.cursor() as cur:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                row = cur.execute(
+                    "SELECT status, kind, file_name FROM batches WHERE batch_id = ?", [batch_id]
+                ).fetchone()
+                if row is None:
+                    raise StoreError("store.no_batch", batch_id=batch_id)
+                if row[0] != "active":
+                    raise StoreError("store.already_rolled_back", batch_id=batch_id)
+                table = {"records": "records", "macro": "macro_rows"}[row[1]]
+                removed = cur.execute(
+                    f"DELETE FROM {table} WHERE batch_id = ?",  # noqa: S608 - allow-listed
+                    [batch_id],
+                ).fetchone()[0]
+                cur.execute(
+                    "UPDATE batches SET status = 'rolled_back', rolled_back_at = "
+                    "current_localtimestamp(), rolled_back_by = ? WHERE batch_id = ?",
+                    [user, batch_id],
+                )
+                self._audit(cur, user, "rollback", batch_id, {"file_name": row[2], "rows": removed})
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+        return int(removed)
+
+    # -- ingest ------------------------------------------------------------------------------
+
+    def stage_records(
+        self,
+        layout: CsvLayout,
+        content: bytes,
+        *,
+        indicators: list[str],
+        type_lookup: dict[str, str],
+        today: date,
+        user: str | None,
+        commit: bool,
+        is_sample: bool = False,
+        resolver: LocalityResolver | None = None,
+    ) -> StageResult:
+        """Validate a laid-out file in bulk; if ``commit`` and clean, store it as a batch."""
+        duplicate = self.active_batch_with_hash(layout.content_hash)
+        lock = self.write_lock if commit else threading.Lock()
+        with lock, self.cursor() as cur:
+            # Staging works on temp tables only (row ids must follow the file, so no
+            # transaction yet); the write lock keeps the checks valid until the insert.
+            result = self._stage(cur, layout, indicators, type_lookup, today, resolver, duplicate)
+            if commit and result.problem_count == 0 and duplicate is None:
+                cur.execute("BEGIN TRANSACTION")
+                try:
+                    result.batch_id = self._store_batch(cur, layout, content, user, is_sample)
+                    cur.execute("COMMIT")
+                except BaseException:
+                    cur.execute("ROLLBACK")
+                    raise
+        return result
+
+    def _stage(
+        self,
+        cur: duckdb.DuckDBPyConnection,
+        layout: CsvLayout,
+        indicators: list[str],
+        type_lookup: dict[str, str],
+        today: date,
+        resolver: LocalityResolver | None,
+        duplicate: dict | None,
+    ) -> StageResult:
+        staging.load_raw(cur, layout)
+        staging.build_staged(cur, layout)
+        staging.build_typed(
+            cur,
+            indicators=indicators,
+            type_lookup=type_lookup,
+            id_prefix=layout.content_hash[:10],
+        )
+        staging.build_problems(cur, today)
+        if duplicate is not None:
+            # The whole file is already stored: its ids repeating is implied, not news.
+            cur.execute("DELETE FROM problems WHERE code = 'rule.record_id_exists'")
+        self._resolve_localities(cur, resolver)
+        rows_read = cur.execute("SELECT count(*) FROM typed").fetchone()[0]
+        count = cur.execute("SELECT count(*) FROM problems").fetchone()[0]
+        problems = cur.execute(
+            "SELECT rn AS row, col AS column, value, code, detail FROM problems "
+            "ORDER BY rn NULLS FIRST, code LIMIT ?",
+            [PROBLEM_LIMIT],
+        ).df()
+        summary = cur.execute(
+            "SELECT indicator_v AS indicator, count(*) AS rows, sum(quantity_v) AS quantity, "
+            "sum(funding_v) AS funding_vnd FROM typed WHERE indicator_v IS NOT NULL "
+            "GROUP BY 1 ORDER BY 1"
+        ).df()
+        unmatched = cur.execute(
+            "SELECT t.locality, count(*) AS rows, min(t.rn) AS first_row FROM typed t "
+            "JOIN loc_map m ON m.locality = t.locality AND m.after_reorg = "
+            "COALESCE(t.date_v >= DATE '2025-07-01', false) "
+            "WHERE m.status = 'unmatched' GROUP BY 1 ORDER BY 1"
+        ).df()
+        return StageResult(
+            rows_read=int(rows_read),
+            problems=problems,
+            problem_count=int(count),
+            summary=summary,
+            unmatched_localities=unmatched,
+            duplicate_of=duplicate,
+        )
+
+    @staticmethod
+    def _resolve_localities(
+        cur: duckdb.DuckDBPyConnection, resolver: LocalityResolver | None
+    ) -> None:
+        pairs = cur.execute(
+            "SELECT DISTINCT locality, COALESCE(date_v >= DATE '2025-07-01', false) "
+            "FROM typed WHERE locality IS NOT NULL"
+        ).fetchall()
+        cur.execute(
+            "CREATE OR REPLACE TEMP TABLE loc_map (locality VARCHAR, after_reorg BOOLEAN, "
+            "district VARCHAR, commune VARCHAR, status VARCHAR)"
+        )
+        if not pairs:
+            return
+        matches = resolver([(p[0], bool(p[1])) for p in pairs]) if resolver else {}
+        rows = []
+        for name, after in pairs:
+            district, commune, status = matches.get((name, bool(after)), (None, None, "unknown"))
+            rows.append((name, bool(after), district, commune, status))
+        cur.executemany("INSERT INTO loc_map VALUES (?, ?, ?, ?, ?)", rows)
+
+    def _store_batch(
+        self,
+        cur: duckdb.DuckDBPyConnection,
+        layout: CsvLayout,
+        content: bytes,
+        user: str | None,
+        is_sample: bool,
+    ) -> int:
+        rows = cur.execute("SELECT count(*) FROM typed").fetchone()[0]
+        batch_id = cur.execute(
+            "INSERT INTO batches (batch_id, kind, file_name, content_hash, user_name, created_at, "
+            "row_count, status, encoding, delimiter, is_sample) VALUES (nextval('batch_seq'), "
+            "'records', ?, ?, ?, current_localtimestamp(), ?, 'active', ?, ?, ?) "
+            "RETURNING batch_id",
+            [
+                layout.file_name,
+                layout.content_hash,
+                user,
+                rows,
+                layout.encoding,
+                layout.delimiter,
+                is_sample,
+            ],
+        ).fetchone()[0]
+        cur.execute(
+            "INSERT INTO files SELECT ?, ?, ? WHERE NOT EXISTS "
+            "(SELECT 1 FROM files WHERE content_hash = ?)",
+            [layout.content_hash, len(content), content, layout.content_hash],
+        )
+        cur.execute(
+            """
+            INSERT INTO records
+            SELECT t.final_id, $batch_id, t.rn, t.date_v, t.indicator_v, t.quantity_v,
+                   t.beneficiary_name, t.type_v, t.tax_code, t.locality, t.sector, t.standard,
+                   t.funding_v, t.participants_v, t.note,
+                   pq_name_key(t.beneficiary_name),
+                   CASE WHEN t.tax_code IS NOT NULL THEN 't:' || t.tax_code
+                        WHEN t.beneficiary_name IS NOT NULL
+                        THEN 'n:' || pq_name_key(t.beneficiary_name) END,
+                   m.district, m.commune
+            FROM typed t
+            LEFT JOIN loc_map m ON m.locality = t.locality
+                 AND m.after_reorg = (t.date_v >= DATE '2025-07-01')
+            ORDER BY t.rn
+            """,
+            {"batch_id": batch_id},
+        )
+        self._audit(
+            cur,
+            user,
+            "ingest",
+            batch_id,
+            {"file_name": layout.file_name, "rows": rows, "sample": is_sample},
+        )
+        return int(batch_id)

@@ -1,0 +1,65 @@
+"""The store's schema, as an ordered list of migrations (version → statements)."""
+
+from __future__ import annotations
+
+META = "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (
+        "CREATE SEQUENCE IF NOT EXISTS batch_seq START 1",
+        "CREATE SEQUENCE IF NOT EXISTS audit_seq START 1",
+        """
+        CREATE TABLE batches (
+            batch_id INTEGER PRIMARY KEY,
+            kind VARCHAR NOT NULL,
+            file_name VARCHAR,
+            content_hash VARCHAR NOT NULL,
+            user_name VARCHAR,
+            created_at TIMESTAMP NOT NULL,
+            row_count INTEGER NOT NULL,
+            status VARCHAR NOT NULL,
+            encoding VARCHAR,
+            delimiter VARCHAR,
+            is_sample BOOLEAN NOT NULL DEFAULT FALSE,
+            rolled_back_at TIMESTAMP,
+            rolled_back_by VARCHAR
+        )
+        """,
+        "CREATE TABLE files (content_hash VARCHAR PRIMARY KEY, size BIGINT, content BLOB)",
+        """
+        CREATE TABLE records (
+            record_id VARCHAR NOT NULL,
+            batch_id INTEGER NOT NULL,
+            row_number INTEGER NOT NULL,
+            date DATE NOT NULL,
+            indicator VARCHAR NOT NULL,
+            quantity INTEGER NOT NULL,
+            beneficiary_name VARCHAR,
+            beneficiary_type VARCHAR,
+            tax_code VARCHAR,
+            locality VARCHAR,
+            sector VARCHAR,
+            standard VARCHAR,
+            funding_vnd BIGINT,
+            participants INTEGER,
+            note VARCHAR,
+            name_key VARCHAR,
+            beneficiary_key VARCHAR,
+            district VARCHAR,
+            commune VARCHAR
+        )
+        """,
+        """
+        CREATE TABLE audit (
+            audit_id BIGINT NOT NULL,
+            happened_at TIMESTAMP NOT NULL,
+            user_name VARCHAR,
+            action VARCHAR NOT NULL,
+            batch_id INTEGER,
+            detail VARCHAR
+        )
+        """,
+    ),
+}
+
+LATEST = max(MIGRATIONS)
