@@ -1,0 +1,41 @@
+"""Entry point: page config, language, shared sidebar, then the navigation over pages/."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from pqtrack import ui
+
+HERE = Path(__file__).parent
+
+st.set_page_config(
+    page_title="Năng suất chất lượng – Sóc Trăng",
+    page_icon="📈",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+ui.language_switch()
+ui.phase_selector()
+
+
+def page(name: str, key: str, icon: str, default: bool = False) -> st.Page | None:
+    """Return the st.Page for pages/<name>.py, or None when another helper has not added it."""
+    path = HERE / "pages" / f"{name}.py"
+    if not path.exists():
+        return None
+    return st.Page(path, title=ui.tr(key), icon=icon, url_path=name, default=default)
+
+
+entries = [
+    page("overview", "ui.nav.overview", ":material/dashboard:", default=True),
+    page("beneficiaries", "ui.nav.beneficiaries", ":material/groups:"),
+    page("map", "ui.nav.map", ":material/map:"),
+    page("records", "ui.nav.records", ":material/table:"),
+    page("tfp", "ui.nav.tfp", ":material/trending_up:"),
+    page("upload", "ui.nav.upload", ":material/upload_file:"),
+    page("help", "ui.nav.help", ":material/help:"),
+]
+nav = st.navigation([p for p in entries if p is not None])
+st.sidebar.caption(ui.tr("app.subtitle"))
+nav.run()

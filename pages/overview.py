@@ -1,0 +1,52 @@
+"""Tổng quan / Overview: every target of the selected phase, with pacing."""
+
+import streamlit as st
+
+from pqtrack import charts, plan, ui, views
+
+lang = ui.lang()
+phase_code = ui.current_phase()
+ph = plan.phase(phase_code)
+as_of = ui.today()
+
+st.title(ui.tr("ui.overview.title", phase=ph.label))
+ui.sample_banner()
+rows = ui.phase_progress(phase_code)
+if ui.get_store().is_new():
+    ui.empty_state()
+
+st.subheader(views.summary_sentence(rows, phase_code, as_of, lang))
+st.caption(ui.tr("ui.overview.legend"))
+
+cols = st.columns(3)
+for i, row in enumerate(rows):
+    unit = plan.target_for(row.indicator, phase_code).unit(lang)
+    with cols[i % 3].container(border=True, key=f"card_{row.indicator}"):
+        st.markdown(f"**{views.indicator_label(row.indicator, lang)}**")
+        st.metric(
+            ui.tr("ui.card.actual_of_target", unit=unit),
+            f"{views.fmt_int(row.actual, lang)} / {views.fmt_int(row.target, lang)}",
+            delta=views.fmt_pct(row.percent, lang),
+            delta_color="off",
+            delta_arrow="off",
+        )
+        st.markdown(
+            f"{views.STATUS_ICONS[row.status]} **{views.status_label(row.status, lang)}** · "
+            + ui.tr("ui.card.expected", expected=views.fmt_num(row.expected, lang, 1), unit=unit)
+        )
+        st.caption(views.needed_text(row, lang))
+
+st.plotly_chart(charts.target_vs_actual(rows, lang, ph.label), key="tva")
+
+st.subheader(ui.tr("ui.overview.cumulative"))
+series = ui.cumulative(phase_code)
+choice = st.selectbox(
+    ui.tr("ui.overview.pick_indicator"),
+    plan.indicators(),
+    format_func=lambda c: views.indicator_label(c, lang),
+    key="ov_indicator",
+)
+st.plotly_chart(charts.cumulative_line(series, choice, phase_code, as_of, lang), key="cum")
+
+with st.expander(ui.tr("ui.overview.table")):
+    st.dataframe(views.progress_table(rows, lang), hide_index=True)

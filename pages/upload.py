@@ -1,0 +1,175 @@
+"""Tải lên / Upload: template, preview before storing, confirm, batch history and rollback."""
+
+import streamlit as st
+
+from pqtrack import ingest, ui, views
+from pqtrack.store import StoreError
+
+lang = ui.lang()
+store = ui.get_store()
+
+st.title(ui.tr("ui.upload.title"))
+ui.sample_banner()
+
+# -- the template ---------------------------------------------------------------------------
+with st.expander(ui.tr("ui.upload.template_title"), expanded=False):
+    st.markdown(ui.tr("ui.upload.template_help"))
+    t1, t2, t3 = st.columns(3)
+    t1.download_button(
+        ui.tr("ui.upload.template_vi"),
+        ingest.template_csv("vi"),
+        file_name="mau-nhap-lieu.csv",
+        mime="text/csv",
+        key="up_tpl_vi",
+        on_click="ignore",
+    )
+    t2.download_button(
+        ui.tr("ui.upload.template_codes"),
+        ingest.template_csv("codes"),
+        file_name="template-codes.csv",
+        mime="text/csv",
+        key="up_tpl_codes",
+        on_click="ignore",
+    )
+    t3.download_button(
+        ui.tr("ui.upload.dictionary"),
+        views.data_dictionary_csv(lang),
+        file_name="tu-dien-du-lieu.csv" if lang == "vi" else "data-dictionary.csv",
+        mime="text/csv",
+        key="up_dict",
+        on_click="ignore",
+    )
+    st.dataframe(views.data_dictionary(lang), hide_index=True)
+
+# -- upload and preview ---------------------------------------------------------------------
+st.subheader(ui.tr("ui.upload.step1"))
+done = st.session_state.pop("up_done", None)
+if done:
+    st.success(ui.tr("ui.upload.stored", batch_id=done[0], rows=views.fmt_int(done[1], lang)))
+user = st.text_input(ui.tr("ui.upload.user"), key="up_user", max_chars=80)
+nonce = st.session_state.setdefault("up_nonce", 0)
+upload = st.file_uploader(
+    ui.tr("ui.upload.file"), type=["csv", "txt", "tsv"], key=f"up_file_{nonce}"
+)
+
+if upload is not None:
+    data = upload.getvalue()
+    ident = (upload.name, ingest.content_hash(data), store.data_version())
+    cached = st.session_state.get("up_report")
+    if cached is None or cached[0] != ident:
+        with st.spinner(ui.tr("ui.upload.checking", name=upload.name)):
+            report = ingest.check(store, data, upload.name)
+        st.session_state["up_report"] = (ident, report)
+    else:
+        report = cached[1]
+
+    st.subheader(ui.tr("ui.upload.step2"))
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric(ui.tr("ui.upload.rows_read"), views.fmt_int(report.rows_read, lang))
+    m2.metric(ui.tr("ui.upload.encoding"), report.encoding or "—")
+    m3.metric(ui.tr("ui.upload.delimiter"), views.delimiter_name(report.delimiter, lang))
+    m4.metric(ui.tr("ui.upload.problems"), views.fmt_int(report.problem_count, lang))
+    if report.columns:
+        with st.expander(ui.tr("ui.upload.mapping")):
+            st.dataframe(views.mapping_table(report.columns, lang), hide_index=True)
+    for problem in report.file_problems:
+        st.error(views.md_escape(problem.message(lang)))
+    for warning in report.warnings:
+        st.warning(views.md_escape(warning.message(lang)))
+
+    problems = report.problems_table(lang)
+    if not problems.empty:
+        st.error(ui.tr("ui.upload.refused", count=views.fmt_int(report.problem_count, lang)))
+        by = st.segmented_control(
+            ui.tr("ui.upload.view"),
+            ["all", "summary"],
+            default="all",
+            required=True,
+            format_func=lambda v: ui.tr(f"ui.upload.view_{v}"),
+            key="up_view",
+        )
+        table = problems if by == "all" else views.problems_by_column(problems, lang)
+        st.dataframe(table, hide_index=True, key="up_problems")
+        st.download_button(
+            ui.tr("ui.upload.problems_csv"),
+            views.csv_download(problems),
+            file_name=f"loi_{upload.name}.csv",
+            mime="text/csv",
+            key="up_problems_csv",
+            on_click="ignore",
+        )
+    elif report.ok:
+        st.success(ui.tr("ui.upload.ready", rows=views.fmt_int(report.rows_read, lang)))
+        st.dataframe(views.upload_summary(report.stage.summary, lang), hide_index=True)
+        if st.button(ui.tr("ui.upload.confirm"), type="primary", key="up_confirm"):
+            with st.spinner(ui.tr("ui.upload.storing")):
+                result = ingest.process(store, data, upload.name, user=user.strip() or None)
+            if result.stored:
+                ui.data_changed()
+                st.session_state["up_done"] = (result.batch_id, result.rows_read)
+                st.session_state["up_nonce"] = nonce + 1
+                st.session_state.pop("up_report", None)
+                st.rerun()
+            for line in result.messages(lang)[:50]:
+                st.error(views.md_escape(line))
+
+# -- batch history ----------------------------------------------------------------------------
+st.subheader(ui.tr("ui.upload.history"))
+notice = st.session_state.pop("rb_done", None)
+if notice:
+    st.success(ui.tr("ui.upload.rolled_back", batch_id=notice[0], rows=notice[1]))
+batches = store.batches()
+if batches.empty:
+    ui.empty_state("ui.upload.no_batches")
+else:
+    st.dataframe(
+        views.batches_table(batches, lang),
+        hide_index=True,
+        column_config=ui.batch_column_config(lang),
+        key="up_batches",
+    )
+    names = dict(zip(batches["batch_id"], batches["file_name"], strict=True))
+    h1, h2 = st.columns(2)
+    with h1:
+        pick = st.selectbox(
+            ui.tr("ui.upload.original_pick"),
+            list(names),
+            format_func=lambda b: f"#{b} · {names[b]}",
+            key="up_orig",
+        )
+        st.download_button(
+            ui.tr("ui.upload.original"),
+            data=lambda: store.file_bytes(pick)[1],
+            file_name=names[pick],
+            mime="text/csv",
+            key="up_orig_dl",
+            on_click="ignore",
+        )
+    active = [int(b) for b in batches.loc[batches["status"] == "active", "batch_id"]]
+    with h2:
+        if active:
+            target = st.selectbox(
+                ui.tr("ui.upload.rollback_pick"),
+                active,
+                format_func=lambda b: f"#{b} · {names[b]}",
+                key="rb_pick",
+            )
+            if st.button(ui.tr("ui.upload.rollback"), key="rb_start"):
+                st.session_state["rb_pending"] = target
+            pending = st.session_state.get("rb_pending")
+            if pending in active:
+                st.warning(ui.tr("ui.upload.rollback_confirm_text", batch_id=pending))
+                b1, b2 = st.columns(2)
+                if b1.button(ui.tr("ui.upload.rollback_confirm"), type="primary", key="rb_yes"):
+                    try:
+                        removed = store.rollback(int(pending), user.strip() or None)
+                    except StoreError as exc:
+                        st.error(ui.tr(exc.code, **exc.params))
+                    else:
+                        ui.data_changed()
+                        st.session_state.pop("rb_pending", None)
+                        st.session_state["rb_done"] = (pending, removed)
+                        st.rerun()
+                if b2.button(ui.tr("ui.upload.cancel"), key="rb_no"):
+                    st.session_state.pop("rb_pending", None)
+                    st.rerun()

@@ -1,0 +1,211 @@
+"""Plotly figures for the dashboard: plain data in, a titled figure out (no Streamlit)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from pqtrack import plan
+from pqtrack.i18n import t
+from pqtrack.progress import Progress
+from pqtrack.schema import BENEFICIARY_TYPES
+from pqtrack.views import (
+    STATUS_COLORS,
+    TYPE_COLORS,
+    fmt_date,
+    fmt_int,
+    fmt_pct,
+    indicator_label,
+    status_label,
+    type_label,
+)
+
+FONT = "Source Sans Pro, Segoe UI, Arial, sans-serif"
+
+
+def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        height=height,
+        margin={"l": 10, "r": 20, "t": 60, "b": 50},
+        font={"family": FONT},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+    )
+    return fig
+
+
+def _separators(fig: go.Figure, lang: str) -> go.Figure:
+    fig.update_layout(separators=",." if lang == "vi" else ".,")
+    return fig
+
+
+def empty_figure(message: str, title: str = "") -> go.Figure:
+    """Return a blank figure carrying ``message`` in its middle."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig, title, height=260)
+
+
+def target_vs_actual(rows: list[Progress], lang: str, phase_label: str) -> go.Figure:
+    """Return horizontal bars of each indicator's actual as % of target, with the pace marker."""
+    labels = [indicator_label(r.indicator, lang) for r in rows]
+    units = [plan.target_for(r.indicator, r.phase).unit(lang) for r in rows]
+    expected_pct = [100.0 * r.expected / r.target if r.target else 0.0 for r in rows]
+    hover = [
+        t(
+            "ui.chart.tva.hover",
+            lang,
+            label=lab,
+            actual=fmt_int(r.actual, lang),
+            target=fmt_int(r.target, lang),
+            unit=u,
+            percent=fmt_pct(r.percent, lang),
+            status=status_label(r.status, lang),
+        )
+        for lab, r, u in zip(labels, rows, units, strict=True)
+    ]
+    fig = go.Figure()
+    fig.add_bar(
+        y=labels,
+        x=[min(r.percent, 150.0) for r in rows],
+        orientation="h",
+        marker_color=[STATUS_COLORS[r.status] for r in rows],
+        text=[
+            f"{fmt_int(r.actual, lang)}/{fmt_int(r.target, lang)} {u}"
+            for r, u in zip(rows, units, strict=True)
+        ],
+        textposition="auto",
+        hovertext=hover,
+        hoverinfo="text",
+        name=t("ui.chart.tva.actual", lang),
+    )
+    fig.add_scatter(
+        y=labels,
+        x=expected_pct,
+        mode="markers",
+        marker={"symbol": "line-ns", "size": 18, "line": {"width": 3, "color": "#111827"}},
+        name=t("ui.chart.tva.pace", lang),
+        hoverinfo="skip",
+    )
+    fig.add_vline(x=100, line_dash="dash", line_color="#374151")
+    fig.update_xaxes(title=t("ui.chart.tva.xaxis", lang), ticksuffix="%", range=[0, 155])
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    _layout(fig, t("ui.chart.tva.title", lang, phase=phase_label), height=120 + 42 * len(rows))
+    return _separators(fig, lang)
+
+
+def cumulative_line(
+    series: pd.DataFrame, indicator: str, phase_code: str, as_of: date, lang: str
+) -> go.Figure:
+    """Return the cumulative actual of one indicator with its target and pro-rata pace lines."""
+    ph = plan.phase(phase_code)
+    tgt = plan.target_for(indicator, phase_code)
+    unit = tgt.unit(lang)
+    data = series[series["indicator"] == indicator].sort_values("date")
+    end = min(as_of, ph.end)
+    xs = [ph.start - timedelta(days=0)]
+    ys = [0.0]
+    for d, v in zip(pd.to_datetime(data["date"]).dt.date, data["cumulative"], strict=True):
+        xs.append(d)
+        ys.append(float(v))
+    if end >= ph.start:
+        xs.append(end)
+        ys.append(ys[-1])
+    fig = go.Figure()
+    fig.add_scatter(
+        x=xs,
+        y=ys,
+        mode="lines",
+        line_shape="hv",
+        line={"width": 3, "color": "#2f80ed"},
+        name=t("ui.chart.cum.actual", lang),
+        hovertemplate="%{x|%d/%m/%Y}: %{y:,.0f} " + unit + "<extra></extra>",
+    )
+    fig.add_scatter(
+        x=[ph.start, ph.end],
+        y=[tgt.target, tgt.target],
+        mode="lines",
+        line={"dash": "dash", "color": "#1a7f37"},
+        name=t("ui.chart.cum.target", lang, target=fmt_int(tgt.target, lang)),
+        hoverinfo="skip",
+    )
+    fig.add_scatter(
+        x=[ph.start, ph.end],
+        y=[0, tgt.target],
+        mode="lines",
+        line={"dash": "dot", "color": "#6b7280"},
+        name=t("ui.chart.cum.pace", lang),
+        hoverinfo="skip",
+    )
+    if ph.start <= as_of <= ph.end:
+        fig.add_vline(x=pd.Timestamp(as_of).timestamp() * 1000, line_color="#d1d5db")
+    fig.update_xaxes(title=t("ui.chart.cum.xaxis", lang), range=[ph.start, ph.end], tickformat="%Y")
+    fig.update_yaxes(title=t("ui.chart.cum.yaxis", lang, unit=unit), rangemode="tozero")
+    title = t(
+        "ui.chart.cum.title",
+        lang,
+        label=indicator_label(indicator, lang),
+        phase=ph.label,
+        date=fmt_date(end),
+    )
+    return _separators(_layout(fig, title, height=360), lang)
+
+
+def stacked_by_type(df: pd.DataFrame, measure: str, lang: str, title: str) -> go.Figure:
+    """Return stacked horizontal bars per indicator, one segment per beneficiary type."""
+    if df.empty:
+        return empty_figure(t("ui.common.no_data", lang), title)
+    frame = df.copy()
+    frame["beneficiary_type"] = frame["beneficiary_type"].where(
+        frame["beneficiary_type"].notna(), "unknown"
+    )
+    order = [c for c in plan.indicators() if c in set(frame["indicator"])]
+    fig = go.Figure()
+    for code in (*BENEFICIARY_TYPES, "unknown"):
+        part = frame[frame["beneficiary_type"] == code].set_index("indicator")
+        if part.empty:
+            continue
+        values = [float(part[measure].get(i, 0) or 0) for i in order]
+        fig.add_bar(
+            y=[indicator_label(i, lang) for i in order],
+            x=values,
+            orientation="h",
+            name=type_label(None if code == "unknown" else code, lang),
+            marker_color=TYPE_COLORS[code],
+            hovertemplate="%{y}: %{x:,.0f}<extra>%{fullData.name}</extra>",
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(title=t(f"ui.measure.{measure}", lang))
+    return _separators(_layout(fig, title, height=140 + 40 * max(len(order), 1)), lang)
+
+
+def bar_breakdown(
+    df: pd.DataFrame, dimension: str, measure: str, lang: str, title: str, top: int = 20
+) -> go.Figure:
+    """Return a bar chart of ``measure`` summed by ``dimension`` (largest first, top N)."""
+    if df.empty:
+        return empty_figure(t("ui.common.no_data", lang), title)
+    frame = df.copy()
+    unknown = t("ui.common.unknown", lang)
+    frame[dimension] = frame[dimension].map(lambda v: unknown if v is None or v != v else v)
+    grouped = frame.groupby(dimension, dropna=False)[measure].sum().sort_values(ascending=False)
+    if dimension == "year":
+        grouped = grouped.sort_index()
+        names = [str(int(v)) if v != unknown else v for v in grouped.index]
+        fig = go.Figure(go.Bar(x=names, y=grouped.values, marker_color="#2f80ed"))
+        fig.update_xaxes(title=t("ui.dim.year", lang), type="category")
+        fig.update_yaxes(title=t(f"ui.measure.{measure}", lang))
+        return _separators(_layout(fig, title, height=360), lang)
+    grouped = grouped.head(top)
+    names = [
+        type_label(v, lang) if dimension == "beneficiary_type" else str(v) for v in grouped.index
+    ]
+    fig = go.Figure(go.Bar(y=names, x=grouped.values, orientation="h", marker_color="#2f80ed"))
+    fig.update_yaxes(autorange="reversed", automargin=True, title=None)
+    fig.update_xaxes(title=t(f"ui.measure.{measure}", lang))
+    return _separators(_layout(fig, title, height=140 + 30 * len(grouped)), lang)
