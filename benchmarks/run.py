@@ -1,0 +1,953 @@
+"""National-scale benchmark: generate N records, ingest, query, render pages, compare.
+
+    python benchmarks/run.py [--rows N] [--out benchmarks/RESULTS.md] [--workdir DIR]
+
+One run, one machine:
+
+1. generates a deterministic, realistic record file of N rows (vectorised, pyarrow);
+2. times ``pqtrack`` ingest of it (decode, validate, store) and DuckDB's bare
+   ``read_csv`` of the same file into a table, and prints the ratio (target ≤ 2×);
+3. times every query the pages use (median and p95 of repeated runs);
+4. times each page's full script run with ``streamlit.testing`` AppTest (warm), when
+   ``app.py`` exists;
+5. measures peak RSS of each step in a subprocess of its own (psutil sampling and
+   ``ru_maxrss``) so the peaks are separable;
+6. compares the main aggregates with plain pandas (``pd.read_csv`` then ``groupby``).
+
+It prints one table and writes it to RESULTS.md (one section per N; other sections kept).
+Each step runs as ``run.py --step NAME ...`` in a child process that prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULT_TAG = "@@RESULT "
+PHASE = "2021-2025"
+SEED = 20250701
+
+# ---------------------------------------------------------------------------------------
+# measurement helpers (used in the child processes)
+# ---------------------------------------------------------------------------------------
+
+
+class PeakRss:
+    """Sample this process's RSS with psutil in a thread; combine with ru_maxrss."""
+
+    def __init__(self, interval: float = 0.01) -> None:
+        import psutil
+
+        self._proc = psutil.Process()
+        self._interval = interval
+        self._stop = threading.Event()
+        self.baseline = self._proc.memory_info().rss
+        self.peak = self.baseline
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._proc.memory_info().rss)
+            self._stop.wait(self._interval)
+
+    def stop(self) -> dict:
+        self._stop.set()
+        self._thread.join()
+        ru = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
+        peak = max(self.peak, ru)
+        return {"rss_baseline_mb": self.baseline / 2**20, "rss_peak_mb": peak / 2**20}
+
+
+def timed_runs(fn: Callable[[], object], repeat: int, warmup: int = 1) -> dict:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    times.sort()
+    p95 = times[min(len(times) - 1, max(0, int(round(0.95 * len(times))) - 1))]
+    return {"median_ms": statistics.median(times) * 1000, "p95_ms": p95 * 1000, "runs": repeat}
+
+
+def emit(result: dict) -> None:
+    print(RESULT_TAG + json.dumps(result, default=str), flush=True)
+
+
+# ---------------------------------------------------------------------------------------
+# step 1: the record file
+# ---------------------------------------------------------------------------------------
+
+DISTRICTS = (  # former district, spellings officials use
+    ("Thành phố Sóc Trăng", ("Thành phố Sóc Trăng", "TP Sóc Trăng", "TP. Sóc Trăng")),
+    ("Thị xã Vĩnh Châu", ("Thị xã Vĩnh Châu", "TX Vĩnh Châu", "thị xã Vĩnh Châu")),
+    ("Thị xã Ngã Năm", ("Thị xã Ngã Năm", "TX Ngã Năm")),
+    ("Huyện Châu Thành", ("Huyện Châu Thành", "huyện Châu Thành", "H. Châu Thành")),
+    ("Huyện Cù Lao Dung", ("Huyện Cù Lao Dung", "Cù Lao Dung", "huyen Cu Lao Dung")),
+    ("Huyện Kế Sách", ("Huyện Kế Sách", "Kế Sách", "huyện Kế Sách")),
+    ("Huyện Long Phú", ("Huyện Long Phú", "Long Phú")),
+    ("Huyện Mỹ Tú", ("Huyện Mỹ Tú", "Mỹ Tú")),
+    ("Huyện Mỹ Xuyên", ("Huyện Mỹ Xuyên", "H. Mỹ Xuyên")),
+    ("Huyện Thạnh Trị", ("Huyện Thạnh Trị", "Thạnh Trị")),
+    ("Huyện Trần Đề", ("Huyện Trần Đề", "huyện Trần Đề")),
+)
+
+INDICATOR_WEIGHTS = {
+    "workshop": 0.06,
+    "training_course": 0.06,
+    "product_standard": 0.36,
+    "management_system": 0.30,
+    "lab_17025": 0.02,
+    "award_participation": 0.05,
+    "award_winner": 0.01,
+    "expert_trained": 0.13,
+    "tfp_assessment": 0.01,
+}
+
+STANDARDS = {
+    "product_standard": ("TCCS", "TCVN", "QCVN", "QCĐP", "VietGAP", "hữu cơ"),
+    "management_system": (
+        "ISO 9001",
+        "ISO 14001",
+        "ISO 22000",
+        "ISO 50001",
+        "ISO 45001",
+        "HACCP",
+        "VietGAP",
+        "GlobalGAP",
+        "hữu cơ",
+        "5S",
+        "Kaizen",
+        "Lean",
+        "Six Sigma",
+        "truy xuất nguồn gốc",
+    ),
+    "lab_17025": ("ISO/IEC 17025",),
+    "award_participation": ("Giải thưởng Chất lượng Quốc gia",),
+    "award_winner": ("Giải thưởng Chất lượng Quốc gia",),
+}
+
+SECTORS = (
+    "lúa gạo",
+    "thủy sản",
+    "chế biến thực phẩm",
+    "trái cây",
+    "cơ khí",
+    "dệt may",
+    "hành tím",
+    "mía đường",
+    "thủ công mỹ nghệ",
+    "dịch vụ",
+)
+PROPER = (
+    "Phước Lộc",
+    "Sông Hậu",
+    "Hưng Thịnh",
+    "Tân Phát",
+    "Bảo Ngọc",
+    "Thạnh Phú",
+    "Đại Thành",
+    "Kim Phước",
+    "An Khang",
+    "Mỹ Thanh",
+    "Hòa Tú",
+    "Lai Hòa",
+    "Vĩnh Hải",
+    "Trường Khánh",
+    "Ngọc Tố",
+)
+TYPE_PREFIX = {  # code → name prefixes
+    "enterprise": ("Công ty TNHH", "Công ty Cổ phần", "Doanh nghiệp tư nhân"),
+    "household_business": ("Hộ kinh doanh", "Cơ sở"),
+    "cooperative": ("Hợp tác xã",),
+    "cooperative_group": ("Tổ hợp tác",),
+    "other": ("Trung tâm Kỹ thuật", "Trường Cao đẳng", "Phòng thử nghiệm"),
+}
+TYPE_SPELLINGS = {  # code → how officials type it
+    "enterprise": ("doanh nghiệp", "Doanh nghiệp", "DN", "enterprise", "doanh nghiep"),
+    "household_business": ("hộ kinh doanh", "Hộ kinh doanh", "HKD", "ho kinh doanh"),
+    "cooperative": ("hợp tác xã", "Hợp tác xã", "HTX", "cooperative"),
+    "cooperative_group": ("tổ hợp tác", "Tổ hợp tác", "THT"),
+    "other": ("khác", "Khác", "other"),
+}
+TYPE_WEIGHTS = (0.45, 0.25, 0.17, 0.05, 0.08)
+TAX_SHARE = (0.9, 0.2, 0.7, 0.3, 0.1)
+NOTES = (
+    "Hỗ trợ theo Kế hoạch nâng cao năng suất chất lượng",
+    "Đã cấp giấy chứng nhận",
+    "Tổ chức tại hội trường UBND, có đại diện Sở Khoa học và Công nghệ",
+    "Kinh phí sự nghiệp khoa học, công nghệ",
+    "Đợt 2",
+)
+NEEDS_BENEFICIARY = (
+    "product_standard",
+    "management_system",
+    "lab_17025",
+    "award_participation",
+    "award_winner",
+)
+
+
+def _communes() -> list[tuple[str, str]]:
+    """Return (name as typed, former district) for the 2025 wards/communes."""
+    data = json.loads((ROOT / "data" / "geo" / "communes.geojson").read_text(encoding="utf-8"))
+    out = []
+    for feat in data["features"]:
+        p = feat["properties"]
+        out.append((p["fullName"], p.get("formerDistrict") or ""))
+    return out
+
+
+def generate(path: Path, rows: int, today: date, seed: int = SEED) -> dict:
+    """Write ``rows`` realistic records to ``path`` (UTF-8 with BOM, Vietnamese headers)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pcsv
+
+    from pqtrack.schema import BENEFICIARY_TYPES, COLUMNS
+
+    rng = np.random.default_rng(seed)
+    null_str = pa.scalar(None, pa.string())
+
+    def pick(values: tuple | list, idx: np.ndarray) -> pa.Array:
+        return pa.array(list(values), pa.string()).take(pa.array(idx))
+
+    def blank(arr: pa.Array, mask: np.ndarray) -> pa.Array:
+        return pc.if_else(pa.array(mask), null_str, arr)
+
+    def num(values: np.ndarray) -> pa.Array:
+        return pc.cast(pa.array(values), pa.string())
+
+    def pad(values: np.ndarray, width: int) -> pa.Array:
+        return pc.utf8_lpad(num(values), width, "0")
+
+    def join(*parts: pa.Array | str) -> pa.Array:
+        return pc.binary_join_element_wise(*parts, "")
+
+    # dates, sorted (an official's file runs in time order)
+    first = date(2021, 1, 1)
+    span = (today - first).days + 1
+    days = np.sort(rng.integers(0, span, rows))
+    day64 = np.datetime64(first.isoformat()) + days
+    d_arr = pa.array(day64.astype("datetime64[D]"))
+    year = np.asarray(pc.year(d_arr))
+    month = np.asarray(pc.month(d_arr))
+    dom = np.asarray(pc.day(d_arr))
+    fmt = rng.choice(3, rows, p=(0.4, 0.5, 0.1))
+    iso = pc.strftime(d_arr, "%Y-%m-%d")
+    vn = pc.strftime(d_arr, "%d/%m/%Y")
+    vn_short = join(num(dom), "/", num(month), "/", num(year))
+    date_col = pc.if_else(pa.array(fmt == 0), iso, pc.if_else(pa.array(fmt == 1), vn, vn_short))
+    after = day64 >= np.datetime64("2025-07-01")
+
+    indicators = list(INDICATOR_WEIGHTS)
+    weights = np.array(list(INDICATOR_WEIGHTS.values()))
+    ind = rng.choice(len(indicators), rows, p=weights / weights.sum())
+    ind_spelling = pick(indicators, ind)
+    shout = rng.random(rows) < 0.05  # some typed in capitals
+    ind_col = pc.if_else(pa.array(shout), pc.utf8_upper(ind_spelling), ind_spelling)
+
+    needs = np.isin(ind, [indicators.index(i) for i in NEEDS_BENEFICIARY])
+
+    # quantity: 1 mostly; several products or experts at once; sometimes blank (= 1)
+    qty = np.ones(rows, dtype=np.int64)
+    prod = ind == indicators.index("product_standard")
+    qty[prod] = rng.integers(1, 4, int(prod.sum()))
+    exp = ind == indicators.index("expert_trained")
+    qty[exp] = rng.integers(1, 6, int(exp.sum()))
+    qty_col = blank(num(qty), (qty == 1) & (rng.random(rows) < 0.3))
+
+    # beneficiaries: a pool reused across rows (repeat support to the same unit)
+    pool = max(200, rows // 20)
+    ptype = rng.choice(len(BENEFICIARY_TYPES), pool, p=TYPE_WEIGHTS)
+    pprefix = np.empty(pool, dtype=object)
+    for code_i, code in enumerate(BENEFICIARY_TYPES):
+        sel = ptype == code_i
+        prefixes = TYPE_PREFIX[code]
+        pprefix[sel] = np.array(prefixes, dtype=object)[rng.integers(0, len(prefixes), sel.sum())]
+    pname = join(
+        pa.array(pprefix, pa.string()),
+        " ",
+        pick(SECTORS, rng.integers(0, len(SECTORS), pool)),
+        " ",
+        pick(PROPER, rng.integers(0, len(PROPER), pool)),
+        " ",
+        pad(np.arange(1, pool + 1), 5),
+    )
+    has_tax = rng.random(pool) < np.array(TAX_SHARE)[ptype]
+    branch = rng.random(pool) < 0.05
+    ptax = join("22", pad(np.arange(pool) * 7 + 10_000_000, 8))
+    ptax = pc.if_else(pa.array(branch), join(ptax, "-001"), ptax)
+    ptax = blank(ptax, ~has_tax)
+    who = rng.integers(0, pool, rows)
+    optional_name = ~needs & (rng.random(rows) < 0.6)  # workshops etc.: often no unit
+    name_col = blank(pname.take(pa.array(who)), optional_name)
+    row_type = ptype[who]
+    type_col = pa.nulls(rows, pa.string())
+    spell_pick = rng.random(rows)
+    for code_i, code in enumerate(BENEFICIARY_TYPES):
+        sel = row_type == code_i
+        spellings = TYPE_SPELLINGS[code]
+        idx = np.minimum((spell_pick * len(spellings)).astype(int), len(spellings) - 1)
+        type_col = pc.if_else(pa.array(sel), pick(spellings, idx), type_col)
+    type_col = blank(type_col, optional_name)
+    tax_col = blank(ptax.take(pa.array(who)), optional_name)
+
+    # locality: former districts before July 2025, 2025 wards/communes from then on
+    district_spellings = [s for _, spellings in DISTRICTS for s in spellings]
+    communes = _communes()
+    commune_spellings = [c for c, _ in communes] + [c.lower() for c, _ in communes[:10]]
+    loc_before = pick(district_spellings, rng.integers(0, len(district_spellings), rows))
+    loc_after = pick(commune_spellings, rng.integers(0, len(commune_spellings), rows))
+    loc_col = pc.if_else(pa.array(after), loc_after, loc_before)
+    loc_col = blank(loc_col, rng.random(rows) < 0.05)
+
+    sector_col = blank(pick(SECTORS, rng.integers(0, len(SECTORS), rows)), rng.random(rows) < 0.2)
+
+    std_col = pa.nulls(rows, pa.string())
+    for name, options in STANDARDS.items():
+        sel = ind == indicators.index(name)
+        std_col = pc.if_else(
+            pa.array(sel), pick(options, rng.integers(0, len(options), rows)), std_col
+        )
+
+    # funding: multiples of 500,000 đồng written the ways officials write them
+    money = rng.integers(2, 600, rows).astype(np.int64) * 500_000
+    millions, thousands, units = money // 1_000_000, (money // 1000) % 1000, money % 1000
+    big = millions > 0
+    dotted = pc.if_else(
+        pa.array(big),
+        join(num(millions), ".", pad(thousands, 3), ".", pad(units, 3)),
+        join(num(thousands), ".", pad(units, 3)),
+    )
+    commas = pc.replace_substring(dotted, ".", ",")
+    mfmt = rng.choice(5, rows, p=(0.35, 0.4, 0.1, 0.05, 0.1))
+    money_col = pc.if_else(
+        pa.array(mfmt == 0),
+        num(money),
+        pc.if_else(
+            pa.array(mfmt == 1),
+            dotted,
+            pc.if_else(
+                pa.array(mfmt == 2),
+                commas,
+                pc.if_else(pa.array(mfmt == 3), join(dotted, " đồng"), null_str),
+            ),
+        ),
+    )
+
+    events = np.isin(ind, [indicators.index("workshop"), indicators.index("training_course")])
+    part_col = blank(num(rng.integers(15, 250, rows)), ~events)
+    note_col = blank(pick(NOTES, rng.integers(0, len(NOTES), rows)), rng.random(rows) < 0.7)
+    id_col = join("KH-", num(year), "-", pad(np.arange(1, rows + 1), 8))
+
+    headers = {c.name: c.header_vi for c in COLUMNS}
+    table = pa.table(
+        {
+            headers["record_id"]: id_col,
+            headers["date"]: date_col,
+            headers["indicator"]: ind_col,
+            headers["quantity"]: qty_col,
+            headers["beneficiary_name"]: name_col,
+            headers["beneficiary_type"]: type_col,
+            headers["tax_code"]: tax_col,
+            headers["locality"]: loc_col,
+            headers["sector"]: sector_col,
+            headers["standard"]: std_col,
+            headers["funding_vnd"]: money_col,
+            headers["participants"]: part_col,
+            headers["note"]: note_col,
+        }
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as fh:
+        fh.write(b"\xef\xbb\xbf")  # Excel's "CSV UTF-8"
+        pcsv.write_csv(table, fh, pcsv.WriteOptions(quoting_style="needed"))
+    expected_qty = {
+        name: int(qty[(ind == i) & (day64 <= np.datetime64("2025-12-31"))].sum())
+        for i, name in enumerate(indicators)
+    }
+    return {"rows": rows, "bytes": path.stat().st_size, "expected_qty_phase1": expected_qty}
+
+
+# ---------------------------------------------------------------------------------------
+# child steps
+# ---------------------------------------------------------------------------------------
+
+
+def step_generate(args: argparse.Namespace) -> dict:
+    mem = PeakRss()
+    t0 = time.perf_counter()
+    info = generate(Path(args.csv), args.rows, date.fromisoformat(args.today))
+    info["seconds"] = time.perf_counter() - t0
+    return {**info, **mem.stop()}
+
+
+def step_bare(args: argparse.Namespace) -> dict:
+    import duckdb
+
+    db = Path(args.db)
+    db.unlink(missing_ok=True)
+    mem = PeakRss()
+    t0 = time.perf_counter()
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE t AS SELECT * FROM read_csv($p)", {"p": args.csv})
+    con.execute("CHECKPOINT")
+    rows = con.execute("SELECT count(*) FROM t").fetchone()[0]
+    con.close()
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "rows": rows, **mem.stop()}
+
+
+@contextmanager
+def _phase_timers(timings: dict[str, float]):  # noqa: ANN202
+    """Wrap the ingest pipeline's steps with timers (no change to the package)."""
+    from pqtrack import ingest
+    from pqtrack.store import core, staging
+
+    patched: list[tuple[object, str, object]] = []
+
+    def wrap(owner: object, attr: str, label: str, static: bool = False) -> None:
+        original = getattr(owner, attr)
+
+        def timed(*a, **kw):
+            t0 = time.perf_counter()
+            try:
+                return original(*a, **kw)
+            finally:
+                timings[label] = timings.get(label, 0.0) + time.perf_counter() - t0
+
+        patched.append((owner, attr, owner.__dict__[attr]))
+        setattr(owner, attr, staticmethod(timed) if static else timed)
+
+    wrap(ingest, "content_hash", "hash")
+    wrap(ingest, "decode_bytes", "decode")
+    wrap(ingest, "_find_header", "find_header")
+    wrap(ingest, "_normalise_layout", "layout")
+    wrap(ingest, "prepare", "prepare (total)")
+    wrap(staging, "load_raw", "load_raw")
+    wrap(staging, "build_staged", "build_staged")
+    wrap(staging, "build_typed", "build_typed")
+    wrap(staging, "build_problems", "build_problems")
+    wrap(core.Store, "_resolve_localities", "localities", static=True)
+    wrap(core.Store, "_stage", "stage (total)")
+    wrap(core.Store, "_store_batch", "store_batch")
+    try:
+        yield
+    finally:
+        for owner, attr, original in reversed(patched):
+            setattr(owner, attr, original)
+
+
+def step_ingest(args: argparse.Namespace) -> dict:
+    from pqtrack import ingest
+    from pqtrack.store import Store
+
+    db = Path(args.db)
+    db.unlink(missing_ok=True)
+    Path(str(db) + ".wal").unlink(missing_ok=True)
+    mem = PeakRss()
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    with _phase_timers(timings):
+        store = Store(db)
+        data = Path(args.csv).read_bytes()
+        report = ingest.process(store, data, Path(args.csv).name, user="benchmark")
+        del data
+        with store.cursor() as cur:
+            cur.execute("CHECKPOINT")
+        rows = store.scalar("SELECT count(*) FROM records")
+        store.close()
+    seconds = time.perf_counter() - t0
+    if not report.stored:
+        msgs = report.messages("en")[:10]
+        return {"error": "ingest refused: " + " | ".join(msgs), "seconds": seconds}
+    return {
+        "seconds": seconds,
+        "rows": rows,
+        "rows_read": report.rows_read,
+        "warnings": len(report.warnings),
+        "phases": timings,
+        **mem.stop(),
+    }
+
+
+def _query_cases(store, today: date) -> list[tuple[str, str, Callable[[], object]]]:  # noqa: ANN001
+    from pqtrack import export, service
+    from pqtrack.filters import RecordFilter
+    from pqtrack.store import queries
+
+    phase = RecordFilter(phase=PHASE)
+    narrow = RecordFilter(
+        phase=PHASE, indicators=("management_system",), localities=("Huyện Kế Sách",)
+    )
+    searched = RecordFilter(phase=PHASE, search="hợp tác xã thủy sản")
+    export_set = RecordFilter(
+        date_from=date(2024, 1, 1), date_to=date(2024, 12, 31), indicators=("management_system",)
+    )
+    cases: list[tuple[str, str, Callable[[], object]]] = [
+        (
+            "aggregate",
+            "progress (actuals per indicator)",
+            lambda: service.phase_progress(store, PHASE, today),
+        ),
+        (
+            "aggregate",
+            "pacing (cumulative per day)",
+            lambda: service.cumulative_series(store, PHASE, today),
+        ),
+    ]
+    for dim in queries.DIMENSIONS:
+        cases.append(
+            ("aggregate", f"breakdown by {dim}", lambda d=dim: queries.breakdown(store, d, phase))
+        )
+    cases += [
+        (
+            "aggregate",
+            "distinct beneficiaries (totals)",
+            lambda: queries.beneficiary_totals(store, phase),
+        ),
+        ("aggregate", "totals, narrow filter", lambda: queries.beneficiary_totals(store, narrow)),
+        ("listing", "count (phase)", lambda: queries.count_records(store, phase)),
+        ("listing", "count (search)", lambda: queries.count_records(store, searched)),
+        ("listing", "list page 1 (50 rows)", lambda: queries.list_records(store, phase, 50, 0)),
+        (
+            "listing",
+            "list page 200 (OFFSET 10,000)",
+            lambda: queries.list_records(store, phase, 50, 10_000),
+        ),
+        ("listing", "list page 1, search", lambda: queries.list_records(store, searched, 50, 0)),
+        (
+            "listing",
+            "distinct localities (filter options)",
+            lambda: queries.distinct_values(store, "locality"),
+        ),
+        ("listing", "data version (cache key)", store.data_version),
+        ("export", "export CSV, 1 indicator × 2024", lambda: export.csv_bytes(store, export_set)),
+    ]
+    return cases
+
+
+def step_queries(args: argparse.Namespace) -> dict:
+    from pqtrack.filters import RecordFilter
+    from pqtrack.store import Store, queries
+
+    today = date.fromisoformat(args.today)
+    store = Store(args.db)
+    mem = PeakRss()
+    results = []
+    for kind, label, fn in _query_cases(store, today):
+        repeat = max(3, args.repeat // 4) if kind == "export" else args.repeat
+        res = timed_runs(fn, repeat)
+        results.append({"kind": kind, "label": label, **res})
+    from pqtrack import export
+
+    export_rows = (
+        len(
+            export.csv_bytes(
+                store,
+                RecordFilter(
+                    date_from=date(2024, 1, 1),
+                    date_to=date(2024, 12, 31),
+                    indicators=("management_system",),
+                ),
+            ).splitlines()
+        )
+        - 1
+    )
+    # the figures the pandas comparison checks against
+    ph_start, ph_end = date(2021, 1, 1), date(2025, 12, 31)
+    act = queries.actuals(store, ph_start, min(today, ph_end))
+    check = {
+        "qty": {r.indicator: int(r.actual) for r in act.itertuples()},
+        "turns": int(act["turns"].sum()),
+        "funding": int(act["funding_vnd"].sum()),
+        "beneficiaries": queries.beneficiary_totals(store, RecordFilter(phase=PHASE))[
+            "beneficiaries"
+        ],
+    }
+    store.close()
+    return {"queries": results, "export_rows": export_rows, "check": check, **mem.stop()}
+
+
+def _app_pages() -> list[Path]:
+    pages = ROOT / "pages"
+    return sorted(p for p in pages.glob("*.py") if not p.name.startswith("_"))
+
+
+def step_pages(args: argparse.Namespace) -> dict:
+    os.environ["PQTRACK_DB"] = str(Path(args.db).resolve())
+    os.environ["PQTRACK_SEED_SAMPLE"] = "0"
+    from streamlit.testing.v1 import AppTest
+
+    app = ROOT / "app.py"
+    if not app.exists():
+        return {"skipped": "app.py not found (pages not written yet)"}
+    mem = PeakRss()
+    results = []
+    targets: list[tuple[str, Path | None]] = [("app.py (home)", None)]
+    targets += [(p.name, p) for p in _app_pages()]
+    for label, page in targets:
+        entry: dict = {"label": label}
+        try:
+
+            def run_once(page: Path | None = page) -> AppTest:
+                at = AppTest.from_file(str(app), default_timeout=120)
+                at.run()
+                if page is not None:
+                    at.switch_page(str(page.relative_to(ROOT)))
+                    at.run()
+                return at
+
+            at = run_once()  # cold: fills caches
+            errors = [str(e.value)[:200] for e in at.exception]
+            if errors:
+                entry["error"] = errors[0]
+            times = []
+            for _ in range(args.page_repeat):
+                at = AppTest.from_file(str(app), default_timeout=120)
+                at.run()
+                if page is not None:
+                    at.switch_page(str(page.relative_to(ROOT)))
+                    t0 = time.perf_counter()
+                    at.run()
+                else:
+                    t0 = time.perf_counter()
+                    at.run()
+                times.append(time.perf_counter() - t0)
+            times.sort()
+            entry["median_ms"] = statistics.median(times) * 1000
+            entry["max_ms"] = times[-1] * 1000
+        except Exception as exc:  # a page that cannot run is a note, not a crash
+            entry["error"] = f"{type(exc).__name__}: {str(exc)[:200]}"
+        results.append(entry)
+    return {"pages": results, **mem.stop()}
+
+
+def _pandas_load(csv_path: str):  # noqa: ANN202
+    """Load the file the way a user would in pandas (read, parse dates and money)."""
+    import pandas as pd
+
+    df = pd.read_csv(csv_path, dtype=str, encoding="utf-8-sig")
+    d = df["Ngày"]
+    df["date"] = pd.to_datetime(d, format="%Y-%m-%d", errors="coerce").fillna(
+        pd.to_datetime(d, format="%d/%m/%Y", errors="coerce")
+    )
+    df["indicator"] = df["Chỉ tiêu"].str.lower()
+    df["quantity"] = pd.to_numeric(df["Số lượng"]).fillna(1).astype("int64")
+    df["funding"] = pd.to_numeric(
+        df["Kinh phí hỗ trợ"].str.replace(r"[^0-9]", "", regex=True)
+    ).astype("Int64")
+    df["ben_key"] = ("t:" + df["Mã số thuế"]).fillna("n:" + df["Tên đơn vị"])
+    return df
+
+
+def step_pandas(args: argparse.Namespace) -> dict:
+    import pandas as pd
+
+    today = date.fromisoformat(args.today)
+    mem = PeakRss()
+    t0 = time.perf_counter()
+    df = _pandas_load(args.csv)
+    load_s = time.perf_counter() - t0
+    start = pd.Timestamp(2021, 1, 1)
+    end = pd.Timestamp(min(today, date(2025, 12, 31)))
+
+    def actuals() -> pd.DataFrame:
+        w = df[(df["date"] >= start) & (df["date"] <= end)]
+        return w.groupby("indicator").agg(
+            actual=("quantity", "sum"),
+            turns=("quantity", "size"),
+            beneficiaries=("ben_key", "nunique"),
+            funding=("funding", "sum"),
+        )
+
+    def by_locality() -> pd.DataFrame:
+        w = df[(df["date"] >= start) & (df["date"] <= end)]
+        return w.groupby(["indicator", "Địa bàn"]).agg(
+            turns=("quantity", "size"),
+            quantity=("quantity", "sum"),
+            beneficiaries=("ben_key", "nunique"),
+            funding=("funding", "sum"),
+        )
+
+    def cumulative() -> pd.DataFrame:
+        w = df[(df["date"] >= start) & (df["date"] <= end)]
+        daily = w.groupby(["indicator", "date"])["quantity"].sum()
+        return daily.groupby(level=0).cumsum()
+
+    def distinct() -> int:
+        w = df[(df["date"] >= start) & (df["date"] <= end)]
+        return int(w["ben_key"].nunique())
+
+    results = {
+        "progress (actuals per indicator)": timed_runs(actuals, args.repeat),
+        "breakdown by locality": timed_runs(by_locality, args.repeat),
+        "pacing (cumulative per day)": timed_runs(cumulative, args.repeat),
+        "distinct beneficiaries (totals)": timed_runs(distinct, args.repeat),
+    }
+    act = actuals()
+    check = {
+        "qty": {k: int(v) for k, v in act["actual"].items()},
+        "turns": int(act["turns"].sum()),
+        "funding": int(act["funding"].sum()),
+        "beneficiaries": distinct(),
+    }
+    return {"load_seconds": load_s, "aggregates": results, "check": check, **mem.stop()}
+
+
+STEPS = {
+    "generate": step_generate,
+    "bare": step_bare,
+    "ingest": step_ingest,
+    "queries": step_queries,
+    "pages": step_pages,
+    "pandas": step_pandas,
+}
+
+
+def run_step(name: str, args: argparse.Namespace, **extra: object) -> dict:
+    """Run one step in a child process and return its JSON result."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--step", name]
+    opts = {
+        "rows": args.rows,
+        "repeat": args.repeat,
+        "page-repeat": args.page_repeat,
+        "today": args.today,
+        **extra,
+    }
+    for key, value in opts.items():
+        cmd += [f"--{key}", str(value)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
+    wall = time.perf_counter() - t0
+    for line in reversed(proc.stdout.splitlines()):
+        if line.startswith(RESULT_TAG):
+            result = json.loads(line[len(RESULT_TAG) :])
+            result["wall_seconds"] = wall
+            return result
+    tail = (proc.stderr or proc.stdout)[-2000:]
+    return {"error": f"step {name} failed (exit {proc.returncode}): {tail}"}
+
+
+# ---------------------------------------------------------------------------------------
+# the report
+# ---------------------------------------------------------------------------------------
+
+
+def _fmt_ms(v: float | None) -> str:
+    return "—" if v is None else (f"{v:,.1f}" if v < 100 else f"{v:,.0f}")
+
+
+def build_rows(res: dict) -> list[tuple[str, str, str, str]]:
+    """Return (measure, figure, target, verdict) rows for the table."""
+    rows: list[tuple[str, str, str, str]] = []
+
+    def add(measure: str, figure: str, target: str = "", ok: bool | None = None) -> None:
+        rows.append((measure, figure, target, "" if ok is None else ("ok" if ok else "**MISS**")))
+
+    gen, bare, ing = res["generate"], res["bare"], res["ingest"]
+    add("generate file", f"{gen.get('seconds', 0):.1f} s, {gen.get('bytes', 0) / 2**20:,.0f} MiB")
+    add("bare DuckDB read_csv → table", f"{bare.get('seconds', 0):.2f} s")
+    if "error" in ing:
+        add("pqtrack ingest", "FAILED: " + ing["error"][:300])
+    else:
+        add("pqtrack ingest (decode, validate, store)", f"{ing['seconds']:.2f} s")
+        ratio = ing["seconds"] / bare["seconds"] if bare.get("seconds") else float("nan")
+        add("ingest ÷ bare read", f"{ratio:.2f}×", "≤ 2×", ratio <= 2)
+        add("records stored", f"{ing['rows']:,}", f"{gen['rows']:,}", ing["rows"] == gen["rows"])
+        for phase, sec in ing.get("phases", {}).items():
+            add(f"  ingest step: {phase}", f"{sec:.2f} s")
+    for key, label in (("ingest", "ingest"), ("bare", "bare read"), ("queries", "queries")):
+        r = res.get(key, {})
+        if "rss_peak_mb" in r:
+            add(
+                f"peak RSS: {label}",
+                f"{r['rss_peak_mb']:,.0f} MiB (process at start {r['rss_baseline_mb']:,.0f})",
+            )
+    q = res.get("queries", {})
+    agg_target = 100.0
+    for item in q.get("queries", []):
+        target = f"p95 ≤ {agg_target:.0f} ms @10M" if item["kind"] == "aggregate" else ""
+        ok = item["p95_ms"] <= agg_target if item["kind"] == "aggregate" else None
+        add(
+            f"query: {item['label']}",
+            f"median {_fmt_ms(item['median_ms'])} ms, p95 {_fmt_ms(item['p95_ms'])} ms",
+            target,
+            ok,
+        )
+    if "export_rows" in q:
+        add("  export set size", f"{q['export_rows']:,} rows")
+    pages = res.get("pages", {})
+    if "skipped" in pages:
+        add("pages (AppTest, warm)", "skipped: " + pages["skipped"])
+    elif "error" in pages:
+        add("pages (AppTest, warm)", "FAILED: " + pages["error"][:300])
+    else:
+        for p in pages.get("pages", []):
+            if "median_ms" in p:
+                note = f" (error: {p['error']})" if "error" in p else ""
+                add(
+                    f"page: {p['label']}",
+                    f"median {_fmt_ms(p['median_ms'])} ms, max {_fmt_ms(p['max_ms'])} ms{note}",
+                    "≤ 1 s @1M",
+                    p["max_ms"] <= 1000 and "error" not in p,
+                )
+            else:
+                add(f"page: {p['label']}", "FAILED: " + p.get("error", "?"))
+        if "rss_peak_mb" in pages:
+            add(
+                "peak RSS: page runs",
+                f"{pages['rss_peak_mb']:,.0f} MiB "
+                f"(process at start {pages['rss_baseline_mb']:,.0f})",
+            )
+    pd_res = res.get("pandas", {})
+    if "error" in pd_res:
+        add("pandas comparison", "FAILED: " + pd_res["error"][:300])
+    elif pd_res:
+        add(
+            "pandas: read_csv + parse",
+            f"{pd_res['load_seconds']:.2f} s "
+            f"(pqtrack ingest {ing.get('seconds', float('nan')):.2f} s)",
+        )
+        by_label = {i["label"]: i for i in q.get("queries", [])}
+        for label, t in pd_res["aggregates"].items():
+            mine = by_label.get(label)
+            if mine:
+                ratio = t["median_ms"] / mine["median_ms"]
+                add(
+                    f"pandas ÷ pqtrack: {label}",
+                    f"{ratio:.1f}× (pandas {_fmt_ms(t['median_ms'])} ms)",
+                )
+        add("peak RSS: pandas", f"{pd_res['rss_peak_mb']:,.0f} MiB")
+        same = pd_res.get("check") == q.get("check")
+        add(
+            "pandas figures = pqtrack figures",
+            "yes" if same else f"NO: pandas {pd_res.get('check')} vs pqtrack {q.get('check')}",
+            "equal",
+            same,
+        )
+    return rows
+
+
+def render(rows: list[tuple[str, str, str, str]], header: str) -> str:
+    lines = [header, "", "| measure | figure | target | |", "|---|---|---|---|"]
+    for r in rows:
+        lines.append("| " + " | ".join(x.replace("|", "/") for x in r) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def write_results(out: Path, rows_n: int, section: str) -> None:
+    """Write ``section`` for N rows into ``out``, keeping the sections for other N."""
+    title = "# Benchmark results\n\nWritten by `python benchmarks/run.py --rows N`.\n"
+    sections: dict[int, str] = {}
+    if out.exists():
+        text = out.read_text(encoding="utf-8")
+        for m in re.finditer(r"^## N = ([0-9,]+) rows.*?(?=^## N = |\Z)", text, re.M | re.S):
+            sections[int(m.group(1).replace(",", ""))] = m.group(0).rstrip() + "\n"
+    sections[rows_n] = section
+    body = "\n".join(sections[k] for k in sorted(sections))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(title + "\n" + body, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
+    ap.add_argument("--workdir", type=Path, default=ROOT / "benchmarks" / "work")
+    ap.add_argument("--repeat", type=int, default=20, help="runs per query (median, p95)")
+    ap.add_argument("--page-repeat", type=int, default=3, help="warm runs per page")
+    ap.add_argument("--today", default=date.today().isoformat())
+    ap.add_argument("--keep", action="store_true", help="keep the CSV and store files")
+    ap.add_argument("--skip", default="", help="comma-separated steps to skip (pages,pandas)")
+    ap.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
+    ap.add_argument("--csv", help=argparse.SUPPRESS)
+    ap.add_argument("--db", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+
+    if args.step:
+        try:
+            emit(STEPS[args.step](args))
+        except Exception as exc:  # report, do not hide
+            import traceback
+
+            traceback.print_exc()
+            emit({"error": f"{type(exc).__name__}: {exc}"})
+        return 0
+
+    work = args.workdir / f"n{args.rows}"
+    work.mkdir(parents=True, exist_ok=True)
+    csv_path = work / "records.csv"
+    store_db = work / "pqtrack.duckdb"
+    bare_db = work / "bare.duckdb"
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    res: dict = {}
+    started = time.perf_counter()
+
+    def step(name: str, **extra: object) -> dict:
+        print(f"[bench] {name} …", file=sys.stderr, flush=True)
+        r = run_step(name, args, **extra)
+        if "error" in r:
+            print(f"[bench] {name}: {r['error'][:500]}", file=sys.stderr, flush=True)
+        res[name] = r
+        return r
+
+    step("generate", csv=csv_path)
+    step("bare", csv=csv_path, db=bare_db)
+    bare_db.unlink(missing_ok=True)
+    step("ingest", csv=csv_path, db=store_db)
+    step("queries", db=store_db)
+    if "pages" in skip:
+        res["pages"] = {"skipped": "--skip pages"}
+    else:
+        step("pages", db=store_db)
+    if "pandas" not in skip:
+        step("pandas", csv=csv_path)
+    if not args.keep:
+        for p in (csv_path, store_db, Path(str(store_db) + ".wal"), bare_db):
+            p.unlink(missing_ok=True)
+        shutil.rmtree(work, ignore_errors=True)
+
+    import duckdb
+
+    header = (
+        f"## N = {args.rows:,} rows — {datetime.now():%Y-%m-%d %H:%M}\n\n"
+        f"Machine: {os.cpu_count()} cores, {platform.machine()}, {platform.system()} "
+        f"{platform.release()}; Python {platform.python_version()}, DuckDB {duckdb.__version__}; "
+        f"queries: {args.repeat} runs each after 1 warm-up; "
+        f"whole run {time.perf_counter() - started:,.0f} s."
+    )
+    rows = build_rows(res)
+    section = render(rows, header)
+    print(section)
+    write_results(args.out, args.rows, section)
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    (args.workdir / f"results-{args.rows}.json").write_text(
+        json.dumps(res, indent=1, default=str), encoding="utf-8"
+    )
+    failed = any("error" in res.get(k, {}) for k in ("generate", "bare", "ingest", "queries"))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""The benchmark script keeps working: a 20,000-row run produces its table and RESULTS file."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ROWS = 20_000
+
+
+def test_benchmark_small_run(tmp_path):
+    out = tmp_path / "RESULTS.md"
+    work = tmp_path / "work"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "run.py"),
+            "--rows",
+            str(ROWS),
+            "--out",
+            str(out),
+            "--workdir",
+            str(work),
+            "--repeat",
+            "2",
+            "--page-repeat",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "| measure | figure |" in proc.stdout
+    text = out.read_text(encoding="utf-8")
+    assert f"## N = {ROWS:,} rows" in text
+    assert "cores" in text
+
+    res = json.loads((work / f"results-{ROWS}.json").read_text(encoding="utf-8"))
+    assert res["generate"]["rows"] == ROWS
+    assert res["ingest"]["rows"] == ROWS
+    assert res["bare"]["rows"] == ROWS
+    assert res["ingest"]["seconds"] > 0 and res["bare"]["seconds"] > 0
+    ratio = re.search(r"ingest ÷ bare read \| ([0-9.]+)×", text)
+    assert ratio and float(ratio.group(1)) > 0
+    for q in res["queries"]["queries"]:
+        assert 0 < q["median_ms"] <= q["p95_ms"]
+    assert res["queries"]["export_rows"] > 0
+    assert res["ingest"]["rss_peak_mb"] > 0
+    # plain pandas on the same file agrees with the store's figures
+    assert res["pandas"]["check"] == res["queries"]["check"]
+    # the work files are removed after the run
+    assert not (work / f"n{ROWS}" / "records.csv").exists()
