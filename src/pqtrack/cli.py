@@ -76,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("batch_id", type=int)
     s.add_argument("--user", default=None)
 
+    s = sub.add_parser("tfp", help=t("cli.help_tfp", _lang()))
+    s.add_argument("--macro", type=Path, default=None)
+    s.add_argument("--capital-share", type=float, default=None)
+    s.add_argument("--depreciation", type=float, default=None)
+    s.add_argument("--json", action="store_true")
+
     s = sub.add_parser("template", help=t("cli.help_template", _lang()))
     s.add_argument("--out", type=Path, required=True)
     s.add_argument("--headers", choices=("vi", "canonical"), default="vi")
@@ -218,6 +224,38 @@ def cmd_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_tfp(args: argparse.Namespace) -> int:
+    """Print the TFP decomposition of the macro file (the shipped one by default)."""
+    from pqtrack import macro, tfp
+
+    lang = _lang()
+    data = macro.parse_macro_file(args.macro) if args.macro else macro.load_default()
+    if not data.ok:
+        for problem in data.problems:
+            print(problem.message(lang), file=sys.stderr)
+        return EXIT_REFUSED
+    depreciation = tfp.DEFAULT_DEPRECIATION if args.depreciation is None else args.depreciation
+    try:
+        result = tfp.compute(data.frame, args.capital_share, depreciation)
+    except ValueError as exc:
+        print(t("cli.bad_parameter", lang, error=exc), file=sys.stderr)
+        return EXIT_USAGE
+    payload = result.to_json_dict()
+    if args.json:
+        print(json.dumps(payload, ensure_ascii=False, allow_nan=False, indent=2))
+        return EXIT_OK
+    for year in payload["years"]:
+        share = "—" if year["tfp_share"] is None else f"{year['tfp_share']:.1f}%"
+        print(
+            f"{year['year']}  GRDP {year['gdp_growth']}%  K {year['capital_growth']}%  "
+            f"L {year['labour_growth']}%  TFP {year['tfp_growth']}%  {share}"
+        )
+    for ph in payload["phases"]:
+        share = "—" if ph["tfp_share"] is None else f"{ph['tfp_share']:.1f}%"
+        print(f"{ph['phase']}: TFP {share}")
+    return EXIT_OK
+
+
 COMMANDS = {
     "ingest": cmd_ingest,
     "export": cmd_export,
@@ -225,6 +263,7 @@ COMMANDS = {
     "batches": cmd_batches,
     "rollback": cmd_rollback,
     "template": cmd_template,
+    "tfp": cmd_tfp,
 }
 
 

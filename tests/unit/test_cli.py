@@ -56,9 +56,7 @@ def test_refused_file_lists_every_problem_and_exits_non_zero(tmp_path, db):
     assert "Traceback" not in r.stderr
 
 
-@pytest.mark.parametrize(
-    "content", [b"", b"\x00\x01\x02binary", b"PK\x03\x04zip", b"x;y\n1;2\n"]
-)
+@pytest.mark.parametrize("content", [b"", b"\x00\x01\x02binary", b"PK\x03\x04zip", b"x;y\n1;2\n"])
 def test_garbage_never_gives_a_traceback(tmp_path, db, content):
     f = tmp_path / "junk.csv"
     f.write_bytes(content)
@@ -93,3 +91,30 @@ def test_vietnamese_messages_by_default(tmp_path, db):
     f.write_text(GOOD, encoding="utf-8")
     r = cli("ingest", str(f), "--db", db, env_lang="vi")
     assert "đã lưu 1 dòng thành đợt #1" in r.stdout
+
+
+def test_tfp_json_contract():
+    r = cli("tfp", "--json")
+    out = json.loads(r.stdout)
+    years = {y["year"]: y for y in out["years"]}
+    assert 2020 not in years  # the base year has no growth
+    assert years[2021]["tfp_share"] is None and years[2021]["flag"]
+    assert years[2022]["gdp_growth"] == pytest.approx(7.71, abs=0.01)
+    y = years[2022]
+    # TFP growth = G_Y − b_K·G_K − (1 − b_K)·G_L with the default b_K = 0.3524
+    expected = y["gdp_growth"] - 0.3524 * y["capital_growth"] - 0.6476 * y["labour_growth"]
+    assert y["tfp_growth"] == pytest.approx(expected, abs=0.01)
+    assert {p["phase"] for p in out["phases"]} >= {"2021-2025"}
+
+
+def test_tfp_capital_share_override_moves_result():
+    low = json.loads(cli("tfp", "--json", "--capital-share", "0.25").stdout)
+    high = json.loads(cli("tfp", "--json", "--capital-share", "0.5").stdout)
+    lo = next(p for p in low["phases"] if p["phase"] == "2021-2025")["tfp_share"]
+    hi = next(p for p in high["phases"] if p["phase"] == "2021-2025")["tfp_share"]
+    assert lo != hi
+
+
+def test_tfp_bad_parameter_is_a_message():
+    r = cli("tfp", "--capital-share", "1.5")
+    assert r.returncode == 2 and "Traceback" not in r.stderr

@@ -261,6 +261,64 @@ class Store:
                 raise
         return int(removed)
 
+    # -- macro data (TFP panel) ------------------------------------------------------------
+
+    MACRO_COLUMNS: tuple[str, ...] = (
+        "year",
+        "grdp",
+        "capital_stock",
+        "investment",
+        "labour",
+        "capital_share",
+        "source",
+        "placeholder",
+    )
+
+    def store_macro(
+        self,
+        frame: pd.DataFrame,
+        file_name: str,
+        content: bytes,
+        content_hash: str,
+        user: str | None,
+    ) -> int:
+        """Store a validated macro frame as one batch of kind ``macro``; return its id."""
+        rows = frame.reindex(columns=list(self.MACRO_COLUMNS)).astype(object)
+        rows = rows.where(rows.notna(), None)
+        with self.write_lock, self.cursor() as cur:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                batch_id = cur.execute(
+                    "INSERT INTO batches (batch_id, kind, file_name, content_hash, user_name, "
+                    "created_at, row_count, status) VALUES (nextval('batch_seq'), 'macro', ?, ?, "
+                    "?, current_localtimestamp(), ?, 'active') RETURNING batch_id",
+                    [file_name, content_hash, user, len(rows)],
+                ).fetchone()[0]
+                cur.execute(
+                    "INSERT INTO files SELECT ?, ?, ? WHERE NOT EXISTS "
+                    "(SELECT 1 FROM files WHERE content_hash = ?)",
+                    [content_hash, len(content), content, content_hash],
+                )
+                cur.executemany(
+                    "INSERT INTO macro_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [[batch_id, *r] for r in rows.itertuples(index=False, name=None)],
+                )
+                self._audit(cur, user, "macro_upload", batch_id, {"file_name": file_name})
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+        return int(batch_id)
+
+    def active_macro(self) -> pd.DataFrame | None:
+        """Return the rows of the newest active macro batch, or None when none is stored."""
+        df = self.query_df(
+            "SELECT year, grdp, capital_stock, investment, labour, capital_share, source, "
+            "placeholder FROM macro_rows WHERE batch_id = (SELECT max(batch_id) FROM batches "
+            "WHERE kind = 'macro' AND status = 'active') ORDER BY year"
+        )
+        return None if df.empty else df
+
     # -- ingest ------------------------------------------------------------------------------
 
     def stage_records(
@@ -277,9 +335,11 @@ class Store:
         resolver: LocalityResolver | None = None,
     ) -> StageResult:
         """Validate a laid-out file in bulk; if ``commit`` and clean, store it as a batch."""
-        duplicate = self.active_batch_with_hash(layout.content_hash)
         lock = self.write_lock if commit else threading.Lock()
         with lock, self.cursor() as cur:
+            # Checked under the write lock: two sessions sending the same file at once must
+            # not both miss the other's batch (the second is then refused as a duplicate).
+            duplicate = self.active_batch_with_hash(layout.content_hash)
             # Staging works on temp tables only (row ids must follow the file, so no
             # transaction yet); the write lock keeps the checks valid until the insert.
             result = self._stage(cur, layout, indicators, type_lookup, today, resolver, duplicate)

@@ -60,6 +60,21 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         )
         """,
     ),
+    2: (
+        """
+        CREATE TABLE macro_rows (
+            batch_id INTEGER NOT NULL,
+            year INTEGER NOT NULL,
+            grdp DOUBLE,
+            capital_stock DOUBLE,
+            investment DOUBLE,
+            labour DOUBLE,
+            capital_share DOUBLE,
+            source VARCHAR,
+            placeholder BOOLEAN NOT NULL DEFAULT FALSE
+        )
+        """,
+    ),
 }
 
 LATEST = max(MIGRATIONS)

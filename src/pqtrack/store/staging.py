@@ -105,8 +105,8 @@ def build_staged(cur: duckdb.DuckDBPyConnection, layout: CsvLayout) -> None:
     # Identifiers come from COLUMN_NAMES and generated c<N> names only; values are bound.
     head = "CREATE OR REPLACE TEMP TABLE staged AS SELECT CAST(rowid + 1 AS INTEGER) AS rn, "
     tail = ", {extra} AS extra_value FROM raw WHERE rowid + 1 > $header_row AND ({non_blank})"
-    sql = head + ", ".join(selects) + tail.replace("{extra}", extra).replace(
-        "{non_blank}", non_blank
+    sql = (
+        head + ", ".join(selects) + tail.replace("{extra}", extra).replace("{non_blank}", non_blank)
     )
     cur.execute(sql, {"header_row": layout.header_row})
 
