@@ -168,3 +168,33 @@ def distinct_values(store: Store, column: str) -> list[str]:
 def last_record_date(store: Store) -> date | None:
     """Return the latest activity date stored."""
     return store.scalar("SELECT max(date) FROM records")
+
+
+MAP_LEVELS: dict[str, str] = {"commune": "commune", "district": "district"}
+
+
+def map_values(store: Store, level: str, flt: RecordFilter) -> tuple[pd.DataFrame, dict]:
+    """Return per unit of ``level`` turns, quantity, beneficiaries, funding; and unmatched totals.
+
+    Unmatched means a locality was typed but not placed at this level (unknown names and,
+    for communes, district-only records); records without a locality are counted apart.
+    """
+    column = MAP_LEVELS[level]
+    clause, params = where(flt)
+    units = store.query_df(
+        f"SELECT {column} AS unit, count(*) AS turns, sum(quantity) AS quantity, "  # noqa: S608
+        "count(DISTINCT beneficiary_key) AS beneficiaries, "
+        f"COALESCE(sum(funding_vnd), 0) AS funding_vnd FROM records WHERE {clause} "
+        f"AND {column} IS NOT NULL GROUP BY 1 ORDER BY 1",
+        params,
+    )
+    rest = store.query_df(
+        "SELECT count(*) FILTER (WHERE locality IS NOT NULL) AS turns, "  # noqa: S608
+        "COALESCE(sum(quantity) FILTER (WHERE locality IS NOT NULL), 0) AS quantity, "
+        "count(DISTINCT beneficiary_key) FILTER (WHERE locality IS NOT NULL) AS beneficiaries, "
+        "COALESCE(sum(funding_vnd) FILTER (WHERE locality IS NOT NULL), 0) AS funding_vnd, "
+        "count(*) FILTER (WHERE locality IS NULL) AS no_locality "
+        f"FROM records WHERE {clause} AND {column} IS NULL",
+        params,
+    )
+    return units, {k: int(v) for k, v in rest.iloc[0].items()}
