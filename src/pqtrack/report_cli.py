@@ -1,0 +1,80 @@
+"""The ``report`` subcommand: ``python -m pqtrack report --phase P --out FILE.xlsx``."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+from pqtrack import plan, report
+from pqtrack.i18n import LANGS, t
+from pqtrack.paths import default_db_path
+from pqtrack.store import Store
+
+
+def _env_lang() -> str:
+    return "en" if os.environ.get("PQTRACK_LANG", "vi").lower().startswith("en") else "vi"
+
+
+def _date(value: str) -> date:
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(t("cli.bad_date", _env_lang(), value=value))
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "cli"
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``report`` subcommand to ``subparsers`` and return its parser."""
+    s = subparsers.add_parser("report", help=t("report.cli.help", _env_lang()))
+    s.add_argument("--phase", choices=plan.PHASE_CODES, required=True)
+    s.add_argument("--as-of", type=_date, default=None, help="YYYY-MM-DD or DD/MM/YYYY")
+    s.add_argument("--lang", choices=LANGS, default=None)
+    s.add_argument("--out", type=Path, required=True)
+    s.add_argument("--db", type=Path, default=None, help="store file (PQTRACK_DB)")
+    s.add_argument("--user", default=None)
+    s.add_argument("--pdf", action="store_true", help="also write a PDF (needs LibreOffice)")
+    s.set_defaults(func=run)
+    return s
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the phase report workbook; return the exit code."""
+    lang = args.lang or _env_lang()
+    as_of = args.as_of or date.today()
+    store = Store(args.db or default_db_path())
+    try:
+        report.build_report(store, args.phase, as_of, lang, args.user or _os_user(), out=args.out)
+    finally:
+        store.close()
+    label = plan.phase(args.phase).label
+    print(t("report.cli.written", lang, phase=label, as_of=f"{as_of:%d/%m/%Y}", file=args.out))
+    if args.pdf:
+        pdf = report.to_pdf(args.out)
+        if pdf is None:
+            print(t("report.cli.no_pdf", lang), file=sys.stderr)
+            return 1
+        print(t("report.cli.pdf_written", lang, file=pdf))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``report`` subcommand on its own (until cli.py dispatches to it)."""
+    parser = argparse.ArgumentParser(prog="pqtrack")
+    add_parser(parser.add_subparsers(dest="command", required=True))
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,452 @@
+"""Sheet writers of the phase report: shared context, tables, breakdowns, beneficiaries, TFP."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+from xlsxwriter.format import Format
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from pqtrack import plan
+from pqtrack.filters import RecordFilter
+from pqtrack.i18n import t
+from pqtrack.progress import Progress
+from pqtrack.schema import BENEFICIARY_TYPES
+from pqtrack.store import Store, queries
+
+A4 = 9
+REORG_DAY = date(2025, 7, 1)
+
+_FORMATS: dict[str, dict[str, Any]] = {
+    "title": {"bold": True, "font_size": 14},
+    "subtitle": {"italic": True, "text_wrap": True, "valign": "top"},
+    "section": {"bold": True, "font_size": 12, "font_color": "#1F4E78"},
+    "head": {
+        "bold": True,
+        "bg_color": "#DDEBF7",
+        "border": 1,
+        "text_wrap": True,
+        "valign": "vcenter",
+    },
+    "text": {"border": 1, "text_wrap": True, "valign": "top"},
+    "int": {"border": 1, "num_format": "#,##0", "valign": "top"},
+    "vnd": {"border": 1, "num_format": "#,##0", "valign": "top"},
+    "dec": {"border": 1, "num_format": "#,##0.0", "valign": "top"},
+    "pct": {"border": 1, "num_format": "0.0%", "valign": "top"},
+    "pct2": {"border": 1, "num_format": "0.00%", "valign": "top"},
+    "year": {"border": 1, "num_format": "0", "align": "left", "valign": "top"},
+    "date": {"border": 1, "num_format": "dd/mm/yyyy", "align": "left", "valign": "top"},
+    "datetime": {"border": 1, "num_format": "dd/mm/yyyy hh:mm", "align": "left", "valign": "top"},
+    "note": {"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"},
+    "label": {"bold": True, "valign": "top"},
+    "value": {"text_wrap": True, "valign": "top", "align": "left"},
+    "value_date": {"num_format": "dd/mm/yyyy", "align": "left"},
+    "value_datetime": {"num_format": "dd/mm/yyyy hh:mm", "align": "left"},
+    "value_int": {"num_format": "#,##0", "align": "left"},
+    "warn": {
+        "bold": True,
+        "font_size": 13,
+        "font_color": "#FFFFFF",
+        "bg_color": "#C00000",
+        "text_wrap": True,
+        "valign": "vcenter",
+        "align": "center",
+        "border": 2,
+    },
+    "ok": {"italic": True, "font_color": "#375623", "text_wrap": True},
+    "sample_text": {"border": 1, "text_wrap": True, "font_color": "#C00000", "bold": True},
+}
+# Totals rows repeat the cell kinds in bold.
+_TOTAL_KINDS = ("text", "int", "vnd", "dec", "pct", "pct2", "year")
+STATUS_FILL: dict[str, str] = {
+    "achieved": "#C6EFCE",
+    "on_track": "#E2EFDA",
+    "at_risk": "#FFEB9C",
+    "behind": "#FFC7CE",
+    "not_achieved": "#FFC7CE",
+    "not_started": "#EDEDED",
+}
+
+
+def make_formats(wb: Workbook) -> dict[str, Format]:
+    """Return the report's cell formats by name (``total_<kind>`` for bold totals)."""
+    fmt = {name: wb.add_format(spec) for name, spec in _FORMATS.items()}
+    for kind in _TOTAL_KINDS:
+        fmt[f"total_{kind}"] = wb.add_format({**_FORMATS[kind], "bold": True, "top": 2})
+    for status, color in STATUS_FILL.items():
+        fmt[f"status_{status}"] = wb.add_format({**_FORMATS["text"], "bg_color": color})
+    return fmt
+
+
+@dataclass
+class Ctx:
+    """What every sheet writer shares: store, workbook, formats, language, window."""
+
+    store: Store
+    wb: Workbook
+    fmt: dict[str, Format]
+    lang: str
+    phase: plan.Phase
+    as_of: date
+    sample: bool
+    rows: list[Progress] = field(default_factory=list)
+
+    @property
+    def flt(self) -> RecordFilter:
+        """Return the filter of the report's window (the phase up to the as-of date)."""
+        return RecordFilter(phase=self.phase.code, date_to=self.as_of)
+
+    def tr(self, key: str, **params: object) -> str:
+        """Return the report message ``report.<key>`` in the report's language."""
+        return t(f"report.{key}", self.lang, **params)
+
+    def sheet(self, key: str, *, landscape: bool = False) -> Worksheet:
+        """Add a worksheet with print setup (A4, fit to width) and the sample banner."""
+        ws = self.wb.add_worksheet(self.tr(f"sheet.{key}")[:31])
+        ws.set_paper(A4)
+        if landscape:
+            ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+        if self.sample:
+            ws.set_header('&C&"-,Bold"&KC00000' + self.tr("cover.sample_header"))
+        ws.set_footer("&L" + self.phase.label + "&R&P / &N")
+        return ws
+
+    def indicator_short(self, code: str) -> str:
+        """Return the indicator's short label."""
+        key = f"report.ind.{code}"
+        return t(key, self.lang) if key in _catalog_keys() else code
+
+    def type_label(self, code: object) -> str:
+        """Return a beneficiary type in words, or "(not stated)"."""
+        if missing(code):
+            return self.tr("col.not_stated")
+        return self.tr(f"type.{code}") if code in BENEFICIARY_TYPES else str(code)
+
+
+def _catalog_keys() -> set[str]:
+    from pqtrack.i18n import catalog
+
+    return set(catalog())
+
+
+def missing(value: object) -> bool:
+    """Return whether a cell value is empty (None, NaN, NA, NaT)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def num_text(value: float, lang: str, digits: int = 1) -> str:
+    """Return a number as text with the language's separators, without a useless ``,0``."""
+    text = f"{value:,.{digits}f}"
+    if digits and text.endswith("." + "0" * digits):
+        text = text[: -(digits + 1)]
+    if lang == "vi":
+        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return text
+
+
+def put(ws: Worksheet, row: int, col: int, value: object, fmt: Format | None = None) -> None:
+    """Write one cell by type; text always as a string, never as a formula."""
+    if missing(value):
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, str):
+        ws.write_string(row, col, value, fmt)
+    elif isinstance(value, pd.Timestamp):
+        ws.write_datetime(row, col, value.to_pydatetime(), fmt)
+    elif isinstance(value, datetime | date):
+        ws.write_datetime(row, col, value, fmt)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, fmt)
+    else:
+        ws.write_number(row, col, float(value), fmt)
+
+
+def table(
+    ctx: Ctx,
+    ws: Worksheet,
+    row: int,
+    headers: list[str],
+    kinds: list[str],
+    body: list[list[object]],
+    total: list[object] | None = None,
+) -> int:
+    """Write a header row, body rows and an optional totals row; return the next free row."""
+    for col, text in enumerate(headers):
+        ws.write_string(row, col, text, ctx.fmt["head"])
+    for r, values in enumerate(body, start=row + 1):
+        for col, (value, kind) in enumerate(zip(values, kinds, strict=True)):
+            put(ws, r, col, value, ctx.fmt[kind])
+    end = row + 1 + len(body)
+    if total is not None:
+        for col, (value, kind) in enumerate(zip(total, kinds, strict=True)):
+            put(ws, end, col, value, ctx.fmt.get(f"total_{kind}", ctx.fmt[kind]))
+        end += 1
+    return end + 1
+
+
+def section(ctx: Ctx, ws: Worksheet, row: int, text: str) -> int:
+    """Write a section title; return the next row."""
+    ws.write_string(row, 0, text, ctx.fmt["section"])
+    return row + 1
+
+
+def _int(value: object) -> int:
+    return 0 if missing(value) else int(value)  # type: ignore[arg-type]
+
+
+def _value_label(ctx: Ctx, dim: str, value: object) -> object:
+    if dim == "beneficiary_type":
+        return ctx.type_label(value)
+    if missing(value):
+        return ctx.tr("col.not_stated")
+    return int(value) if dim == "year" else str(value)  # type: ignore[arg-type]
+
+
+def pivot(ctx: Ctx, ws: Worksheet, row: int, dim: str, flt: RecordFilter, label: str) -> int:
+    """Write value × indicator quantities with turns and funding, then the detail table."""
+    df = queries.breakdown(ctx.store, dim, flt)
+    if df.empty:
+        ws.write_string(row, 0, ctx.tr("section.no_data"), ctx.fmt["note"])
+        return row + 2
+    order = [i for i in plan.indicators() if i in set(df["indicator"])]
+    key = df[dim].astype(object).where(df[dim].notna(), None)
+    df = df.assign(_key=key)
+    groups = df.groupby("_key", dropna=False, sort=False)
+    summary = groups.agg(turns=("turns", "sum"), funding=("funding_vnd", "sum"))
+    if dim == "year":
+        summary = summary.sort_index()
+    else:
+        summary = summary.sort_values("turns", ascending=False, kind="stable")
+        summary = pd.concat([summary[summary.index.notna()], summary[summary.index.isna()]])
+    qty = df.pivot_table(
+        index="_key", columns="indicator", values="quantity", aggfunc="sum", dropna=False
+    )
+    is_year = dim == "year"
+    headers = [label, *(ctx.indicator_short(i) for i in order), ctx.tr("col.turns")]
+    headers.append(ctx.tr("col.funding"))
+    kinds = ["year" if is_year else "text", *["int"] * len(order), "int", "vnd"]
+    body = []
+    for value, srow in summary.iterrows():
+        cells = [qty.at[value, i] if value in qty.index else None for i in order]
+        line = [_value_label(ctx, dim, value), *(_int(c) or None for c in cells)]
+        body.append([*line, _int(srow["turns"]), _int(srow["funding"])])
+    total_qty = [_int(df.loc[df["indicator"] == i, "quantity"].sum()) for i in order]
+    total = [ctx.tr("col.total"), *total_qty, _int(df["turns"].sum())]
+    total.append(_int(df["funding_vnd"].sum()))
+    end = table(ctx, ws, row, headers, kinds, body, total)
+    ws.write_string(end - 1, 0, ctx.tr("section.pivot_note"), ctx.fmt["note"])
+    return end + 1
+
+
+def detail(ctx: Ctx, ws: Worksheet, row: int, dim: str, flt: RecordFilter, label: str) -> int:
+    """Write the indicator × value table: turns, quantity, distinct beneficiaries, funding."""
+    df = queries.breakdown(ctx.store, dim, flt)
+    if df.empty:
+        return row
+    row = section(ctx, ws, row, ctx.tr("section.detail"))
+    rank = {code: n for n, code in enumerate(plan.indicators())}
+    df = df.assign(_rank=df["indicator"].map(rank)).sort_values(["_rank"], kind="stable")
+    headers = [ctx.tr("col.indicator"), label, ctx.tr("col.turns"), ctx.tr("col.quantity")]
+    headers += [ctx.tr("col.beneficiaries"), ctx.tr("col.funding")]
+    kinds = ["text", "year" if dim == "year" else "text", "int", "int", "int", "vnd"]
+    body = [
+        [
+            ctx.indicator_short(r.indicator),
+            _value_label(ctx, dim, getattr(r, dim)),
+            _int(r.turns),
+            _int(r.quantity),
+            _int(r.beneficiaries),
+            _int(r.funding_vnd),
+        ]
+        for r in df.itertuples(index=False)
+    ]
+    return table(ctx, ws, row, headers, kinds, body)
+
+
+def breakdown_sheet(ctx: Ctx, key: str, parts: list[tuple[str, str, RecordFilter]]) -> Worksheet:
+    """Add a breakdown sheet with one pivot + detail per (dimension, title key, filter)."""
+    ws = ctx.sheet(key, landscape=True)
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 12, 14)
+    row = 0
+    ws.write_string(row, 0, ctx.tr(f"sheet.{key}") + " – " + ctx.phase.label, ctx.fmt["title"])
+    row += 2
+    for dim, title_key, flt in parts:
+        label = ctx.tr(f"col.{'type' if dim == 'beneficiary_type' else dim}")
+        row = section(ctx, ws, row, ctx.tr(title_key))
+        if row == 3:
+            ws.freeze_panes(row + 1, 1)
+        row = pivot(ctx, ws, row, dim, flt, label)
+        row = detail(ctx, ws, row, dim, flt, label)
+    return ws
+
+
+def type_summary(ctx: Ctx) -> Worksheet:
+    """Add the by-type sheet: exact per-type totals with a chart, then the pivot and detail."""
+    ws = ctx.sheet("by_type", landscape=True)
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 12, 14)
+    ws.write_string(0, 0, ctx.tr("section.by_type") + " – " + ctx.phase.label, ctx.fmt["title"])
+    flt = ctx.flt
+    overall = queries.beneficiary_totals(ctx.store, flt)
+    body = []
+    for code in BENEFICIARY_TYPES:
+        tot = queries.beneficiary_totals(ctx.store, flt.with_(beneficiary_types=(code,)))
+        body.append([ctx.type_label(code), tot["turns"], tot["beneficiaries"], tot["funding_vnd"]])
+    rest = [overall[k] - sum(b[n] for b in body) for n, k in ((1, "turns"), (3, "funding_vnd"))]
+    body.append([ctx.tr("col.not_stated"), rest[0], None, rest[1]])
+    headers = [ctx.tr("col.type"), ctx.tr("col.turns"), ctx.tr("col.beneficiaries")]
+    headers.append(ctx.tr("col.funding"))
+    total = [
+        ctx.tr("col.total"),
+        overall["turns"],
+        overall["beneficiaries"],
+        overall["funding_vnd"],
+    ]
+    ws.freeze_panes(3, 1)
+    end = table(ctx, ws, 2, headers, ["text", "int", "int", "vnd"], body, total)
+    chart = ctx.wb.add_chart({"type": "column"})
+    sheet_name = ws.get_name()
+    first, last = 3, 2 + len(BENEFICIARY_TYPES)
+    for col, color in ((1, "#2F5597"), (2, "#ED7D31")):
+        chart.add_series(
+            {
+                "name": [sheet_name, 2, col],
+                "categories": [sheet_name, first, 0, last, 0],
+                "values": [sheet_name, first, col, last, col],
+                "fill": {"color": color},
+                "data_labels": {"value": True},
+            }
+        )
+    chart.set_title({"name": ctx.tr("chart.by_type")})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 620, "height": 300})
+    ws.insert_chart(2, 5, chart)
+    row = max(end, 19)
+    row = section(ctx, ws, row, ctx.tr("section.detail"))
+    row = pivot(ctx, ws, row, "beneficiary_type", flt, ctx.tr("col.type"))
+    detail(ctx, ws, row, "beneficiary_type", flt, ctx.tr("col.type"))
+    return ws
+
+
+def locality_parts(ctx: Ctx) -> list[tuple[str, str, RecordFilter]]:
+    """Return the locality sheet's parts: former districts, then communes from July 2025."""
+    parts = [("district", "section.by_district", ctx.flt)]
+    if ctx.phase.end >= REORG_DAY:
+        parts.append(("commune", "section.by_commune", ctx.flt.with_(date_from=REORG_DAY)))
+    return parts
+
+
+def turns_sheet(ctx: Ctx) -> Worksheet:
+    """Add turns vs distinct beneficiaries per indicator (the total counts each one once)."""
+    ws = ctx.sheet("turns", landscape=True)
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 6, 15)
+    ws.write_string(0, 0, ctx.tr("section.turns") + " – " + ctx.phase.label, ctx.fmt["title"])
+    headers = [ctx.tr(f"col.{k}") for k in ("indicator", "unit", "turns", "quantity")]
+    headers += [ctx.tr("col.beneficiaries"), ctx.tr("col.turns_per_beneficiary")]
+    headers.append(ctx.tr("col.funding"))
+    units = {tg.indicator: tg.unit(ctx.lang) for tg in plan.targets(ctx.phase.code)}
+    body = [
+        [
+            ctx.indicator_short(p.indicator),
+            units[p.indicator],
+            p.turns,
+            p.actual,
+            p.beneficiaries,
+            p.turns / p.beneficiaries if p.beneficiaries else None,
+            p.funding_vnd,
+        ]
+        for p in ctx.rows
+    ]
+    tot = queries.beneficiary_totals(ctx.store, ctx.flt)
+    ratio = tot["turns"] / tot["beneficiaries"] if tot["beneficiaries"] else None
+    total = [ctx.tr("col.total"), "", tot["turns"], None, tot["beneficiaries"], ratio]
+    total.append(tot["funding_vnd"])
+    ws.freeze_panes(3, 1)
+    kinds = ["text", "text", "int", "int", "int", "dec", "vnd"]
+    end = table(ctx, ws, 2, headers, kinds, body, total)
+    ws.merge_range(end, 0, end + 1, 6, "", ctx.fmt["note"])
+    ws.write_string(end, 0, ctx.tr("cover.note"), ctx.fmt["note"])
+    return ws
+
+
+def funding_sheet(ctx: Ctx) -> Worksheet:
+    """Add funding per indicator and year, with totals and shares."""
+    ws = ctx.sheet("funding", landscape=True)
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 12, 16)
+    ws.write_string(0, 0, ctx.tr("section.funding") + " – " + ctx.phase.label, ctx.fmt["title"])
+    df = queries.breakdown(ctx.store, "year", ctx.flt)
+    years = sorted(int(y) for y in df["year"].dropna().unique())
+    grand = _int(df["funding_vnd"].sum())
+    headers = [ctx.tr("col.indicator"), *(str(y) for y in years), ctx.tr("col.total")]
+    headers.append(ctx.tr("col.funding_share"))
+    body = []
+    for code in plan.indicators():
+        part = df[df["indicator"] == code]
+        by_year = [_int(part.loc[part["year"] == y, "funding_vnd"].sum()) for y in years]
+        line_total = sum(by_year)
+        share = line_total / grand if grand else None
+        body.append([ctx.indicator_short(code), *by_year, line_total, share])
+    col_totals = [_int(df.loc[df["year"] == y, "funding_vnd"].sum()) for y in years]
+    total = [ctx.tr("col.total"), *col_totals, grand, 1.0 if grand else None]
+    kinds = ["text", *["vnd"] * (len(years) + 1), "pct"]
+    ws.freeze_panes(3, 1)
+    table(ctx, ws, 2, headers, kinds, body, total)
+    return ws
+
+
+def beneficiaries_sheet(ctx: Ctx) -> Worksheet:
+    """Add the list of beneficiaries supported: who, what (indicator + standard), when."""
+    ws = ctx.sheet("beneficiaries", landscape=True)
+    keys = ["no", "name", "type", "tax_code", "locality", "district", "commune", "indicator"]
+    keys += ["standard", "quantity", "funding", "date"]
+    widths = [6, 40, 16, 14, 22, 24, 22, 26, 20, 10, 15, 12]
+    kinds = ["int", "text", "text", "text", "text", "text", "text", "text", "text", "int"]
+    kinds += ["vnd", "date"]
+    for col, width in enumerate(widths):
+        ws.set_column(col, col, width)
+    ws.write_string(
+        0, 0, ctx.tr("section.beneficiaries") + " – " + ctx.phase.label, ctx.fmt["title"]
+    )
+    for col, key in enumerate(keys):
+        ws.write_string(2, col, ctx.tr(f"col.{key}"), ctx.fmt["head"])
+    ws.freeze_panes(3, 2)
+    ws.repeat_rows(2)
+    row = 3
+    for chunk in queries.iter_records(ctx.store, ctx.flt):
+        chunk = chunk[chunk["beneficiary_name"].notna()]
+        for r in chunk.itertuples(index=False):
+            values = [
+                row - 2,
+                r.beneficiary_name,
+                ctx.type_label(r.beneficiary_type),
+                r.tax_code,
+                r.locality,
+                r.district,
+                r.commune,
+                ctx.indicator_short(r.indicator),
+                r.standard,
+                r.quantity,
+                r.funding_vnd,
+                pd.Timestamp(r.date),
+            ]
+            for col, (value, kind) in enumerate(zip(values, kinds, strict=True)):
+                if kind == "text" and not missing(value):
+                    value = str(value)
+                put(ws, row, col, value, ctx.fmt[kind])
+            row += 1
+    if row == 3:
+        ws.write_string(row, 0, ctx.tr("section.no_data"), ctx.fmt["note"])
+    else:
+        ws.autofilter(2, 0, row - 1, len(keys) - 1)
+    return ws
