@@ -82,6 +82,23 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--depreciation", type=float, default=None)
     s.add_argument("--json", action="store_true")
 
+    s = sub.add_parser("user", help=t("cli.help_user", _lang()))
+    users = s.add_subparsers(dest="user_command", required=True)
+    u = users.add_parser("add", parents=[common])
+    u.add_argument("name")
+    u.add_argument("--role", choices=("viewer", "editor", "admin"), required=True)
+    u.add_argument("--password-stdin", action="store_true")
+    u.add_argument("--user", default=None)
+    u = users.add_parser("list", parents=[common])
+    u.add_argument("--json", action="store_true")
+    u = users.add_parser("disable", parents=[common])
+    u.add_argument("name")
+    u.add_argument("--user", default=None)
+    u = users.add_parser("reset-password", parents=[common])
+    u.add_argument("name")
+    u.add_argument("--password-stdin", action="store_true")
+    u.add_argument("--user", default=None)
+
     s = sub.add_parser("template", help=t("cli.help_template", _lang()))
     s.add_argument("--out", type=Path, required=True)
     s.add_argument("--headers", choices=("vi", "canonical"), default="vi")
@@ -256,6 +273,49 @@ def cmd_tfp(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read_password(args: argparse.Namespace) -> str | None:
+    lang = _lang()
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass(t("auth.prompt_password", lang))
+    if first != getpass.getpass(t("auth.prompt_again", lang)):
+        print(t("auth.password_mismatch", lang), file=sys.stderr)
+        return None
+    return first
+
+
+def cmd_user(args: argparse.Namespace) -> int:
+    """Add, list, disable accounts and reset passwords."""
+    from pqtrack import auth
+    from pqtrack.store import accounts
+
+    lang = _lang()
+    store = _open(args)
+    if args.user_command == "list":
+        df = accounts.list_users(store)
+        if args.json:
+            print(df.to_json(orient="records", date_format="iso", force_ascii=False))
+        for u in df.itertuples():
+            state = "" if u.active else " (disabled)"
+            print(f"{u.user_name:<24} {u.role:<8}{state}")
+        return EXIT_OK
+    by = args.user or _os_user()
+    if args.user_command == "disable":
+        auth.disable_user(store, args.name, by)
+        print(t("auth.user_disabled", lang, name=args.name))
+        return EXIT_OK
+    password = _read_password(args)
+    if password is None:
+        return EXIT_REFUSED
+    if args.user_command == "add":
+        auth.add_user(store, args.name, args.role, password, by)
+        print(t("auth.user_added", lang, name=args.name, role=args.role))
+    else:
+        auth.reset_password(store, args.name, password, by)
+        print(t("auth.password_reset", lang, name=args.name))
+    return EXIT_OK
+
+
 COMMANDS = {
     "ingest": cmd_ingest,
     "export": cmd_export,
@@ -264,6 +324,7 @@ COMMANDS = {
     "rollback": cmd_rollback,
     "template": cmd_template,
     "tfp": cmd_tfp,
+    "user": cmd_user,
 }
 
 

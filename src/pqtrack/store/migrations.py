@@ -75,6 +75,26 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         )
         """,
     ),
+    3: (
+        """
+        CREATE TABLE users (
+            user_name VARCHAR PRIMARY KEY,
+            role VARCHAR NOT NULL,
+            password_hash VARCHAR NOT NULL,
+            active BOOLEAN NOT NULL DEFAULT TRUE,
+            created_at TIMESTAMP NOT NULL,
+            updated_at TIMESTAMP NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE login_failures (
+            user_key VARCHAR PRIMARY KEY,
+            failures INTEGER NOT NULL,
+            last_failure TIMESTAMP NOT NULL,
+            locked_until TIMESTAMP
+        )
+        """,
+    ),
 }
 
 LATEST = max(MIGRATIONS)
