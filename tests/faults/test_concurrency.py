@@ -1,0 +1,133 @@
+"""Concurrency: many sessions of one process share one Store while writing and reading."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from datetime import date
+
+import pytest
+
+from pqtrack import ingest
+from pqtrack.filters import RecordFilter
+from pqtrack.store import Store, queries
+from tests.faults.support import check_invariants, make_records
+
+WRITERS = 10
+READERS = 3
+
+
+def _run_threads(targets: list, errors: list) -> None:
+    def guard(fn):
+        def run():
+            try:
+                fn()
+            except BaseException as exc:  # every escape is a failure the user would see
+                errors.append(exc)
+
+        return run
+
+    threads = [threading.Thread(target=guard(fn)) for fn in targets]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=300)
+    assert not any(th.is_alive() for th in threads), "a thread hung"
+
+
+@pytest.mark.parametrize("keep_open", [True, False], ids=["keep_open", "per_operation"])
+def test_ten_ingests_at_once_with_readers(tmp_path, keep_open):
+    store = Store(tmp_path / "c.duckdb", keep_open=keep_open)
+    files = [make_records(800 + 37 * i, f"W{i}", seed=i) for i in range(WRITERS)]
+    # Every state a reader may see is some set of whole batches: list them all.
+    possible = {
+        (sum(f.rows for f in subset), sum(f.quantity for f in subset))
+        for k in range(WRITERS + 1)
+        for subset in itertools.combinations(files, k)
+    }
+    errors: list[BaseException] = []
+    reports: dict[int, ingest.IngestReport] = {}
+    start = threading.Barrier(WRITERS + READERS)
+    writers_done = threading.Event()
+    seen: list[tuple[int, int]] = []
+    phase = RecordFilter(phase="2021-2025")
+
+    def writer(i: int):
+        def run():
+            start.wait()
+            reports[i] = ingest.process(store, files[i].data, f"file{i}.csv", user=f"u{i}")
+
+        return run
+
+    def reader():
+        start.wait()
+        while True:
+            finished = writers_done.is_set()
+            with store.cursor() as cur:
+                figures = check_invariants(cur)
+            snapshot = (figures["records"], figures["quantity"])
+            assert snapshot in possible, f"partial batch visible: {snapshot}"
+            seen.append(snapshot)
+            totals = queries.beneficiary_totals(store, phase)
+            assert (totals["turns"], totals["quantity"]) in possible
+            queries.actuals(store, date(2021, 1, 1), date(2025, 12, 31))
+            store.batches()
+            store.data_version()
+            if finished:
+                return
+
+    def writers_then_signal():
+        try:
+            _run_threads([writer(i) for i in range(WRITERS)], errors)
+        finally:
+            writers_done.set()
+
+    # The writer pool counts as the barrier's WRITERS parties through its own threads.
+    _run_threads([writers_then_signal] + [reader] * READERS, errors)
+
+    assert not errors, errors
+    assert all(reports[i].stored for i in range(WRITERS)), [
+        reports[i].messages("en") for i in range(WRITERS) if not reports[i].stored
+    ]
+    assert len({r.batch_id for r in reports.values()}) == WRITERS
+    with store.cursor() as cur:
+        figures = check_invariants(cur)
+    assert figures["records"] == sum(f.rows for f in files)
+    assert figures["quantity"] == sum(f.quantity for f in files)
+    batches = store.batches()
+    assert len(batches) == WRITERS and set(batches["status"]) == {"active"}
+    by_name = dict(zip(batches["file_name"], batches["row_count"], strict=True))
+    assert by_name == {f"file{i}.csv": files[i].rows for i in range(WRITERS)}
+    per_batch = dict(store.query_rows("SELECT batch_id, count(*) FROM records GROUP BY 1"))
+    for i, report in reports.items():
+        assert per_batch[report.batch_id] == files[i].rows
+    assert len(set(seen)) > 1, "readers never ran during the writes"
+    store.close()
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_same_file_twice_at_once_stores_one_batch(tmp_path, round_):
+    store = Store(tmp_path / "d.duckdb")
+    rec = make_records(3000, f"SAME{round_}", seed=100 + round_)
+    errors: list[BaseException] = []
+    reports: list[ingest.IngestReport] = []
+    start = threading.Barrier(2)
+
+    def upload():
+        start.wait()
+        reports.append(ingest.process(store, rec.data, "same.csv", user="u"))
+
+    _run_threads([upload, upload], errors)
+    assert not errors, errors
+    stored = [r for r in reports if r.stored]
+    refused = [r for r in reports if not r.stored]
+    assert len(stored) == 1 and len(refused) == 1
+    codes = [p.code for p in refused[0].file_problems]
+    assert codes == ["file.duplicate_file"], refused[0].messages("en")[:3]
+    # Refused as a duplicate, not buried under one "id already stored" error per row.
+    assert refused[0].problem_count == 1, refused[0].messages("en")[:3]
+    batches = store.batches()
+    assert len(batches) == 1 and batches["row_count"].iloc[0] == rec.rows
+    with store.cursor() as cur:
+        assert check_invariants(cur)["records"] == rec.rows
+    store.close()
