@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
-import os
 import sys
 from datetime import date
 from pathlib import Path
 
-from pqtrack import export, ingest, plan, service
+from pqtrack import export, ingest, plan, report_cli, service
+from pqtrack.cli_args import env_lang, os_user, parse_date
 from pqtrack.filters import RecordFilter
 from pqtrack.i18n import t
 from pqtrack.paths import default_db_path
@@ -20,26 +20,9 @@ from pqtrack.store import Store, StoreError
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
 
-def _lang() -> str:
-    return "en" if os.environ.get("PQTRACK_LANG", "vi").lower().startswith("en") else "vi"
-
-
-def _date(value: str) -> date:
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            from datetime import datetime
-
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise argparse.ArgumentTypeError(t("cli.bad_date", _lang(), value=value))
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "cli"
+_lang = env_lang
+_date = parse_date
+_os_user = os_user
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("name")
     u.add_argument("--password-stdin", action="store_true")
     u.add_argument("--user", default=None)
+
+    report_cli.add_parser(sub)
 
     s = sub.add_parser("template", help=t("cli.help_template", _lang()))
     s.add_argument("--out", type=Path, required=True)
@@ -325,6 +310,7 @@ COMMANDS = {
     "template": cmd_template,
     "tfp": cmd_tfp,
     "user": cmd_user,
+    "report": report_cli.run,
 }
 
 

@@ -3,36 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from pqtrack import plan, report
+from pqtrack.cli_args import env_lang, os_user, parse_date
 from pqtrack.i18n import LANGS, t
 from pqtrack.paths import default_db_path
 from pqtrack.store import Store
 
-
-def _env_lang() -> str:
-    return "en" if os.environ.get("PQTRACK_LANG", "vi").lower().startswith("en") else "vi"
-
-
-def _date(value: str) -> date:
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    raise argparse.ArgumentTypeError(t("cli.bad_date", _env_lang(), value=value))
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "cli"
+_env_lang = env_lang
+_date = parse_date
+_os_user = os_user
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -67,14 +50,3 @@ def run(args: argparse.Namespace) -> int:
             return 1
         print(t("report.cli.pdf_written", lang, file=pdf))
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run the ``report`` subcommand on its own (until cli.py dispatches to it)."""
-    parser = argparse.ArgumentParser(prog="pqtrack")
-    add_parser(parser.add_subparsers(dest="command", required=True))
-    return run(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

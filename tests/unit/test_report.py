@@ -8,7 +8,7 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from pqtrack import ingest, plan, report, report_cli, sample, service
+from pqtrack import cli, ingest, plan, report, sample, service
 from pqtrack.filters import RecordFilter
 from pqtrack.i18n import t
 from pqtrack.store import queries
@@ -244,7 +244,7 @@ def test_empty_store_and_next_phase(store):
 
 def test_cli_writes_the_workbook(filled, tmp_path, capsys):
     out = tmp_path / "bao-cao.xlsx"
-    code = report_cli.main(
+    code = cli.main(
         ["report", "--phase", PHASE, "--as-of", "01/10/2025", "--db", str(filled.path),
          "--out", str(out), "--user", "Lê Văn Tám", "--lang", "en"]
     )  # fmt: skip
