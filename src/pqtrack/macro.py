@@ -15,7 +15,6 @@ Bad input is never raised: every problem comes back as a :class:`MacroProblem`.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import math
@@ -25,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from charset_normalizer import from_bytes
 
+from pqtrack.decode import DecodeError, decode_bytes
 from pqtrack.i18n import DEFAULT_LANG, t
 from pqtrack.paths import data_dir
 from pqtrack.text import fold
@@ -180,19 +179,11 @@ def parse_number(text: str) -> float:
 
 def decode(data: bytes) -> tuple[str, str] | None:
     """Return ``(text, encoding name)`` for ``data``, or ``None`` if it cannot be decoded."""
-    if data.startswith(codecs.BOM_UTF8):
-        try:
-            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "UTF-8 (BOM)"
-        except UnicodeDecodeError:
-            return None
     try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    best = from_bytes(data).best()
-    if best is None:
+        decoded = decode_bytes(data)
+    except DecodeError:
         return None
-    return str(best), best.encoding
+    return decoded.text, decoded.encoding
 
 
 def sniff_delimiter(text: str) -> str:

@@ -157,7 +157,7 @@ def test_windows_1258_file_is_decoded():
     )
     data = parse_macro_bytes(_cp1258(text))
     assert data.ok, data.problems
-    assert data.encoding == "cp1258"
+    assert data.encoding == "Windows-1258"
     assert list(data.frame["source"]) == [source, source]
     assert list(data.frame["labour"]) == [10.0, 10.2]
 
