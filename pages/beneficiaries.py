@@ -14,13 +14,12 @@ ui.sample_banner()
 st.caption(ui.tr("ui.ben.turns_note"))
 
 c1, c2 = st.columns([2, 1])
-inds = c1.multiselect(
+inds = ui.multiselect_codes(
+    c1,
+    "ben_ind",
     ui.tr("ui.filter.indicator"),
     plan.indicators(),
-    format_func=lambda c: views.indicator_label(c, lang),
-    key="ben_ind",
-    bind="query-params",
-    placeholder=ui.tr("ui.filter.all"),
+    lambda c: views.indicator_label(c, lang),
 )
 measure = c2.segmented_control(
     ui.tr("ui.ben.measure"),

@@ -16,10 +16,11 @@ if ui.get_store().is_new():
     ui.empty_state()
 
 st.subheader(views.summary_sentence(rows, phase_code, as_of, lang))
-st.caption(ui.tr("ui.overview.legend"))
+st.markdown(ui.tr("ui.overview.legend"))
 
-cols = st.columns(3)
 for i, row in enumerate(rows):
+    if i % 3 == 0:
+        cols = st.columns(3)
     unit = plan.target_for(row.indicator, phase_code).unit(lang)
     with cols[i % 3].container(border=True, key=f"card_{row.indicator}"):
         st.markdown(f"**{views.indicator_label(row.indicator, lang)}**")
@@ -30,9 +31,9 @@ for i, row in enumerate(rows):
             delta_color="off",
             delta_arrow="off",
         )
-        st.markdown(
-            f"{views.STATUS_ICONS[row.status]} **{views.status_label(row.status, lang)}** · "
-            + ui.tr("ui.card.expected", expected=views.fmt_num(row.expected, lang, 1), unit=unit)
+        st.badge(views.status_label(row.status, lang), color=views.STATUS_BADGES[row.status])
+        st.caption(
+            ui.tr("ui.card.expected", expected=views.fmt_num(row.expected, lang, 1), unit=unit)
         )
         st.caption(views.needed_text(row, lang))
 

@@ -32,6 +32,7 @@ else:
         hide_index=True,
         column_config=ui.column_config(lang),
         key="rec_table",
+        placeholder="—",
     )
     c1, c2 = st.columns([3, 2])
     with c1:

@@ -78,7 +78,8 @@ def target_vs_actual(rows: list[Progress], lang: str, phase_label: str) -> go.Fi
             f"{fmt_int(r.actual, lang)}/{fmt_int(r.target, lang)} {u}"
             for r, u in zip(rows, units, strict=True)
         ],
-        textposition="auto",
+        textposition="outside",
+        cliponaxis=False,
         hovertext=hover,
         hoverinfo="text",
         name=t("ui.chart.tva.actual", lang),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -35,16 +36,59 @@ def tr(key: str, **params: object) -> str:
 
 
 def language_switch() -> str:
-    """Render the language switch (bound to ``?lang=``) and return the language."""
+    """Render the language switch (kept in ``?lang=``) and return the language."""
+    url_init(LANG_KEY, lambda raw: raw[0] if raw[0] in i18n.LANGS else None)
     st.sidebar.radio(
         "Ngôn ngữ / Language",
         i18n.LANGS,
         format_func=LANG_NAMES.__getitem__,
         key=LANG_KEY,
         horizontal=True,
-        bind="query-params",
     )
+    url_write(LANG_KEY, lang(), i18n.DEFAULT_LANG)
     return lang()
+
+
+# -- query parameters: filters in the URL, by code (not by label) so links work in any language --
+
+
+def url_init(key: str, parse: Callable[[list[str]], object]) -> None:
+    """Seed widget ``key`` from the URL on first sight (``parse`` returns None to ignore)."""
+    if key in st.session_state:
+        return
+    raw = st.query_params.get_all(key)
+    if raw:
+        value = parse(raw)
+        if value is not None:
+            st.session_state[key] = value
+
+
+def url_write(key: str, value: object, default: object = None) -> None:
+    """Reflect a widget's value in the URL (removed when empty or the default)."""
+    empty = value is None or value == "" or (isinstance(value, list | tuple) and not value)
+    if empty or value == default:
+        if key in st.query_params:
+            del st.query_params[key]
+        return
+    if isinstance(value, list | tuple):
+        st.query_params[key] = [v.isoformat() if isinstance(v, date) else str(v) for v in value]
+    else:
+        st.query_params[key] = str(value)
+
+
+def _codes(allowed: list[str]) -> Callable[[list[str]], list[str] | None]:
+    def parse(raw: list[str]) -> list[str] | None:
+        picked = [v for v in raw if v in allowed]
+        return picked or None
+
+    return parse
+
+
+def _dates(raw: list[str]) -> tuple[date, ...] | None:
+    try:
+        return tuple(date.fromisoformat(v) for v in raw[:2])
+    except ValueError:
+        return None
 
 
 # -- today, store, caches -------------------------------------------------------------------
@@ -143,14 +187,16 @@ def phase_selector() -> str:
     """Render the phase selector (bound to ``?phase=``; defaults to today's phase)."""
     codes = list(plan.PHASE_CODES)
     default = plan.phase_for(today()).code
+    url_init(PHASE_KEY, lambda raw: raw[0] if raw[0] in codes else None)
+    if PHASE_KEY not in st.session_state:
+        st.session_state[PHASE_KEY] = default
     st.sidebar.selectbox(
         tr("ui.sidebar.phase"),
         codes,
-        index=codes.index(default),
         format_func=lambda c: plan.phase(c).label,
         key=PHASE_KEY,
-        bind="query-params",
     )
+    url_write(PHASE_KEY, current_phase(), default)
     return current_phase()
 
 
@@ -166,57 +212,57 @@ def sample_banner() -> None:
         st.warning(tr("ui.sample.banner"), icon="⚠️")
 
 
+def multiselect_codes(
+    container: object, key: str, label: str, options: list[str], fmt: Callable[[str], str]
+) -> list[str]:
+    """Render a multiselect whose chosen codes are kept in the URL under ``key``."""
+    url_init(key, _codes(options))
+    picked = container.multiselect(
+        label, options, format_func=fmt, key=key, placeholder=tr("ui.filter.all")
+    )
+    url_write(key, picked)
+    return picked
+
+
 def record_filter(phase_code: str, prefix: str = "f") -> RecordFilter:
-    """Render the record filters (each bound to a query parameter) and return the filter."""
+    """Render the record filters (each kept in a query parameter) and return the filter."""
     ph = plan.phase(phase_code)
     lg = lang()
     c1, c2, c3 = st.columns(3)
-    window = c1.date_input(
-        tr("ui.filter.dates"),
-        value=(),
-        min_value=ph.start,
-        max_value=ph.end,
-        format="DD/MM/YYYY",
-        key=f"{prefix}_dates",
-        bind="query-params",
-    )
-    inds = c2.multiselect(
-        tr("ui.filter.indicator"),
-        plan.indicators(),
-        format_func=lambda c: indicator_label(c, lg),
-        key=f"{prefix}_ind",
-        bind="query-params",
-        placeholder=tr("ui.filter.all"),
-    )
-    types = c3.multiselect(
-        tr("ui.filter.type"),
-        list(BENEFICIARY_TYPES),
-        format_func=lambda c: type_label(c, lg),
-        key=f"{prefix}_type",
-        bind="query-params",
-        placeholder=tr("ui.filter.all"),
-    )
+    dkey = f"{prefix}_dates"
+    url_init(dkey, _dates)
+    if dkey in st.session_state:
+        window = c1.date_input(
+            tr("ui.filter.dates"), min_value=ph.start, max_value=ph.end, format="DD/MM/YYYY",
+            key=dkey,
+        )  # fmt: skip
+    else:
+        window = c1.date_input(
+            tr("ui.filter.dates"), value=(), min_value=ph.start, max_value=ph.end,
+            format="DD/MM/YYYY", key=dkey,
+        )  # fmt: skip
+    url_write(dkey, list(window))
+    inds = multiselect_codes(
+        c2, f"{prefix}_ind", tr("ui.filter.indicator"), plan.indicators(),
+        lambda c: indicator_label(c, lg),
+    )  # fmt: skip
+    types = multiselect_codes(
+        c3, f"{prefix}_type", tr("ui.filter.type"), list(BENEFICIARY_TYPES),
+        lambda c: type_label(c, lg),
+    )  # fmt: skip
     c4, c5, c6 = st.columns(3)
-    locs = c4.multiselect(
-        tr("ui.filter.locality"),
-        distinct("locality"),
-        key=f"{prefix}_loc",
-        bind="query-params",
-        placeholder=tr("ui.filter.all"),
+    locs = multiselect_codes(
+        c4, f"{prefix}_loc", tr("ui.filter.locality"), distinct("locality"), str
     )
-    sectors = c5.multiselect(
-        tr("ui.filter.sector"),
-        distinct("sector"),
-        key=f"{prefix}_sector",
-        bind="query-params",
-        placeholder=tr("ui.filter.all"),
+    sectors = multiselect_codes(
+        c5, f"{prefix}_sector", tr("ui.filter.sector"), distinct("sector"), str
     )
+    qkey = f"{prefix}_q"
+    url_init(qkey, lambda raw: raw[0][:200])
     search = c6.text_input(
-        tr("ui.filter.search"),
-        key=f"{prefix}_q",
-        bind="query-params",
-        placeholder=tr("ui.filter.search_hint"),
+        tr("ui.filter.search"), key=qkey, max_chars=200, placeholder=tr("ui.filter.search_hint")
     )
+    url_write(qkey, search.strip())
     start = window[0] if len(window) >= 1 else None
     end = window[1] if len(window) >= 2 else None
     return RecordFilter(

@@ -19,13 +19,13 @@ STATUS_COLORS: dict[str, str] = {
     "not_achieved": "#c62828",
     "not_started": "#6b7280",
 }
-STATUS_ICONS: dict[str, str] = {
-    "achieved": "🟢",
-    "on_track": "🔵",
-    "at_risk": "🟠",
-    "behind": "🔴",
-    "not_achieved": "🔴",
-    "not_started": "⚪",
+STATUS_BADGES: dict[str, str] = {
+    "achieved": "green",
+    "on_track": "blue",
+    "at_risk": "orange",
+    "behind": "red",
+    "not_achieved": "red",
+    "not_started": "gray",
 }
 TYPE_COLORS: dict[str, str] = {
     "enterprise": "#2f80ed",

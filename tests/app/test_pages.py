@@ -1,0 +1,167 @@
+"""AppTest: every page in both languages, on the sample and on an empty store; the key flows."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+import pytest
+
+from pqtrack.filters import RecordFilter
+from pqtrack.store import queries
+
+from .conftest import PAGES, ROWS, app, csv_bytes, fetch, open_store
+
+TITLES = {
+    "vi": {
+        "overview": "Tổng quan thực hiện chỉ tiêu",
+        "beneficiaries": "Đối tượng thụ hưởng",
+        "records": "Dữ liệu hoạt động",
+        "upload": "Tải lên dữ liệu",
+        "help": "Hướng dẫn sử dụng",
+    },
+    "en": {
+        "overview": "Targets overview",
+        "beneficiaries": "Beneficiaries",
+        "records": "Activity records",
+        "upload": "Upload records",
+        "help": "Help",
+    },
+}
+
+
+def metric_values(at) -> list[str]:
+    return [m.value for m in at.metric]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("kind", ["sample", "empty"])
+def test_every_page_renders_in_both_languages(kind, lang, request):
+    request.getfixturevalue("use_sample" if kind == "sample" else "empty_db")
+    at = app(lang=lang)
+    for page in PAGES:
+        if page != "overview":
+            at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception, (page, [e.message for e in at.exception])
+        assert at.title[0].value.startswith(TITLES[lang][page]), (page, at.title[0].value)
+        banner = [w.value for w in at.warning if "minh họa" in w.value or "sample" in w.value]
+        if page != "help":
+            assert bool(banner) == (kind == "sample"), page
+
+
+def test_empty_store_shows_a_friendly_state(empty_db):
+    at = app()
+    assert not at.exception
+    assert any("Chưa có dữ liệu" in i.value for i in at.info)
+    at.switch_page("pages/records.py").run()
+    assert any("Không có dòng nào" in i.value for i in at.info)
+
+
+def test_overview_cards_follow_pacing_on_known_rows(use_known):
+    at = app()  # today 27/11/2026: phase 2026-2030 by default
+    assert at.selectbox(key="phase").value == "2026-2030"
+    values = metric_values(at)
+    # plan order: workshop, training_course, product_standard, management_system, ...
+    assert values[:4] == ["0 / 4", "0 / 6", "5 / 95", "3 / 50"]
+    assert "Giai đoạn 2026–2030" in at.subheader[0].value
+    statuses = [b.proto.label for b in at.get("badge")] if at.get("badge") else []
+    assert statuses == [] or "chậm tiến độ" in " ".join(statuses).lower()
+
+
+def test_changing_the_phase_changes_the_figures(use_known):
+    at = app()
+    before = metric_values(at)
+    at.selectbox(key="phase").set_value("2021-2025").run()
+    assert not at.exception
+    after = metric_values(at)
+    assert after != before
+    assert after[:4] == ["1 / 4", "0 / 4", "3 / 75", "1 / 40"]
+    assert "2021–2025" in at.title[0].value
+    assert "đã kết thúc" in at.subheader[0].value  # finished phase: achieved / not achieved
+    assert at.query_params.get("phase") == "2021-2025"  # the view is shareable by link
+
+
+def test_records_filter_count_and_downloads_offer_the_filtered_rows(use_known, downloads):
+    at = app("records", rec_type="cooperative")
+    assert not at.exception
+    assert at.multiselect(key="rec_type").value == ["cooperative"]
+    assert "**2**" in at.markdown[0].value or any("**2**" in m.value for m in at.markdown)
+    table = at.dataframe[0].value
+    assert len(table) == 2
+    raw = fetch(downloads["du-lieu_2026-2030.csv"]).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(raw)))
+    assert sorted(r["record_id"] for r in rows) == ["T-04", "T-06"]
+    assert {r["beneficiary_type"] for r in rows} == {"cooperative"}
+    book = openpyxl.load_workbook(io.BytesIO(fetch(downloads["du-lieu_2026-2030.xlsx"])))
+    sheet = book.worksheets[0]
+    ids = [c.value for c in sheet["A"][1:] if c.value]
+    assert sorted(ids) == ["T-04", "T-06"]
+
+
+def test_records_search_and_pagination_never_load_everything(use_sample):
+    at = app("records", phase="2021-2025")
+    total = queries.count_records(open_store(use_sample), RecordFilter(phase="2021-2025"))
+    assert total > 50
+    assert len(at.dataframe[0].value) == 50
+    at.text_input(key="rec_q").input("hợp tác xã").run()
+    expected = queries.count_records(
+        open_store(use_sample), RecordFilter(phase="2021-2025", search="hợp tác xã")
+    )
+    assert len(at.dataframe[0].value) == min(expected, 50)
+
+
+def test_upload_preview_then_confirm_stores_exactly_the_rows(empty_db):
+    at = app("upload")
+    data = csv_bytes(ROWS[:4])
+    at.file_uploader[0].set_value(("moi.csv", data, "text/csv")).run()
+    assert not at.exception
+    assert metric_values(at)[:3] == ["4", "UTF-8 (BOM)", "dấu phẩy (,)"]
+    store = open_store(empty_db)
+    assert store.batches().empty  # preview stores nothing
+    at.button(key="up_confirm").click().run()
+    assert not at.exception
+    assert any("Đã lưu đợt" in s.value for s in at.success)
+    batches = store.batches()
+    assert len(batches) == 1 and int(batches["row_count"][0]) == 4
+    stored = queries.list_records(store, RecordFilter(), 100)
+    assert sorted(stored["record_id"]) == ["T-01", "T-02", "T-03", "T-04"]
+    at.switch_page("pages/overview.py").run()
+    assert metric_values(at)[3] == "2 / 50"  # the figures moved
+
+
+def test_a_bad_file_lists_its_problems_and_stores_nothing(empty_db, downloads):
+    bad = [*ROWS[:2], "T-09,31/02/2024,workshop,1,,,,,,,", "T-10,01/01/2024,nonsense,1,,,,,,,"]
+    at = app("upload")
+    at.file_uploader[0].set_value(("sai.csv", csv_bytes(bad), "text/csv")).run()
+    assert not at.exception
+    assert any("không được lưu" in e.value for e in at.error)
+    problems = next(d.value for d in at.dataframe if "Lý do" in d.value.columns)
+    assert sorted(problems["Dòng"].tolist()) == [4, 5]
+    assert not [b for b in at.button if b.key == "up_confirm"]
+    listed = fetch(downloads["loi_sai.csv.csv"]).decode("utf-8-sig")
+    assert "31/02/2024" in listed and "nonsense" in listed
+    assert open_store(empty_db).batches().empty
+
+
+def test_rollback_after_confirmation_removes_the_batch(empty_db, downloads):
+    at = app("upload")
+    at.file_uploader[0].set_value(("lo.csv", csv_bytes(ROWS[3:6]), "text/csv")).run()
+    at.button(key="up_confirm").click().run()
+    store = open_store(empty_db)
+    assert queries.count_records(store, RecordFilter()) == 3
+    assert fetch(downloads["lo.csv"]) == csv_bytes(ROWS[3:6])  # the original file is offered
+    at.button(key="rb_start").click().run()
+    assert queries.count_records(store, RecordFilter()) == 3  # not before confirming
+    at.button(key="rb_yes").click().run()
+    assert not at.exception
+    assert queries.count_records(store, RecordFilter()) == 0
+    assert store.batches()["status"].tolist() == ["rolled_back"]
+    assert any("Đã hoàn tác đợt" in s.value for s in at.success)
+
+
+def test_template_and_dictionary_downloads(empty_db, downloads):
+    at = app("upload")
+    assert not at.exception
+    assert fetch(downloads["mau-nhap-lieu.csv"]).decode("utf-8-sig").startswith("Mã bản ghi,Ngày")
+    assert "Ý nghĩa" in fetch(downloads["tu-dien-du-lieu.csv"]).decode("utf-8-sig")
