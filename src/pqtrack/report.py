@@ -91,8 +91,7 @@ def _kv(ctx: Ctx, ws: Worksheet, row: int, key: str, value: object, kind: str = 
 def cover_sheet(ctx: Ctx, user: str | None) -> Worksheet:
     """Add the cover: title, plan, phase, dates, author, summary and the data sources."""
     ws = ctx.sheet("cover", landscape=True)
-    for col, width in enumerate((34, 34, 10, 18, 22, 20, 20)):
-        ws.set_column(col, col, width)
+    ctx.columns(ws, dict(enumerate((44, 44, 10, 16, 18, 20, 14))))
     ws.merge_range(0, 0, 0, 6, "", ctx.fmt["title"])
     ws.write_string(0, 0, ctx.tr("title"), ctx.fmt["title"])
     ws.set_row(1, 48)
@@ -121,10 +120,9 @@ def cover_sheet(ctx: Ctx, user: str | None) -> Worksheet:
             ws.write_number(row, 1, count, ctx.fmt["value_int"])
             row += 1
     tot = queries.beneficiary_totals(ctx.store, ctx.flt)
-    totals = " / ".join(
-        num_text(tot[k], ctx.lang, 0) for k in ("turns", "beneficiaries", "funding_vnd")
-    )
-    row = _kv(ctx, ws, row, "cover.totals", totals)
+    for key in ("turns", "beneficiaries", "funding_vnd"):
+        label = "col.funding" if key == "funding_vnd" else f"col.{key}"
+        row = _kv(ctx, ws, row, label, tot[key], "value_int")
     row += 1
     ws.write_string(row, 0, ctx.tr("cover.sources"), ctx.fmt["section"])
     row += 1
@@ -161,9 +159,7 @@ def cover_sheet(ctx: Ctx, user: str | None) -> Worksheet:
 def indicator_sheet(ctx: Ctx) -> Worksheet:
     """Add the indicator table (target, actual, percent, status, pace, remark) with charts."""
     ws = ctx.sheet("indicators", landscape=True)
-    widths = (5, 46, 11, 11, 11, 11, 16, 12, 11, 13, 60)
-    for col, width in enumerate(widths):
-        ws.set_column(col, col, width)
+    ctx.columns(ws, dict(enumerate((5, 46, 11, 11, 11, 11, 16, 12, 11, 13, 60))))
     title = ctx.tr("section.indicators", phase=ctx.phase.label, as_of=f"{ctx.as_of:%d/%m/%Y}")
     ws.write_string(0, 0, title, ctx.fmt["title"])
     ws.merge_range(1, 0, 1, 10, "", ctx.fmt["note"])
@@ -172,9 +168,10 @@ def indicator_sheet(ctx: Ctx) -> Worksheet:
     keys = ("no", "indicator", "unit", "target", "actual", "percent", "status", "expected")
     keys += ("remaining", "needed", "remark")
     header_row = 3
-    for col, key in enumerate(keys):
-        ws.write_string(header_row, col, ctx.tr(f"col.{key}"), ctx.fmt["head"])
-    ws.set_row(header_row, 32)
+    headers = [ctx.tr(f"col.{key}") for key in keys]
+    for col, text in enumerate(headers):
+        ws.write_string(header_row, col, text, ctx.fmt["head"])
+    ctx.fit(ws, header_row, headers, bold=True)
     ws.freeze_panes(header_row + 1, 2)
     ws.repeat_rows(header_row)
     targets = {tg.indicator: tg for tg in plan.targets(ctx.phase.code)}
@@ -192,13 +189,14 @@ def indicator_sheet(ctx: Ctx) -> Worksheet:
             t(f"status.{p.status}", ctx.lang),
             p.expected,
             p.remaining,
-            "—" if p.needed_per_year is None else p.needed_per_year,
+            None if p.remaining == 0 else (p.needed_per_year if p.needed_per_year else "—"),
             note,
         )
         row = header_row + n
         for col, (value, kind) in enumerate(zip(values, kinds, strict=True)):
             fmt = ctx.fmt[f"status_{p.status}" if kind is None else kind]
             put(ws, row, col, value, fmt)
+        ctx.fit(ws, row, list(values))
     last = header_row + len(ctx.rows)
     chart_row = _chart_data(ctx, ws, last + 2)
     _indicator_charts(ctx, ws, last + 3, last + 2 + len(ctx.rows), chart_row)

@@ -43,6 +43,7 @@ _FORMATS: dict[str, dict[str, Any]] = {
     "date": {"border": 1, "num_format": "dd/mm/yyyy", "align": "left", "valign": "top"},
     "datetime": {"border": 1, "num_format": "dd/mm/yyyy hh:mm", "align": "left", "valign": "top"},
     "note": {"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"},
+    "note_line": {"italic": True, "font_color": "#595959"},
     "label": {"bold": True, "valign": "top"},
     "value": {"text_wrap": True, "valign": "top", "align": "left"},
     "value_date": {"num_format": "dd/mm/yyyy", "align": "left"},
@@ -95,6 +96,25 @@ class Ctx:
     as_of: date
     sample: bool
     rows: list[Progress] = field(default_factory=list)
+    widths: dict[str, dict[int, float]] = field(default_factory=dict)
+
+    def columns(self, ws: Worksheet, widths: dict[int, float]) -> None:
+        """Set column widths and remember them for row-height fitting."""
+        for col, width in widths.items():
+            ws.set_column(col, col, width)
+        self.widths.setdefault(ws.get_name(), {}).update(widths)
+
+    def fit(self, ws: Worksheet, row: int, values: list[object], bold: bool = False) -> None:
+        """Set a row's height to show its wrapped text (LibreOffice does not autofit rows)."""
+        widths = self.widths.get(ws.get_name(), {})
+        lines = 1
+        for col, value in enumerate(values):
+            if isinstance(value, str) and value:
+                per_line = max(widths.get(col, 8.43) * (1.0 if bold else 1.15) - 1, 1)
+                count = sum(math.ceil(max(len(part), 1) / per_line) for part in value.split("\n"))
+                lines = max(lines, count)
+        if lines > 1:
+            ws.set_row(row, 15 * lines + 2)
 
     @property
     def flt(self) -> RecordFilter:
@@ -181,13 +201,16 @@ def table(
     """Write a header row, body rows and an optional totals row; return the next free row."""
     for col, text in enumerate(headers):
         ws.write_string(row, col, text, ctx.fmt["head"])
+    ctx.fit(ws, row, list(headers), bold=True)
     for r, values in enumerate(body, start=row + 1):
         for col, (value, kind) in enumerate(zip(values, kinds, strict=True)):
             put(ws, r, col, value, ctx.fmt[kind])
+        ctx.fit(ws, r, values)
     end = row + 1 + len(body)
     if total is not None:
         for col, (value, kind) in enumerate(zip(total, kinds, strict=True)):
             put(ws, end, col, value, ctx.fmt.get(f"total_{kind}", ctx.fmt[kind]))
+        ctx.fit(ws, end, total, bold=True)
         end += 1
     return end + 1
 
@@ -214,7 +237,7 @@ def pivot(ctx: Ctx, ws: Worksheet, row: int, dim: str, flt: RecordFilter, label:
     """Write value × indicator quantities with turns and funding, then the detail table."""
     df = queries.breakdown(ctx.store, dim, flt)
     if df.empty:
-        ws.write_string(row, 0, ctx.tr("section.no_data"), ctx.fmt["note"])
+        ws.write_string(row, 0, ctx.tr("section.no_data"), ctx.fmt["note_line"])
         return row + 2
     order = [i for i in plan.indicators() if i in set(df["indicator"])]
     key = df[dim].astype(object).where(df[dim].notna(), None)
@@ -242,7 +265,7 @@ def pivot(ctx: Ctx, ws: Worksheet, row: int, dim: str, flt: RecordFilter, label:
     total = [ctx.tr("col.total"), *total_qty, _int(df["turns"].sum())]
     total.append(_int(df["funding_vnd"].sum()))
     end = table(ctx, ws, row, headers, kinds, body, total)
-    ws.write_string(end - 1, 0, ctx.tr("section.pivot_note"), ctx.fmt["note"])
+    ws.write_string(end - 1, 0, ctx.tr("section.pivot_note"), ctx.fmt["note_line"])
     return end + 1
 
 
@@ -274,8 +297,7 @@ def detail(ctx: Ctx, ws: Worksheet, row: int, dim: str, flt: RecordFilter, label
 def breakdown_sheet(ctx: Ctx, key: str, parts: list[tuple[str, str, RecordFilter]]) -> Worksheet:
     """Add a breakdown sheet with one pivot + detail per (dimension, title key, filter)."""
     ws = ctx.sheet(key, landscape=True)
-    ws.set_column(0, 0, 30)
-    ws.set_column(1, 12, 14)
+    ctx.columns(ws, {0: 30, 1: 24, **{c: 14 for c in range(2, 13)}})
     row = 0
     ws.write_string(row, 0, ctx.tr(f"sheet.{key}") + " – " + ctx.phase.label, ctx.fmt["title"])
     row += 2
@@ -292,8 +314,7 @@ def breakdown_sheet(ctx: Ctx, key: str, parts: list[tuple[str, str, RecordFilter
 def type_summary(ctx: Ctx) -> Worksheet:
     """Add the by-type sheet: exact per-type totals with a chart, then the pivot and detail."""
     ws = ctx.sheet("by_type", landscape=True)
-    ws.set_column(0, 0, 30)
-    ws.set_column(1, 12, 14)
+    ctx.columns(ws, {0: 30, 1: 16, **{c: 14 for c in range(2, 13)}})
     ws.write_string(0, 0, ctx.tr("section.by_type") + " – " + ctx.phase.label, ctx.fmt["title"])
     flt = ctx.flt
     overall = queries.beneficiary_totals(ctx.store, flt)
@@ -348,8 +369,7 @@ def locality_parts(ctx: Ctx) -> list[tuple[str, str, RecordFilter]]:
 def turns_sheet(ctx: Ctx) -> Worksheet:
     """Add turns vs distinct beneficiaries per indicator (the total counts each one once)."""
     ws = ctx.sheet("turns", landscape=True)
-    ws.set_column(0, 0, 34)
-    ws.set_column(1, 6, 15)
+    ctx.columns(ws, {0: 34, **{c: 15 for c in range(1, 7)}})
     ws.write_string(0, 0, ctx.tr("section.turns") + " – " + ctx.phase.label, ctx.fmt["title"])
     headers = [ctx.tr(f"col.{k}") for k in ("indicator", "unit", "turns", "quantity")]
     headers += [ctx.tr("col.beneficiaries"), ctx.tr("col.turns_per_beneficiary")]
@@ -382,8 +402,7 @@ def turns_sheet(ctx: Ctx) -> Worksheet:
 def funding_sheet(ctx: Ctx) -> Worksheet:
     """Add funding per indicator and year, with totals and shares."""
     ws = ctx.sheet("funding", landscape=True)
-    ws.set_column(0, 0, 34)
-    ws.set_column(1, 12, 16)
+    ctx.columns(ws, {0: 34, **{c: 16 for c in range(1, 13)}})
     ws.write_string(0, 0, ctx.tr("section.funding") + " – " + ctx.phase.label, ctx.fmt["title"])
     df = queries.breakdown(ctx.store, "year", ctx.flt)
     years = sorted(int(y) for y in df["year"].dropna().unique())
@@ -413,13 +432,14 @@ def beneficiaries_sheet(ctx: Ctx) -> Worksheet:
     widths = [6, 40, 16, 14, 22, 24, 22, 26, 20, 10, 15, 12]
     kinds = ["int", "text", "text", "text", "text", "text", "text", "text", "text", "int"]
     kinds += ["vnd", "date"]
-    for col, width in enumerate(widths):
-        ws.set_column(col, col, width)
+    ctx.columns(ws, dict(enumerate(widths)))
     ws.write_string(
         0, 0, ctx.tr("section.beneficiaries") + " – " + ctx.phase.label, ctx.fmt["title"]
     )
-    for col, key in enumerate(keys):
-        ws.write_string(2, col, ctx.tr(f"col.{key}"), ctx.fmt["head"])
+    headers = [ctx.tr(f"col.{key}") for key in keys]
+    for col, text in enumerate(headers):
+        ws.write_string(2, col, text, ctx.fmt["head"])
+    ctx.fit(ws, 2, headers, bold=True)
     ws.freeze_panes(3, 2)
     ws.repeat_rows(2)
     row = 3
@@ -440,13 +460,16 @@ def beneficiaries_sheet(ctx: Ctx) -> Worksheet:
                 r.funding_vnd,
                 pd.Timestamp(r.date),
             ]
+            values = [
+                str(v) if k == "text" and not missing(v) else v
+                for v, k in zip(values, kinds, strict=True)
+            ]
             for col, (value, kind) in enumerate(zip(values, kinds, strict=True)):
-                if kind == "text" and not missing(value):
-                    value = str(value)
                 put(ws, row, col, value, ctx.fmt[kind])
+            ctx.fit(ws, row, values)
             row += 1
     if row == 3:
-        ws.write_string(row, 0, ctx.tr("section.no_data"), ctx.fmt["note"])
+        ws.write_string(row, 0, ctx.tr("section.no_data"), ctx.fmt["note_line"])
     else:
         ws.autofilter(2, 0, row - 1, len(keys) - 1)
     return ws

@@ -1,4 +1,4 @@
-"""The TFP sheet of the phase report, from :mod:`pqtrack.tfp` on the shipped macro data."""
+"""The TFP sheet of the phase report, from :mod:`pqtrack.tfp` on stored or shipped macro data."""
 
 from __future__ import annotations
 
@@ -7,21 +7,36 @@ from xlsxwriter.worksheet import Worksheet
 from pqtrack.report_sheets import Ctx, missing, num_text, put, table
 
 
-def tfp_result(phase_code: str) -> tuple[dict | None, str | None]:
-    """Return the TFP JSON dict and the phase's entry, or (None, reason) if unavailable."""
-    try:
-        from pqtrack import macro, tfp
+def macro_input(ctx: Ctx) -> tuple[object, str]:
+    """Return the macro frame for the estimate (newest uploaded batch, else the shipped file)."""
+    from pqtrack import macro
 
-        data = macro.load_default()
-        if not getattr(data, "ok", True):
-            return None, "; ".join(p.message() for p in data.problems[:3])
-        result = tfp.compute(data.frame)
-        out = result.to_json_dict()
-        out["placeholder_years"] = list(getattr(data, "placeholder_years", []))
+    active = getattr(ctx.store, "active_macro", None)
+    frame = active() if callable(active) else None
+    if frame is not None:
+        batches = ctx.store.batches("macro")
+        batch = batches[batches["status"] == "active"].iloc[0]
+        where = ctx.tr("tfp.source_uploaded", batch=int(batch.batch_id), file=batch.file_name)
+        return frame, where
+    data = macro.load_default()
+    if not getattr(data, "ok", True):
+        raise ValueError("; ".join(p.message(ctx.lang) for p in data.problems[:3]))
+    return data.frame, ctx.tr("tfp.source_default", file=macro.default_macro_file().name)
+
+
+def tfp_result(ctx: Ctx) -> tuple[dict | None, str]:
+    """Return the TFP JSON dict and the data source, or (None, the reason it is unavailable)."""
+    try:
+        from pqtrack import tfp
+
+        frame, where = macro_input(ctx)
+        out = tfp.compute(frame).to_json_dict()
         out["benchmarks"] = [
-            b.__dict__ for b in getattr(tfp, "NATIONAL_BENCHMARKS", ()) if b.period == phase_code
+            b.__dict__
+            for b in getattr(tfp, "NATIONAL_BENCHMARKS", ())
+            if b.period == ctx.phase.code
         ]
-        return out, None
+        return out, where
     except Exception as exc:  # noqa: BLE001 - another module; the report must still be made
         return None, f"{type(exc).__name__}: {exc}"
 
@@ -37,14 +52,14 @@ def _flag(ctx: Ctx, flag: object) -> str | None:
 def tfp_sheet(ctx: Ctx) -> tuple[Worksheet, bool]:
     """Add the TFP summary of the phase; return the sheet and whether an estimate exists."""
     ws = ctx.sheet("tfp", landscape=True)
-    ws.set_column(0, 0, 40)
-    ws.set_column(1, 8, 15)
+    ctx.columns(ws, {0: 40, **{c: 15 for c in range(1, 8)}, 8: 24, 9: 16})
     ws.write_string(0, 0, ctx.tr("tfp.title", phase=ctx.phase.label), ctx.fmt["title"])
     ws.merge_range(1, 0, 2, 8, "", ctx.fmt["subtitle"])
     ws.write_string(1, 0, ctx.tr("tfp.disclaimer"), ctx.fmt["subtitle"])
-    data, reason = tfp_result(ctx.phase.code)
+    data, where = tfp_result(ctx)
     if data is None:
-        ws.write_string(4, 0, ctx.tr("tfp.unavailable", reason=reason), ctx.fmt["warn"])
+        ws.merge_range(4, 0, 4, 8, "", ctx.fmt["warn"])
+        ws.write_string(4, 0, ctx.tr("tfp.unavailable", reason=where), ctx.fmt["warn"])
         return ws, False
     ph = next((p for p in data["phases"] if p["phase"] == ctx.phase.code), None)
     if ph is None:
@@ -71,6 +86,7 @@ def tfp_sheet(ctx: Ctx) -> tuple[Worksheet, bool]:
         ("tfp.missing_years", ", ".join(str(y) for y in ph.get("missing_years", [])), "text"),
         ("tfp.flag", _flag(ctx, ph.get("flag")), "text"),
         ("tfp.placeholder", yes if placeholder else no, "text"),
+        ("tfp.source", where, "text"),
     ]
     for bench in data.get("benchmarks", []):
         items.append(
@@ -103,9 +119,9 @@ def tfp_sheet(ctx: Ctx) -> tuple[Worksheet, bool]:
             "tfp.parameters",
             capital_share=b_text,
             depreciation=num_text(params.get("depreciation", 0), ctx.lang, 2),
-            method=str(params.get("capital_method", "")),
+            method=ctx.tr(f"tfp.method.{params.get('capital_method', 'pim')}"),
         ),
-        ctx.fmt["note"],
+        ctx.fmt["note_line"],
     )
     row += 3
     cols = ["gdp_growth", "capital_growth", "labour_growth", "capital_contribution"]
@@ -122,6 +138,5 @@ def tfp_sheet(ctx: Ctx) -> tuple[Worksheet, bool]:
         ]
         for y in years
     ]
-    ws.set_column(8, 9, 22)
     table(ctx, ws, row, headers, kinds, body)
     return ws, ph.get("tfp_share") is not None

@@ -202,6 +202,11 @@ def test_cover_sources_and_no_sample_flag(filled):
     assert "bao-cao-quy-3.csv" in texts
     assert "Nguyễn Văn Ấn" in texts and "Trần Thị Bích" in texts
     assert t("report.plan_name", "vi") in texts
+    cover = _sheet(wb, "cover")
+    assert _row_where(cover, 0, t("report.col.turns", "vi"))[1] == 8
+    assert _row_where(cover, 0, t("report.col.beneficiaries", "vi"))[1] == 4
+    assert _row_where(cover, 0, t("report.col.funding", "vi"))[1] == 149_000_000
+    assert _row_where(cover, 0, t("report.cover.as_of", "vi"))[1] == datetime(2025, 10, 1)
 
 
 def test_sample_data_flagged_on_cover(filled):
