@@ -267,3 +267,23 @@ def test_pdf_when_libreoffice_is_installed(filled, tmp_path):
     report.build_report(filled, PHASE, AS_OF, out=xlsx)
     pdf = report.to_pdf(xlsx)
     assert pdf is not None and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_tfp_uses_the_uploaded_macro_batch(filled):
+    if not hasattr(filled, "store_macro"):
+        pytest.skip("store has no macro batches")
+    from pqtrack import macro
+
+    content = (
+        "year,grdp,capital_stock,labour,source\n"
+        "2020,100,200,50,Niên giám thống kê\n"
+        "2021,103,206,50.5,Niên giám thống kê\n"
+        "2022,110,214,51,Niên giám thống kê\n"
+        "2023,116,222,51.5,Niên giám thống kê\n"
+    ).encode()
+    data = macro.parse_macro_bytes(content)
+    assert data.ok
+    filled.store_macro(data.frame, "nien-giam.csv", content, ingest.content_hash(content), "A")
+    texts = _texts(_sheet(_build(filled), "tfp"))
+    assert any("nien-giam.csv" in s for s in texts)
+    assert t("report.tfp.placeholder_warning", "vi") not in texts
