@@ -1,0 +1,255 @@
+"""Đóng góp TFP / TFP contribution: parameters → pqtrack.tfp → charts, table, downloads, upload."""
+
+import streamlit as st
+
+from pqtrack import charts_tfp, ingest, macro, plan, tfp, tfp_export, ui, views
+from pqtrack.store import StoreError
+
+lang = ui.lang()
+store = ui.get_store()
+phase_code = ui.current_phase()
+
+st.title(ui.tr("tfp.title"))
+st.info(ui.tr("tfp.disclaimer"), icon="ℹ️")
+
+# -- data source: the newest active macro batch, else the shipped file ----------------------
+stored = store.active_macro()
+if stored is not None:
+    frame = stored.astype({"year": "int64", "placeholder": "bool"})
+    active = store.batches(kind="macro")
+    batch = active[active["status"] == "active"].iloc[0]
+    source_note = ui.tr(
+        "tfpui.source.stored",
+        batch=int(batch["batch_id"]),
+        file=batch["file_name"],
+        when=views.fmt_date(batch["created_at"]),
+        user=batch["user_name"] or "—",
+    )
+    source_tag = f"b{int(batch['batch_id'])}"
+else:
+    default = macro.load_default()
+    frame = default.frame
+    source_note = ui.tr("tfpui.source.default", file=macro.default_macro_file().name)
+    source_tag = "default"
+st.markdown(views.md_escape(source_note))
+placeholder_years = [int(y) for y in frame.loc[frame["placeholder"], "year"]]
+if placeholder_years:
+    years_text = ", ".join(str(y) for y in placeholder_years)
+    if stored is None:
+        st.warning(
+            ui.tr("tfp.placeholder_note")
+            + " "
+            + ui.tr("tfpui.placeholder_years", years=years_text),
+            icon="⚠️",
+        )
+    else:
+        st.warning(ui.tr("tfpui.placeholder_uploaded", years=years_text), icon="⚠️")
+st.caption(ui.tr("tfpui.growth_note", threshold=views.fmt_num(tfp.NEAR_ZERO_GROWTH_PP, lang)))
+
+# -- parameters ------------------------------------------------------------------------------
+file_shares = frame["capital_share"].dropna()
+bk_default = float(file_shares.mean()) if not file_shares.empty else tfp.DEFAULT_CAPITAL_SHARE
+bk_default = min(max(bk_default, 0.25), 0.50)
+p1, p2 = st.columns(2)
+b_k = p1.slider(
+    ui.tr("tfpui.capital_share"),
+    min_value=0.25,
+    max_value=0.50,
+    value=round(bk_default, 4),
+    step=0.0025,
+    format="%.4f",
+    key=f"tfp_bk_{source_tag}",
+    help=ui.tr("tfpui.capital_share_help", default=f"{tfp.DEFAULT_CAPITAL_SHARE:g}"),
+)
+delta = p2.slider(
+    ui.tr("tfpui.depreciation"),
+    min_value=0.03,
+    max_value=0.07,
+    value=tfp.DEFAULT_DEPRECIATION,
+    step=0.005,
+    format="%.3f",
+    key="tfp_delta",
+    help=ui.tr("tfpui.depreciation_help"),
+)
+use_file_share = not file_shares.empty and abs(b_k - round(bk_default, 4)) < 1e-9
+if use_file_share:
+    p1.caption(ui.tr("tfpui.capital_share_from_file", value=views.fmt_num(bk_default, lang, 4)))
+
+result = tfp.compute(frame, None if use_file_share else b_k, delta)
+cap = result.capital
+if cap.method == tfp.METHOD_PIM and cap.initial_stock is not None:
+    p2.caption(
+        ui.tr(
+            "tfpui.method_pim",
+            k0=views.fmt_int(cap.initial_stock, lang),
+            g=views.fmt_pct(100 * (cap.investment_growth or 0.0), lang),
+            years=", ".join(str(y) for y in cap.growth_years),
+        )
+    )
+elif cap.method == tfp.METHOD_STOCK:
+    p2.caption(ui.tr("tfpui.method_stock"))
+for warning in result.warnings:
+    st.warning(ui.tr(f"tfp.warning.{warning}"), icon="⚠️")
+
+# -- headline: the selected phase's share and its sensitivity band -----------------------------
+chosen, fallback = tfp_export.headline_phase(result, phase_code)
+if chosen.tfp_share is None:
+    reason = tfp_export.flag_text(chosen.flag, lang) or tfp_export.flag_text("no_data", lang)
+    st.info(ui.tr("tfpui.phase_no_share", phase=plan.phase(chosen.phase).label, reason=reason))
+shown = chosen if chosen.tfp_share is not None else fallback
+if shown is not None:
+    if shown is fallback:
+        st.caption(ui.tr("tfpui.fallback", phase=plan.phase(shown.phase).label))
+    with st.container(border=True, key="tfp_headline"):
+        h1, h2, h3 = st.columns(3)
+        h1.metric(
+            ui.tr("tfpui.headline", phase=tfp_export.dash(shown.phase)),
+            views.fmt_pct(shown.tfp_share, lang),
+        )
+        h2.metric(
+            ui.tr("tfpui.band"),
+            f"{views.fmt_pct(shown.band_min, lang)} – {views.fmt_pct(shown.band_max, lang)}",
+        )
+        h3.metric(ui.tr("tfpui.avg_growth"), views.fmt_pct(shown.gdp_growth, lang))
+        if shown.placeholder:
+            st.badge(ui.tr("tfpui.illustrative_badge"), icon="⚠️", color="orange")
+        st.caption(ui.tr("tfpui.years_used", years=", ".join(map(str, shown.years_used))))
+        if shown.missing_years:
+            st.caption(ui.tr("tfpui.missing_years", years=", ".join(map(str, shown.missing_years))))
+
+# -- charts ----------------------------------------------------------------------------------
+st.plotly_chart(charts_tfp.contributions_figure(result, lang), key="tfp_contrib")
+st.plotly_chart(charts_tfp.phase_share_figure(result, lang), key="tfp_share")
+st.markdown(f"**{ui.tr('tfpui.benchmarks')}**")
+st.dataframe(tfp_export.benchmark_table(lang), hide_index=True, key="tfp_bench")
+
+# -- table and downloads ----------------------------------------------------------------------
+st.subheader(ui.tr("tfpui.table"))
+st.caption(ui.tr("tfpui.table_note"))
+table = tfp_export.display_table(result, frame, lang)
+mark_col = ui.tr("tfpui.col.data")
+st.dataframe(
+    table.style.apply(
+        lambda row: (
+            ["background-color: #FFF2CC" if str(row[mark_col]).startswith("⚠") else ""] * len(row)
+        ),
+        axis=1,
+    ),
+    hide_index=True,
+    key="tfp_table",
+    placeholder="—",
+)
+d1, d2 = st.columns(2)
+d1.download_button(
+    ui.tr("tfpui.download_csv"),
+    data=lambda: tfp_export.csv_bytes(result, frame),
+    file_name="tfp-ket-qua.csv" if lang == "vi" else "tfp-results.csv",
+    mime="text/csv",
+    key="tfp_dl_csv",
+    on_click="ignore",
+    icon=":material/download:",
+)
+d2.download_button(
+    ui.tr("tfpui.download_xlsx"),
+    data=lambda: tfp_export.xlsx_bytes(result, frame, lang, source_note),
+    file_name="tfp-ket-qua.xlsx" if lang == "vi" else "tfp-results.xlsx",
+    mime=tfp_export.XLSX_MIME,
+    key="tfp_dl_xlsx",
+    on_click="ignore",
+    icon=":material/table_view:",
+)
+
+# -- macro upload ------------------------------------------------------------------------------
+st.divider()
+st.subheader(ui.tr("tfpui.upload.title"))
+st.caption(ui.tr("tfpui.upload.help"))
+st.download_button(
+    ui.tr("tfpui.upload.template"),
+    data=lambda: macro.default_macro_file().read_bytes(),
+    file_name=macro.default_macro_file().name,
+    mime="text/csv",
+    key="tfp_tpl",
+    on_click="ignore",
+)
+done = st.session_state.pop("tfp_up_done", None)
+if done:
+    st.success(ui.tr("tfpui.upload.stored", batch=done[0], rows=done[1]))
+user = st.text_input(ui.tr("tfpui.upload.user"), key="tfp_user", max_chars=80)
+nonce = st.session_state.setdefault("tfp_nonce", 0)
+upload = st.file_uploader(
+    ui.tr("tfpui.upload.file"), type=["csv", "txt", "tsv"], key=f"tfp_file_{nonce}"
+)
+if upload is not None:
+    content = upload.getvalue()
+    parsed = macro.parse_macro_bytes(content)
+    if not parsed.ok:
+        st.error(ui.tr("tfpui.upload.refused", count=len(parsed.problems)))
+        st.dataframe(
+            tfp_export.problems_table(parsed.problems, lang), hide_index=True, key="tfp_problems"
+        )
+    else:
+        years = parsed.frame["year"]
+        st.success(
+            ui.tr(
+                "tfpui.upload.ready",
+                years=len(years),
+                first=int(years.min()),
+                last=int(years.max()),
+                placeholders=len(parsed.placeholder_years),
+            )
+        )
+        st.dataframe(parsed.frame, hide_index=True, key="tfp_preview")
+        digest = ingest.content_hash(content)
+        same = store.active_batch_with_hash(digest, kind="macro")
+        if same:
+            st.warning(ui.tr("tfpui.upload.duplicate", batch=int(same["batch_id"])))
+        if st.button(ui.tr("tfpui.upload.confirm"), type="primary", key="tfp_confirm"):
+            batch_id = store.store_macro(
+                parsed.frame, upload.name, content, digest, user.strip() or None
+            )
+            st.session_state["tfp_up_done"] = (batch_id, len(parsed.frame))
+            st.session_state["tfp_nonce"] = nonce + 1
+            st.rerun()
+
+# -- macro batch history and rollback ------------------------------------------------------------
+st.subheader(ui.tr("tfpui.history"))
+notice = st.session_state.pop("tfp_rb_done", None)
+if notice:
+    st.success(ui.tr("tfpui.rolled_back", batch=notice[0], rows=notice[1]))
+batches = store.batches(kind="macro")
+if batches.empty:
+    ui.empty_state("tfpui.no_batches")
+else:
+    st.dataframe(
+        views.batches_table(batches, lang).drop(columns=["is_sample"]),
+        hide_index=True,
+        column_config=ui.batch_column_config(lang),
+        key="tfp_batches",
+    )
+    names = dict(zip(batches["batch_id"], batches["file_name"], strict=True))
+    active_ids = [int(b) for b in batches.loc[batches["status"] == "active", "batch_id"]]
+    if active_ids:
+        target = st.selectbox(
+            ui.tr("tfpui.rollback_pick"),
+            active_ids,
+            format_func=lambda b: f"#{b} · {names[b]}",
+            key="tfp_rb_pick",
+        )
+        if st.button(ui.tr("tfpui.rollback"), key="tfp_rb_start"):
+            st.session_state["tfp_rb_pending"] = target
+        pending = st.session_state.get("tfp_rb_pending")
+        if pending in active_ids:
+            st.warning(ui.tr("tfpui.rollback_confirm_text", batch=pending))
+            b1, b2 = st.columns(2)
+            if b1.button(ui.tr("tfpui.rollback_confirm"), type="primary", key="tfp_rb_yes"):
+                try:
+                    removed = store.rollback(int(pending), user.strip() or None)
+                except StoreError as exc:
+                    st.error(ui.tr(exc.code, **exc.params))
+                else:
+                    st.session_state.pop("tfp_rb_pending", None)
+                    st.session_state["tfp_rb_done"] = (pending, removed)
+                    st.rerun()
+            if b2.button(ui.tr("tfpui.cancel"), key="tfp_rb_no"):
+                st.session_state.pop("tfp_rb_pending", None)
+                st.rerun()
