@@ -20,7 +20,7 @@ st.title(ui.tr("mapui.title", phase=ph.label))
 ui.sample_banner()
 st.caption(ui.tr("mapui.intro"))
 
-c1, c2, c3 = st.columns([2, 2, 2])
+c1, c2 = st.columns(2)
 indicator = c1.selectbox(
     ui.tr("mapui.indicator"),
     plan.indicators(),
@@ -29,21 +29,21 @@ indicator = c1.selectbox(
     key="map_ind",
     placeholder=ui.tr("mapui.all_indicators"),
 )
-metric = c2.segmented_control(
-    ui.tr("mapui.metric_label"),
-    list(mapview.METRICS),
-    default="turns",
-    required=True,
-    format_func=lambda m: mapview.metric_label(m, lang),
-    key="map_metric",
-)
-level = c3.segmented_control(
+level = c2.segmented_control(
     ui.tr("mapui.level_label"),
     list(mapview.LEVELS),
     default=mapview.default_level(phase_code),
     required=True,
     format_func=lambda lv: mapview.level_label(lv, lang),
     key=f"map_level_{phase_code}",  # one switch per phase, so each starts at its own default
+)
+metric = st.segmented_control(
+    ui.tr("mapui.metric_label"),
+    list(mapview.METRICS),
+    default="turns",
+    required=True,
+    format_func=lambda m: mapview.metric_label(m, lang),
+    key="map_metric",
 )
 
 flt = RecordFilter(phase=phase_code, indicators=(indicator,) if indicator else ())
@@ -59,8 +59,8 @@ total = len(reached) + len(missing)
 m1.metric(ui.tr("mapui.coverage"), ui.tr("mapui.coverage_value", reached=len(reached), total=total))
 m2.metric(ui.tr("mapui.missing"), len(missing))
 
-fig = charts_map.choropleth(mapview.values(units, metric), level, label, lang)
-st.plotly_chart(fig, key="map_fig", config={"scrollZoom": False, "displaylogo": False})
+fig = mapview.for_browser(charts_map.choropleth(mapview.values(units, metric), level, label, lang))
+st.plotly_chart(fig, key="map_fig", config=mapview.PLOTLY_CONFIG)
 st.caption(localities.attribution(lang))
 
 for note in mapview.notes(rest, level, phase_code, metric, lang):

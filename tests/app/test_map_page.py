@@ -49,6 +49,7 @@ def map_page(**query: str) -> AppTest:
 def figure(at: AppTest) -> dict:
     charts = at.get("plotly_chart")
     assert len(charts) == 1
+    assert json.loads(charts[0].proto.config)["topojsonURL"].startswith("data:")  # offline
     return json.loads(charts[0].proto.spec)
 
 
@@ -90,18 +91,18 @@ def test_first_phase_defaults_to_districts_and_switching_changes_the_map(sample_
     assert features(spec) == (11, 11)
     assert len(table(at)) == 12
     assert any("(*)" in c.value for c in at.caption)  # approximate outlines labelled
-    at.get("button_group")[1].set_value("commune").run()
+    at.get("button_group")[0].set_value("commune").run()
     assert not at.exception
     assert features(figure(at)) == (43, 43)
     assert len(table(at)) == 44
-    at.get("button_group")[1].set_value("district").run()
+    at.get("button_group")[0].set_value("district").run()
     assert features(figure(at)) == (11, 11)
 
 
 def test_metric_and_indicator_change_the_values(sample_store):
     at = map_page(lang="en")
     turns = table(at)
-    at.get("button_group")[0].set_value("funding_m").run()
+    at.get("button_group")[1].set_value("funding_m").run()
     assert not at.exception
     funding = table(at)
     assert "Funding (million đồng)" in funding.columns

@@ -114,3 +114,48 @@ def test_number_format_and_labels():
             assert mapview.metric_label(m, lang)
         for lv in mapview.LEVELS:
             assert mapview.level_label(lv, lang)
+
+
+def _area(ring):
+    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False)) / 2
+
+
+def _exteriors(geojson):
+    for f in geojson["features"]:
+        geom = f["geometry"]
+        polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+        yield from (p[0] for p in polys)
+
+
+@pytest.mark.parametrize("level", ["commune", "district"])
+def test_outlines_are_wound_clockwise_for_d3(level):
+    from pqtrack import charts_map
+
+    fig = mapview.for_browser(
+        charts_map.choropleth(mapview.values(EMPTY, "turns"), level, "x", "vi")
+    )
+    for trace in fig.data:
+        rings = list(_exteriors(trace.geojson))
+        assert rings and all(_area(r) < 0 for r in rings)
+
+
+def test_rewind_reverses_counter_clockwise_rings_and_keeps_clockwise_ones():
+    ccw = [[0, 0], [1, 0], [1, 1], [0, 0]]
+    hole_cw = [[0.2, 0.2], [0.3, 0.5], [0.5, 0.3], [0.2, 0.2]]
+    geo = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ccw, hole_cw]}},
+            {"type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": [[ccw[::-1]]]}},
+        ],
+    }
+    out = mapview.rewind_for_d3(geo)
+    assert out["features"][0]["geometry"]["coordinates"][0] == ccw[::-1]
+    assert _area(out["features"][0]["geometry"]["coordinates"][1]) > 0  # hole counter-clockwise
+    assert out["features"][1]["geometry"]["coordinates"][0][0] == ccw[::-1]
+    assert geo["features"][0]["geometry"]["coordinates"][0] == ccw  # input untouched
+
+
+def test_plotly_config_needs_no_network():
+    url = mapview.PLOTLY_CONFIG["topojsonURL"]
+    assert url.startswith("data:application/json,") and url.endswith("#")
