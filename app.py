@@ -8,6 +8,7 @@ from pqtrack import ui
 
 HERE = Path(__file__).parent
 
+ui.use_navigation()
 st.set_page_config(
     page_title="Năng suất chất lượng – Sóc Trăng",
     page_icon="📈",

@@ -13,15 +13,14 @@ st.title(ui.tr("ui.ben.title", phase=ph.label))
 ui.sample_banner()
 st.caption(ui.tr("ui.ben.turns_note"))
 
-c1, c2 = st.columns([2, 1])
 inds = ui.multiselect_codes(
-    c1,
+    st,
     "ben_ind",
     ui.tr("ui.filter.indicator"),
     plan.indicators(),
     lambda c: views.indicator_label(c, lang),
 )
-measure = c2.segmented_control(
+measure = st.segmented_control(
     ui.tr("ui.ben.measure"),
     ["turns", "quantity", "beneficiaries", "funding_vnd"],
     default="turns",
@@ -45,7 +44,11 @@ else:
     title = ui.tr("ui.ben.by_type", measure=ui.tr(f"ui.measure.{measure}"), phase=ph.label)
     st.plotly_chart(charts.stacked_by_type(by_type, measure, lang, title), key="ben_type")
     with st.expander(ui.tr("ui.ben.type_table")):
-        st.dataframe(views.breakdown_table(by_type, "beneficiary_type", lang), hide_index=True)
+        st.dataframe(
+            views.breakdown_table(by_type, "beneficiary_type", lang),
+            hide_index=True,
+            column_config=ui.breakdown_column_config(lang),
+        )
 
     tabs = st.tabs([ui.tr(f"ui.dim.{d}") for d in views.BREAKDOWN_DIMENSIONS])
     for tab, dim in zip(tabs, views.BREAKDOWN_DIMENSIONS, strict=True):
@@ -57,4 +60,9 @@ else:
                 "ui.ben.by_dim", measure=ui.tr(f"ui.measure.{measure}"), dim=ui.tr(f"ui.dim.{dim}")
             )
             st.plotly_chart(charts.bar_breakdown(df, dim, measure, lang, title), key=f"ben_{dim}")
-            st.dataframe(views.breakdown_table(df, dim, lang), hide_index=True, key=f"bt_{dim}")
+            st.dataframe(
+                views.breakdown_table(df, dim, lang),
+                hide_index=True,
+                key=f"bt_{dim}",
+                column_config=ui.breakdown_column_config(lang),
+            )

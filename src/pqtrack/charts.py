@@ -27,11 +27,20 @@ FONT = "Source Sans Pro, Segoe UI, Arial, sans-serif"
 
 def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        title={
+            "text": title,
+            "x": 0,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 1,
+            "yanchor": "top",
+            "pad": {"t": 12},
+            "font": {"size": 16},
+        },
         height=height,
-        margin={"l": 10, "r": 20, "t": 60, "b": 50},
+        margin={"l": 10, "r": 20, "t": 90, "b": 50},
         font={"family": FONT},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0, "traceorder": "normal"},
     )
     return fig
 
@@ -74,12 +83,6 @@ def target_vs_actual(rows: list[Progress], lang: str, phase_label: str) -> go.Fi
         x=[min(r.percent, 150.0) for r in rows],
         orientation="h",
         marker_color=[STATUS_COLORS[r.status] for r in rows],
-        text=[
-            f"{fmt_int(r.actual, lang)}/{fmt_int(r.target, lang)} {u}"
-            for r, u in zip(rows, units, strict=True)
-        ],
-        textposition="outside",
-        cliponaxis=False,
         hovertext=hover,
         hoverinfo="text",
         name=t("ui.chart.tva.actual", lang),
@@ -92,8 +95,21 @@ def target_vs_actual(rows: list[Progress], lang: str, phase_label: str) -> go.Fi
         name=t("ui.chart.tva.pace", lang),
         hoverinfo="skip",
     )
+    fig.add_scatter(
+        y=labels,
+        x=[min(max(r.percent, e), 150.0) + 2 for r, e in zip(rows, expected_pct, strict=True)],
+        mode="text",
+        text=[
+            f"{fmt_int(r.actual, lang)}/{fmt_int(r.target, lang)} {u}"
+            for r, u in zip(rows, units, strict=True)
+        ],
+        textposition="middle right",
+        showlegend=False,
+        hoverinfo="skip",
+        cliponaxis=False,
+    )
     fig.add_vline(x=100, line_dash="dash", line_color="#374151")
-    fig.update_xaxes(title=t("ui.chart.tva.xaxis", lang), ticksuffix="%", range=[0, 155])
+    fig.update_xaxes(title=t("ui.chart.tva.xaxis", lang), ticksuffix="%", range=[0, 180])
     fig.update_yaxes(autorange="reversed", automargin=True)
     _layout(fig, t("ui.chart.tva.title", lang, phase=phase_label), height=120 + 42 * len(rows))
     return _separators(fig, lang)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from pqtrack import i18n, plan, service
 from pqtrack.filters import RecordFilter
@@ -24,8 +25,25 @@ LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 # -- language --------------------------------------------------------------------------------
 
 
+def use_navigation() -> None:
+    """Declare that app.py navigates with st.navigation, so pages/ is never run on its own.
+
+    With a ``pages/`` folder present, Streamlit runs a deep-linked page script alone (its
+    older multipage mode, without app.py's sidebar) until some session has called
+    st.navigation. app.py calls this first; a page run alone reruns through app.py.
+    """
+    PagesManager.uses_pages_directory = False
+
+
+def _ensure_app_frame() -> None:
+    if PagesManager.uses_pages_directory:
+        use_navigation()
+        st.rerun()  # the page keeps its url_path, so the rerun lands on it via app.py
+
+
 def lang() -> str:
     """Return the language chosen in this session (Vietnamese by default)."""
+    _ensure_app_frame()
     value = st.session_state.get(LANG_KEY, i18n.DEFAULT_LANG)
     return value if value in i18n.LANGS else i18n.DEFAULT_LANG
 
@@ -306,4 +324,15 @@ def batch_column_config(lang_: str) -> dict:
     )
     config["row_count"] = cc.NumberColumn(i18n.t("ui.batch.row_count", lang_), format="%,d")
     config["is_sample"] = cc.CheckboxColumn(i18n.t("ui.batch.is_sample", lang_))
+    return config
+
+
+def breakdown_column_config(lang_: str) -> dict:
+    """Return number formats for the breakdown tables (headers as ``views.breakdown_table``)."""
+    cc = st.column_config
+    config = {
+        i18n.t(f"ui.measure.{m}", lang_): cc.NumberColumn(format="%,d")
+        for m in ("turns", "quantity", "beneficiaries")
+    }
+    config[i18n.t("ui.measure.funding_vnd", lang_)] = cc.NumberColumn(format="%,d đ")
     return config

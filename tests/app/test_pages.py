@@ -7,11 +7,14 @@ import io
 
 import openpyxl
 import pytest
+from streamlit.runtime.pages_manager import PagesManager
 
 from pqtrack.filters import RecordFilter
 from pqtrack.store import queries
 
 from .conftest import PAGES, ROWS, app, csv_bytes, fetch, open_store
+
+_REAL_PAGES_INIT = PagesManager.__init__
 
 TITLES = {
     "vi": {
@@ -165,3 +168,25 @@ def test_template_and_dictionary_downloads(empty_db, downloads):
     assert not at.exception
     assert fetch(downloads["mau-nhap-lieu.csv"]).decode("utf-8-sig").startswith("Mã bản ghi,Ngày")
     assert "Ý nghĩa" in fetch(downloads["tu-dien-du-lieu.csv"]).decode("utf-8-sig")
+
+
+def test_a_deep_link_runs_through_the_app_frame_without_the_test_patch(use_known, monkeypatch):
+    """Regression: with pages/ present, a deep link into a fresh process ran the page alone.
+
+    AppTest, like a new server process, starts in Streamlit's pages/-folder mode; the
+    page must rerun through app.py so the sidebar, language and URL filters apply.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest
+
+    from .conftest import APP
+
+    monkeypatch.setattr(PagesManager, "__init__", _REAL_PAGES_INIT)
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params.update({"lang": "en", "rec_type": "cooperative"})
+    at.switch_page("pages/records.py").run()
+    assert not at.exception
+    assert at.title[0].value.startswith("Activity records")
+    assert at.sidebar.radio(key="lang").value == "en"
+    assert at.multiselect(key="rec_type").value == ["cooperative"]
+    assert len(at.dataframe[0].value) == 2
