@@ -15,6 +15,8 @@ from tests.faults.support import check_invariants, make_records
 
 WRITERS = 10
 READERS = 3
+ROLLBACKS = 3
+PREVIEWS = 2
 
 
 def _run_threads(targets: list, errors: list) -> None:
@@ -39,15 +41,24 @@ def _run_threads(targets: list, errors: list) -> None:
 def test_ten_ingests_at_once_with_readers(tmp_path, keep_open):
     store = Store(tmp_path / "c.duckdb", keep_open=keep_open)
     files = [make_records(800 + 37 * i, f"W{i}", seed=i) for i in range(WRITERS)]
+    # Batches stored before, rolled back by other sessions during the uploads.
+    old = [make_records(300 + 11 * i, f"OLD{i}", seed=50 + i) for i in range(ROLLBACKS)]
+    old_ids = [
+        ingest.process(store, f.data, f"old{i}.csv", user="o").batch_id for i, f in enumerate(old)
+    ]
+    # Files only previewed (validated, never stored) during the uploads.
+    previews = [make_records(600, f"PRE{i}", seed=80 + i) for i in range(PREVIEWS)]
     # Every state a reader may see is some set of whole batches: list them all.
     possible = {
         (sum(f.rows for f in subset), sum(f.quantity for f in subset))
-        for k in range(WRITERS + 1)
-        for subset in itertools.combinations(files, k)
+        for k in range(WRITERS + ROLLBACKS + 1)
+        for subset in itertools.combinations(files + old, k)
     }
     errors: list[BaseException] = []
     reports: dict[int, ingest.IngestReport] = {}
-    start = threading.Barrier(WRITERS + READERS)
+    removed: dict[int, int] = {}
+    checked: list[ingest.IngestReport] = []
+    start = threading.Barrier(WRITERS + ROLLBACKS + PREVIEWS + READERS)
     writers_done = threading.Event()
     seen: list[tuple[int, int]] = []
     phase = RecordFilter(phase="2021-2025")
@@ -59,8 +70,23 @@ def test_ten_ingests_at_once_with_readers(tmp_path, keep_open):
 
         return run
 
+    def rollback(i: int):
+        def run():
+            start.wait()
+            removed[i] = store.rollback(old_ids[i], f"r{i}")
+
+        return run
+
+    def preview(i: int):
+        def run():
+            start.wait()
+            checked.append(ingest.check(store, previews[i].data, f"preview{i}.csv"))
+
+        return run
+
     def reader():
         start.wait()
+        last_version = 0
         while True:
             finished = writers_done.is_set()
             with store.cursor() as cur:
@@ -72,17 +98,24 @@ def test_ten_ingests_at_once_with_readers(tmp_path, keep_open):
             assert (totals["turns"], totals["quantity"]) in possible
             queries.actuals(store, date(2021, 1, 1), date(2025, 12, 31))
             store.batches()
-            store.data_version()
+            version = store.data_version()  # the pages' cache key only moves forward
+            assert version >= last_version
+            last_version = version
             if finished:
                 return
 
     def writers_then_signal():
         try:
-            _run_threads([writer(i) for i in range(WRITERS)], errors)
+            _run_threads(
+                [writer(i) for i in range(WRITERS)]
+                + [rollback(i) for i in range(ROLLBACKS)]
+                + [preview(i) for i in range(PREVIEWS)],
+                errors,
+            )
         finally:
             writers_done.set()
 
-    # The writer pool counts as the barrier's WRITERS parties through its own threads.
+    # The barrier's other parties are the threads writers_then_signal starts.
     _run_threads([writers_then_signal] + [reader] * READERS, errors)
 
     assert not errors, errors
@@ -90,13 +123,17 @@ def test_ten_ingests_at_once_with_readers(tmp_path, keep_open):
         reports[i].messages("en") for i in range(WRITERS) if not reports[i].stored
     ]
     assert len({r.batch_id for r in reports.values()}) == WRITERS
+    assert removed == {i: f.rows for i, f in enumerate(old)}
+    assert len(checked) == PREVIEWS
+    assert all(r.ok and not r.stored for r in checked)
     with store.cursor() as cur:
         figures = check_invariants(cur)
     assert figures["records"] == sum(f.rows for f in files)
     assert figures["quantity"] == sum(f.quantity for f in files)
     batches = store.batches()
-    assert len(batches) == WRITERS and set(batches["status"]) == {"active"}
-    by_name = dict(zip(batches["file_name"], batches["row_count"], strict=True))
+    active = batches[batches["status"] == "active"]
+    assert len(batches) == WRITERS + ROLLBACKS and len(active) == WRITERS
+    by_name = dict(zip(active["file_name"], active["row_count"], strict=True))
     assert by_name == {f"file{i}.csv": files[i].rows for i in range(WRITERS)}
     per_batch = dict(store.query_rows("SELECT batch_id, count(*) FROM records GROUP BY 1"))
     for i, report in reports.items():
