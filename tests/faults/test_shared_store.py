@@ -18,7 +18,7 @@ from tests.faults.support import PYTHON, check_invariants, cli_env, make_records
 # Counts the lock conflicts a process meets (each one is a retry inside Store._connect).
 COUNT_LOCKS = textwrap.dedent(
     """
-    import atexit, sys
+    import atexit, os, sys
     import duckdb
 
     LOCKS = [0]
@@ -30,6 +30,8 @@ COUNT_LOCKS = textwrap.dedent(
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
                 LOCKS[0] += 1
+                if os.environ.get("LOCK_SIGNAL"):
+                    open(os.environ["LOCK_SIGNAL"], "a").close()
             raise
 
     duckdb.connect = _counting_connect
@@ -78,7 +80,9 @@ CLI = COUNT_LOCKS + textwrap.dedent(
 )
 
 
-def _cli(tmp_path: Path, *args: str | Path) -> tuple[subprocess.CompletedProcess, int]:
+def _cli(
+    tmp_path: Path, *args: str | Path, env: dict | None = None
+) -> tuple[subprocess.CompletedProcess, int]:
     """Run the CLI; return its result and how many lock conflicts it retried through."""
     tmp_path.mkdir(exist_ok=True)
     script = tmp_path / "cli.py"
@@ -87,7 +91,7 @@ def _cli(tmp_path: Path, *args: str | Path) -> tuple[subprocess.CompletedProcess
         [PYTHON, str(script), *map(str, args)],
         capture_output=True,
         text=True,
-        env=cli_env(),
+        env=env or cli_env(),
         timeout=120,
         check=False,
     )
@@ -242,18 +246,23 @@ def test_cli_waits_then_explains_when_dashboard_holds_the_file(tmp_path):
     store.close()
 
 
-# Holds the file in one long operation, then (keep_open=False) must let it go while the
-# process lives on.
+# Holds the file in one long operation (until the CLI has met the lock, whatever the load),
+# then (keep_open=False) must let it go while the process lives on.
 HOLD_THEN_RELEASE = textwrap.dedent(
     """
     import sys, time
+    from pathlib import Path
     from pqtrack.store import Store
 
     store = Store(sys.argv[1], keep_open=False)
+    signal = Path(sys.argv[2])
     with store.cursor() as cur:
         cur.execute("SELECT count(*) FROM records").fetchone()
         print("HOLDING", flush=True)
-        time.sleep(float(sys.argv[2]))
+        deadline = time.monotonic() + 60
+        while not signal.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)
     print("RELEASED", flush=True)
     time.sleep(60)
     """
@@ -268,12 +277,17 @@ def test_cli_retries_through_a_long_dashboard_query_and_succeeds(tmp_path):
     path.write_bytes(late.data)
     script = tmp_path / "hold.py"
     script.write_text(HOLD_THEN_RELEASE)
+    signal = tmp_path / "cli-met-the-lock"
     holder = subprocess.Popen(
-        [PYTHON, str(script), str(db), "3"], env=cli_env(), stdout=subprocess.PIPE, text=True
+        [PYTHON, str(script), str(db), str(signal)],
+        env=cli_env(),
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "HOLDING"
-        done, cli_locks = _cli(tmp_path, "ingest", path, "--db", db)
+        env = cli_env(LOCK_SIGNAL=str(signal))
+        done, cli_locks = _cli(tmp_path, "ingest", path, "--db", db, env=env)
         assert holder.stdout.readline().strip() == "RELEASED"
         assert holder.poll() is None  # the dashboard process is still up
     finally:
