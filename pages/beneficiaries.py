@@ -57,7 +57,9 @@ else:
                 st.caption(ui.tr(f"ui.ben.note_{dim}"))
             df = ui.breakdown(dim, flt)
             title = ui.tr(
-                "ui.ben.by_dim", measure=ui.tr(f"ui.measure.{measure}"), dim=ui.tr(f"ui.dim.{dim}")
+                "ui.ben.by_dim",
+                measure=ui.tr(f"ui.measure.{measure}"),
+                dim=ui.tr(f"ui.dim.{dim}").lower(),
             )
             st.plotly_chart(charts.bar_breakdown(df, dim, measure, lang, title), key=f"ben_{dim}")
             st.dataframe(

@@ -25,6 +25,9 @@ LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 # -- language --------------------------------------------------------------------------------
 
 
+FRAME_KEY = "_pq_app_frame"
+
+
 def use_navigation() -> None:
     """Declare that app.py navigates with st.navigation, so pages/ is never run on its own.
 
@@ -33,11 +36,12 @@ def use_navigation() -> None:
     st.navigation. app.py calls this first; a page run alone reruns through app.py.
     """
     PagesManager.uses_pages_directory = False
+    st.session_state[FRAME_KEY] = True
 
 
 def _ensure_app_frame() -> None:
-    if PagesManager.uses_pages_directory:
-        use_navigation()
+    if not st.session_state.get(FRAME_KEY):
+        PagesManager.uses_pages_directory = False
         st.rerun()  # the page keeps its url_path, so the rerun lands on it via app.py
 
 
