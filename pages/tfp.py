@@ -5,6 +5,13 @@ import streamlit as st
 from pqtrack import charts_tfp, ingest, macro, plan, tfp, tfp_export, ui, views
 from pqtrack.store import StoreError
 
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def sensitivity_band(frame):
+    """The phase shares' range over the b_K × δ grid: independent of the sliders, so cached."""
+    return tfp.sensitivity_band(frame)
+
+
 lang = ui.lang()
 store = ui.get_store()
 phase_code = ui.current_phase()
@@ -75,7 +82,8 @@ use_file_share = not file_shares.empty and abs(b_k - round(bk_default, 4)) < 1e-
 if use_file_share:
     p1.caption(ui.tr("tfpui.capital_share_from_file", value=views.fmt_num(bk_default, lang, 4)))
 
-result = tfp.compute(frame, None if use_file_share else b_k, delta)
+result = tfp.compute(frame, None if use_file_share else b_k, delta, band=False)
+result = tfp_export.with_band(result, sensitivity_band(frame))
 cap = result.capital
 if cap.method == tfp.METHOD_PIM and cap.initial_stock is not None:
     p2.caption(
@@ -118,7 +126,14 @@ if shown is not None:
             st.caption(ui.tr("tfpui.missing_years", years=", ".join(map(str, shown.missing_years))))
 
 # -- charts ----------------------------------------------------------------------------------
-st.plotly_chart(charts_tfp.contributions_figure(result, lang), key="tfp_contrib")
+contrib = charts_tfp.contributions_figure(result, lang)
+# plotly.js reads an annotation's x "2022" as the number 2022, not the category "2022":
+# point year annotations at their category's position so the axis is not stretched.
+categories = list(contrib.data[0].x) if contrib.data else []
+for note in contrib.layout.annotations:
+    if note.xref in (None, "x") and note.x in categories:
+        note.x = categories.index(note.x)
+st.plotly_chart(contrib, key="tfp_contrib")
 st.plotly_chart(charts_tfp.phase_share_figure(result, lang), key="tfp_share")
 st.markdown(f"**{ui.tr('tfpui.benchmarks')}**")
 st.dataframe(tfp_export.benchmark_table(lang), hide_index=True, key="tfp_bench")
@@ -134,7 +149,9 @@ st.dataframe(
             ["background-color: #FFF2CC" if str(row[mark_col]).startswith("⚠") else ""] * len(row)
         ),
         axis=1,
-    ),
+    )
+    .format(precision=2, na_rep="—")
+    .format(precision=4, na_rep="—", subset=[ui.tr("tfpui.col.capital_share")]),
     hide_index=True,
     key="tfp_table",
     placeholder="—",

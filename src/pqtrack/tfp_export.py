@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Iterable
+from dataclasses import replace
 
 import pandas as pd
 import xlsxwriter
@@ -140,6 +141,23 @@ def phase_results(result: TfpResult) -> pd.DataFrame:
     for col in ("tfp_share", "band_min", "band_max"):
         out[col] = out[col].astype("float64").round(4)
     return out
+
+
+def with_band(result: TfpResult, bands: dict[str, tuple[float | None, float | None]]) -> TfpResult:
+    """Return ``result`` with each phase's band set from ``bands`` (as by :func:`tfp.compute`).
+
+    ``bands`` is :func:`pqtrack.tfp.sensitivity_band` of the same frame, which does not depend
+    on the chosen b_K and δ, so a caller can compute it once; the band is widened to include
+    the phase's central estimate, as :func:`pqtrack.tfp.compute` does.
+    """
+    phases = []
+    for p in result.phases:
+        lo, hi = bands.get(p.phase, (None, None))
+        if p.tfp_share is not None:
+            lo = p.tfp_share if lo is None else min(lo, p.tfp_share)
+            hi = p.tfp_share if hi is None else max(hi, p.tfp_share)
+        phases.append(replace(p, band_min=lo, band_max=hi))
+    return replace(result, phases=phases)
 
 
 def headline_phase(result: TfpResult, code: str) -> tuple[PhaseResult, PhaseResult | None]:

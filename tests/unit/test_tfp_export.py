@@ -117,3 +117,15 @@ def test_benchmark_table_has_sources_for_every_line():
     assert list(en.iloc[:, 2]) == ["33.58%", "≈45%", "≈45%", ">55%"]
     assert "57-NQ/TW" in en.iloc[3, 3]
     assert isinstance(en, pd.DataFrame)
+
+
+def test_with_band_matches_compute():
+    frame, _ = data()
+    full = tfp.compute(frame, 0.3, 0.04)
+    quick = tfp_export.with_band(
+        tfp.compute(frame, 0.3, 0.04, band=False), tfp.sensitivity_band(frame)
+    )
+    assert [(p.band_min, p.band_max) for p in quick.phases] == [
+        (p.band_min, p.band_max) for p in full.phases
+    ]
+    assert quick.phases[0].band_min is not None
