@@ -59,8 +59,8 @@ total = len(reached) + len(missing)
 m1.metric(ui.tr("mapui.coverage"), ui.tr("mapui.coverage_value", reached=len(reached), total=total))
 m2.metric(ui.tr("mapui.missing"), len(missing))
 
-fig = mapview.for_browser(charts_map.choropleth(mapview.values(units, metric), level, label, lang))
-st.plotly_chart(fig, key="map_fig", config=mapview.PLOTLY_CONFIG)
+fig = charts_map.choropleth(mapview.values(units, metric), level, label, lang)
+st.plotly_chart(fig, key="map_fig", config=charts_map.PLOTLY_CONFIG)
 st.caption(localities.attribution(lang))
 
 for note in mapview.notes(rest, level, phase_code, metric, lang):

@@ -127,12 +127,6 @@ if shown is not None:
 
 # -- charts ----------------------------------------------------------------------------------
 contrib = charts_tfp.contributions_figure(result, lang)
-# plotly.js reads an annotation's x "2022" as the number 2022, not the category "2022":
-# point year annotations at their category's position so the axis is not stretched.
-categories = list(contrib.data[0].x) if contrib.data else []
-for note in contrib.layout.annotations:
-    if note.xref in (None, "x") and note.x in categories:
-        note.x = categories.index(note.x)
 st.plotly_chart(contrib, key="tfp_contrib")
 st.plotly_chart(charts_tfp.phase_share_figure(result, lang), key="tfp_share")
 st.markdown(f"**{ui.tr('tfpui.benchmarks')}**")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterable
 from functools import cache
+from urllib.parse import quote
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -21,6 +22,52 @@ ZERO_COLOUR = "#d4d4d4"
 COLOURSCALE: list[list] = [[0.0, "#c6dbef"], [0.5, "#4292c6"], [1.0, "#08306b"]]
 FEATURE_KEY = "properties.fullName"
 TABLE_COLUMNS: tuple[str, ...] = ("code", "unit", "value", "approximate")
+
+
+# plotly.js loads a world basemap (cdn.plot.ly/un/world_110m.json) for every geo subplot with a
+# choropleth, even with the base layers hidden, and draws nothing if that fails (offline). The
+# maps use only the shipped outlines, so the basemap is an empty topology given inline; the
+# "#" turns the file name plotly.js appends into a fragment, which data: URLs ignore.
+EMPTY_TOPOLOGY = '{"type":"Topology","objects":{},"arcs":[]}'
+PLOTLY_CONFIG: dict = {
+    "topojsonURL": "data:application/json," + quote(EMPTY_TOPOLOGY, safe="") + "#",
+    "displaylogo": False,
+    "scrollZoom": False,
+}
+
+
+def _signed_area(ring: list) -> float:
+    """Return the planar signed area of a ring in lon/lat (> 0 when counter-clockwise)."""
+    return (
+        sum(x0 * y1 - x1 * y0 for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:], strict=False))
+        / 2
+    )
+
+
+def _wind(ring: list, clockwise: bool) -> list:
+    return list(reversed(ring)) if (_signed_area(ring) < 0) != clockwise else list(ring)
+
+
+def rewind_for_d3(geojson: dict) -> dict:
+    """Return a copy of ``geojson`` with rings wound as plotly.js (d3-geo) needs them.
+
+    d3-geo reads polygons on the sphere: an exterior ring must run clockwise, or it stands
+    for the whole globe minus the unit, drawn as a filled rectangle. RFC 7946 files (like
+    ``districts_approx.geojson``) run counter-clockwise. Holes get the opposite winding.
+    """
+
+    def polygon(rings: list) -> list:
+        return [_wind(r, clockwise=(i == 0)) for i, r in enumerate(rings)]
+
+    features = []
+    for feature in geojson.get("features", []):
+        geom = feature.get("geometry") or {}
+        if geom.get("type") == "Polygon":
+            geom = {**geom, "coordinates": polygon(geom["coordinates"])}
+        elif geom.get("type") == "MultiPolygon":
+            geom = {**geom, "coordinates": [polygon(p) for p in geom["coordinates"]]}
+        features.append({**feature, "geometry": geom})
+    return {**geojson, "features": features}
 
 
 def _check_level(level: str) -> None:
@@ -41,7 +88,7 @@ def _map_geojson(level: str) -> dict:
             },
             "geometry": f["geometry"],
         }
-        for f in localities.geojson(level)["features"]
+        for f in rewind_for_d3(localities.geojson(level))["features"]
     ]
     return {"type": "FeatureCollection", "features": features}
 

@@ -112,6 +112,9 @@ def contributions_figure(result: TfpResult, lang: str = "vi") -> go.Figure:
         legend={"orientation": "h", "y": -0.25},
         margin={"t": 110, "b": 120},
     )
+    # Years are categories: without this, plotly.js reads an annotation's x "2022" as the
+    # number 2022 and stretches the axis.
+    fig.update_xaxes(type="category")
     return fig
 
 

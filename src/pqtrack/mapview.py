@@ -7,10 +7,7 @@ how many units were reached, and the notes under the map.
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 import pandas as pd
-import plotly.graph_objects as go
 
 from pqtrack import charts_map, localities, plan
 from pqtrack.i18n import t
@@ -20,70 +17,12 @@ LEVELS: tuple[str, ...] = localities.LEVELS
 _SOURCE = {"turns": "turns", "beneficiaries": "beneficiaries", "funding_m": "funding_vnd"}
 _SCALE = {"turns": 1, "beneficiaries": 1, "funding_m": 1_000_000}
 
-# plotly.js loads a world basemap (cdn.plot.ly/un/world_110m.json) for every geo subplot with a
-# choropleth, even with the base layers hidden, and draws nothing if that fails (offline). The
-# maps use only the shipped outlines, so the basemap is an empty topology given inline; the
-# "#" turns the file name plotly.js appends into a fragment, which data: URLs ignore.
-EMPTY_TOPOLOGY = '{"type":"Topology","objects":{},"arcs":[]}'
-PLOTLY_CONFIG: dict = {
-    "topojsonURL": "data:application/json," + quote(EMPTY_TOPOLOGY, safe="") + "#",
-    "displaylogo": False,
-    "scrollZoom": False,
-}
-
 
 def _check(metric: str, level: str | None = None) -> None:
     if metric not in METRICS:
         raise ValueError(f"unknown map metric {metric!r}; use one of {METRICS}")
     if level is not None and level not in LEVELS:
         raise ValueError(f"unknown map level {level!r}; use one of {LEVELS}")
-
-
-def _signed_area(ring: list) -> float:
-    """Return the planar signed area of a ring in lon/lat (> 0 when counter-clockwise)."""
-    return (
-        sum(x0 * y1 - x1 * y0 for (x0, y0, *_), (x1, y1, *_) in zip(ring, ring[1:], strict=False))
-        / 2
-    )
-
-
-def _wind(ring: list, clockwise: bool) -> list:
-    return list(reversed(ring)) if (_signed_area(ring) < 0) != clockwise else list(ring)
-
-
-def rewind_for_d3(geojson: dict) -> dict:
-    """Return a copy of ``geojson`` with rings wound as plotly.js (d3-geo) needs them.
-
-    d3-geo reads polygons on the sphere: an exterior ring must run clockwise, or it stands
-    for the whole globe minus the unit, drawn as a filled rectangle. RFC 7946 files (like
-    ``districts_approx.geojson``) run counter-clockwise. Holes get the opposite winding.
-    """
-
-    def polygon(rings: list) -> list:
-        return [_wind(r, clockwise=(i == 0)) for i, r in enumerate(rings)]
-
-    features = []
-    for feature in geojson.get("features", []):
-        geom = feature.get("geometry") or {}
-        if geom.get("type") == "Polygon":
-            geom = {**geom, "coordinates": polygon(geom["coordinates"])}
-        elif geom.get("type") == "MultiPolygon":
-            geom = {**geom, "coordinates": [polygon(p) for p in geom["coordinates"]]}
-        features.append({**feature, "geometry": geom})
-    return {**geojson, "features": features}
-
-
-def for_browser(fig: go.Figure) -> go.Figure:
-    """Return ``fig`` with every choropleth outline wound for d3-geo (see ``rewind_for_d3``)."""
-    done: dict[int, dict] = {}
-    for trace in fig.data:
-        geo = getattr(trace, "geojson", None)
-        if isinstance(geo, dict):
-            key = id(geo)
-            if key not in done:
-                done[key] = rewind_for_d3(geo)
-            trace.geojson = done[key]
-    return fig
 
 
 def default_level(phase_code: str) -> str:

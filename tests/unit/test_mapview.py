@@ -131,9 +131,7 @@ def _exteriors(geojson):
 def test_outlines_are_wound_clockwise_for_d3(level):
     from pqtrack import charts_map
 
-    fig = mapview.for_browser(
-        charts_map.choropleth(mapview.values(EMPTY, "turns"), level, "x", "vi")
-    )
+    fig = charts_map.choropleth(mapview.values(EMPTY, "turns"), level, "x", "vi")
     for trace in fig.data:
         rings = list(_exteriors(trace.geojson))
         assert rings and all(_area(r) < 0 for r in rings)
@@ -149,7 +147,9 @@ def test_rewind_reverses_counter_clockwise_rings_and_keeps_clockwise_ones():
             {"type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": [[ccw[::-1]]]}},
         ],
     }
-    out = mapview.rewind_for_d3(geo)
+    from pqtrack import charts_map
+
+    out = charts_map.rewind_for_d3(geo)
     assert out["features"][0]["geometry"]["coordinates"][0] == ccw[::-1]
     assert _area(out["features"][0]["geometry"]["coordinates"][1]) > 0  # hole counter-clockwise
     assert out["features"][1]["geometry"]["coordinates"][0][0] == ccw[::-1]
@@ -157,5 +157,7 @@ def test_rewind_reverses_counter_clockwise_rings_and_keeps_clockwise_ones():
 
 
 def test_plotly_config_needs_no_network():
-    url = mapview.PLOTLY_CONFIG["topojsonURL"]
+    from pqtrack import charts_map
+
+    url = charts_map.PLOTLY_CONFIG["topojsonURL"]
     assert url.startswith("data:application/json,") and url.endswith("#")

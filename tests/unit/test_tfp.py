@@ -388,3 +388,12 @@ def test_phase_share_figure_with_national_lines():
     assert any("no data yet" in s for s in texts)
     assert any("missing years: 2022, 2023, 2024, 2025" in s for s in texts)
     assert fig.layout.title.text == "TFP share of GRDP growth by phase"
+
+
+def test_contributions_chart_treats_years_as_categories():
+    from pqtrack import charts_tfp, macro, tfp
+
+    fig = charts_tfp.contributions_figure(tfp.compute(macro.load_default().frame), "vi")
+    # year annotations ("2021") must land on their bar, not on a numeric axis position
+    assert fig.layout.xaxis.type == "category"
+    assert any(a.x == "2021" for a in fig.layout.annotations)
