@@ -89,7 +89,9 @@ if upload is not None:
             key="up_view",
         )
         table = problems if by == "all" else views.problems_by_column(problems, lang)
-        st.dataframe(table, hide_index=True, key="up_problems")
+        st.dataframe(
+            table, hide_index=True, key="up_problems", column_config=ui.problem_column_config(lang)
+        )
         st.download_button(
             ui.tr("ui.upload.problems_csv"),
             views.csv_download(problems),

@@ -340,3 +340,14 @@ def breakdown_column_config(lang_: str) -> dict:
     }
     config[i18n.t("ui.measure.funding_vnd", lang_)] = cc.NumberColumn(format="%,d đ")
     return config
+
+
+def problem_column_config(lang_: str) -> dict:
+    """Return column widths for the upload problem list (the reason gets the room)."""
+    cc = st.column_config
+    return {
+        i18n.t("problems.row", lang_): cc.NumberColumn(width="small", format="%d"),
+        i18n.t("problems.column", lang_): cc.TextColumn(width="medium"),
+        i18n.t("problems.value", lang_): cc.TextColumn(width="small"),
+        i18n.t("problems.reason", lang_): cc.TextColumn(width="large"),
+    }

@@ -1,0 +1,128 @@
+"""Chart builders: titled figures with units, Vietnamese labels, the right numbers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from pqtrack import charts, plan, progress
+
+AS_OF = date(2026, 11, 27)
+
+
+def rows(phase: str = "2026-2030", **actuals: int) -> list[progress.Progress]:
+    return progress.compute(phase, AS_OF, {k: {"actual": v} for k, v in actuals.items()})
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_target_vs_actual_has_one_bar_per_indicator_as_percent_of_target(lang):
+    data = rows(product_standard=19, workshop=4)
+    fig = charts.target_vs_actual(data, lang, "2026–2030")
+    bars = fig.data[0]
+    assert len(bars.y) == len(plan.targets("2026-2030")) == 9
+    by_label = dict(zip(bars.y, bars.x, strict=True))
+    key = "Sản phẩm áp dụng tiêu chuẩn" if lang == "vi" else "Products meeting standards"
+    assert by_label[key] == pytest.approx(20.0)  # 19 of 95
+    title = fig.layout.title.text
+    assert "2026–2030" in title and (
+        "% chỉ tiêu" in title if lang == "vi" else "% of target" in title
+    )
+    assert fig.layout.xaxis.title.text and fig.layout.xaxis.ticksuffix == "%"
+    labels = fig.data[2].text
+    assert ("19/95 sản phẩm" if lang == "vi" else "19/95 products") in labels
+
+
+def test_target_vs_actual_colours_follow_status_and_caps_long_bars():
+    data = rows(workshop=10, training_course=0)
+    fig = charts.target_vs_actual(data, "vi", "2026–2030")
+    colours = dict(zip(fig.data[0].y, fig.data[0].marker.color, strict=True))
+    assert colours["Hội thảo, hội nghị"] == "#1a7f37"  # achieved
+    assert colours["Khoá đào tạo"] == "#c62828"  # behind
+    assert max(fig.data[0].x) == 150.0  # 250 % is drawn capped, the label keeps the truth
+    assert "10/4 đợt" in fig.data[2].text
+
+
+def test_vietnamese_figures_use_comma_decimals():
+    fig = charts.target_vs_actual(rows(), "vi", "2026–2030")
+    assert fig.layout.separators == ",."
+    assert charts.target_vs_actual(rows(), "en", "2026–2030").layout.separators == ".,"
+
+
+def test_cumulative_line_steps_to_today_with_target_and_pace_lines():
+    series = pd.DataFrame(
+        {
+            "indicator": ["workshop", "workshop", "training_course"],
+            "date": pd.to_datetime(["2026-03-01", "2026-06-01", "2026-04-01"]),
+            "cumulative": [1, 3, 2],
+        }
+    )
+    fig = charts.cumulative_line(series, "workshop", "2026-2030", AS_OF, "vi")
+    actual, target, pace = fig.data
+    assert list(actual.y) == [0.0, 1.0, 3.0, 3.0]
+    assert actual.x[-1] == AS_OF
+    assert list(target.y) == [4, 4]
+    assert (
+        list(pace.y) == [0, 4] and pace.x[0] == date(2026, 1, 1) and pace.x[1] == date(2030, 12, 31)
+    )
+    assert "Hội thảo, hội nghị" in fig.layout.title.text and "27/11/2026" in fig.layout.title.text
+    assert fig.layout.yaxis.title.text == "Lũy kế (đợt)"
+
+
+def test_cumulative_line_of_a_finished_phase_stops_at_its_end():
+    empty = pd.DataFrame(columns=["indicator", "date", "cumulative"])
+    fig = charts.cumulative_line(empty, "expert_trained", "2021-2025", AS_OF, "en")
+    assert fig.data[0].x[-1] == date(2025, 12, 31)
+    assert list(fig.data[0].y) == [0.0, 0.0]
+    assert fig.layout.yaxis.title.text == "Cumulative (experts)"
+
+
+def test_stacked_by_type_has_one_trace_per_type_present_in_words():
+    df = pd.DataFrame(
+        {
+            "indicator": ["product_standard", "product_standard", "management_system", "workshop"],
+            "beneficiary_type": ["enterprise", "cooperative", "cooperative", None],
+            "turns": [3, 2, 4, 1],
+        }
+    )
+    fig = charts.stacked_by_type(df, "turns", "vi", "Tiêu đề")
+    names = [tr.name for tr in fig.data]
+    assert names == ["doanh nghiệp", "hợp tác xã", "(không rõ)"]
+    coop = fig.data[1]
+    assert dict(zip(coop.y, coop.x, strict=True)) == {
+        "Hội thảo, hội nghị": 0.0,
+        "Sản phẩm áp dụng tiêu chuẩn": 2.0,
+        "Lượt hỗ trợ hệ thống quản lý": 4.0,
+    }
+    assert fig.layout.barmode == "stack"
+    assert fig.layout.title.text == "Tiêu đề"
+    assert fig.layout.xaxis.title.text == "Số lượt hỗ trợ"
+
+
+def test_bar_breakdown_sums_over_indicators_largest_first():
+    df = pd.DataFrame(
+        {
+            "indicator": ["a", "b", "a"],
+            "sector": ["thủy sản", "thủy sản", None],
+            "funding_vnd": [10, 5, 30],
+        }
+    )
+    fig = charts.bar_breakdown(df, "sector", "funding_vnd", "en", "By sector")
+    assert list(fig.data[0].y) == ["(unknown)", "thủy sản"]
+    assert list(fig.data[0].x) == [30, 15]
+    assert fig.layout.xaxis.title.text == "Support funding (đồng)"
+
+
+def test_bar_breakdown_by_year_is_chronological():
+    df = pd.DataFrame({"indicator": ["a"] * 3, "year": [2023, 2021, 2022], "turns": [1, 5, 2]})
+    fig = charts.bar_breakdown(df, "year", "turns", "vi", "Theo năm")
+    assert list(fig.data[0].x) == ["2021", "2022", "2023"]
+    assert list(fig.data[0].y) == [5, 2, 1]
+
+
+def test_empty_data_gives_a_titled_figure_with_a_message():
+    empty = pd.DataFrame(columns=["indicator", "beneficiary_type", "turns"])
+    fig = charts.stacked_by_type(empty, "turns", "vi", "Tiêu đề")
+    assert fig.layout.title.text == "Tiêu đề"
+    assert fig.layout.annotations[0].text == "Chưa có dữ liệu"
