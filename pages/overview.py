@@ -12,6 +12,7 @@ as_of = ui.today()
 st.title(ui.tr("ui.overview.title", phase=ph.label))
 ui.sample_banner()
 rows = ui.phase_progress(phase_code)
+finished = views.phase_finished(phase_code, as_of)
 if ui.get_store().is_new():
     ui.empty_state()
 
@@ -32,9 +33,10 @@ for i, row in enumerate(rows):
             delta_arrow="off",
         )
         st.badge(views.status_label(row.status, lang), color=views.STATUS_BADGES[row.status])
-        st.caption(
-            ui.tr("ui.card.expected", expected=views.fmt_num(row.expected, lang, 1), unit=unit)
-        )
+        if not finished:
+            st.caption(
+                ui.tr("ui.card.expected", expected=views.fmt_num(row.expected, lang, 1), unit=unit)
+            )
         st.caption(views.needed_text(row, lang))
 
 st.plotly_chart(charts.target_vs_actual(rows, lang, ph.label), key="tva")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pqtrack import ingest, ui, views
+from pqtrack import ingest, ui, views, workbook
 from pqtrack.store import StoreError
 
 lang = ui.lang()
@@ -49,16 +49,25 @@ if done:
 user = st.text_input(ui.tr("ui.upload.user"), key="up_user", max_chars=80)
 nonce = st.session_state.setdefault("up_nonce", 0)
 upload = st.file_uploader(
-    ui.tr("ui.upload.file"), type=["csv", "txt", "tsv"], key=f"up_file_{nonce}"
+    ui.tr("ui.upload.file"), type=["csv", "txt", "tsv", "xlsx"], key=f"up_file_{nonce}"
 )
 
+data = upload.getvalue() if upload is not None else b""
+name = upload.name if upload is not None else ""
+if upload is not None and workbook.is_xlsx(data, name):
+    try:
+        data, name = workbook.xlsx_to_csv(data), workbook.csv_name(name)
+        st.info(ui.tr("ui.upload.xlsx_converted"))
+    except workbook.WorkbookError:
+        st.error(ui.tr("ui.upload.xlsx_unreadable"))
+        upload = None
+
 if upload is not None:
-    data = upload.getvalue()
-    ident = (upload.name, ingest.content_hash(data), store.data_version())
+    ident = (name, ingest.content_hash(data), store.data_version())
     cached = st.session_state.get("up_report")
     if cached is None or cached[0] != ident:
         with st.spinner(ui.tr("ui.upload.checking", name=upload.name)):
-            report = ingest.check(store, data, upload.name)
+            report = ingest.check(store, data, name)
         st.session_state["up_report"] = (ident, report)
     else:
         report = cached[1]
@@ -95,7 +104,7 @@ if upload is not None:
         st.download_button(
             ui.tr("ui.upload.problems_csv"),
             views.csv_download(problems),
-            file_name=f"loi_{upload.name}.csv",
+            file_name=f"loi_{name}.csv",
             mime="text/csv",
             key="up_problems_csv",
             on_click="ignore",
@@ -105,7 +114,7 @@ if upload is not None:
         st.dataframe(views.upload_summary(report.stage.summary, lang), hide_index=True)
         if st.button(ui.tr("ui.upload.confirm"), type="primary", key="up_confirm"):
             with st.spinner(ui.tr("ui.upload.storing")):
-                result = ingest.process(store, data, upload.name, user=user.strip() or None)
+                result = ingest.process(store, data, name, user=user.strip() or None)
             if result.stored:
                 ui.data_changed()
                 st.session_state["up_done"] = (result.batch_id, result.rows_read)

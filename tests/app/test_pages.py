@@ -194,3 +194,17 @@ def test_a_deep_link_runs_through_the_app_frame_without_the_test_patch(use_known
     assert at.sidebar.radio(key="lang").value == "en"
     assert at.multiselect(key="rec_type").value == ["cooperative"]
     assert len(at.dataframe[0].value) == 2
+
+
+def test_an_excel_workbook_upload_is_previewed_and_stored(empty_db):
+    from .xlsx_helper import workbook_bytes
+
+    at = app("upload")
+    at.file_uploader[0].set_value(("bao-cao.xlsx", workbook_bytes(), "application/octet-stream"))
+    at.run()
+    assert not at.exception
+    assert metric_values(at)[0] == "2"
+    at.button(key="up_confirm").click().run()
+    store = open_store(empty_db)
+    assert store.batches()["file_name"].tolist() == ["bao-cao.xlsx.csv"]
+    assert queries.count_records(store, RecordFilter()) == 2
