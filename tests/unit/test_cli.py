@@ -118,3 +118,12 @@ def test_tfp_capital_share_override_moves_result():
 def test_tfp_bad_parameter_is_a_message():
     r = cli("tfp", "--capital-share", "1.5")
     assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+def test_store_path_that_is_not_a_store_is_a_message(tmp_path):
+    notdb = tmp_path / "notes.duckdb"
+    notdb.write_text("just some text, not a database")
+    for target in (str(tmp_path), str(notdb)):
+        r = cli("batches", "--db", target)
+        assert r.returncode == 1 and "Traceback" not in r.stderr
+        assert "Cannot open the store" in r.stderr

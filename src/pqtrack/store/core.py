@@ -80,12 +80,15 @@ class Store:
             try:
                 return duckdb.connect(str(self.path))
             except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
-                    if "lock" in str(exc).lower():
-                        raise StoreBusy("store.busy", path=str(self.path)) from exc
-                    raise
+                locked = "lock" in str(exc).lower()
+                if not locked:
+                    raise StoreError("store.cannot_open", path=str(self.path)) from exc
+                if time.monotonic() >= deadline:
+                    raise StoreBusy("store.busy", path=str(self.path)) from exc
                 time.sleep(delay)
                 delay = min(delay * 2, 0.5)
+            except duckdb.Error as exc:
+                raise StoreError("store.cannot_open", path=str(self.path)) from exc
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
