@@ -10,9 +10,10 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from pqtrack import i18n, plan, service
+from pqtrack import i18n, plan, service, urlstate
 from pqtrack.filters import RecordFilter
 from pqtrack.paths import default_db_path
+from pqtrack.sample import seed_if_new
 from pqtrack.schema import BENEFICIARY_TYPES
 from pqtrack.store import Store, queries
 from pqtrack.views import indicator_label, type_label
@@ -87,30 +88,12 @@ def url_init(key: str, parse: Callable[[list[str]], object]) -> None:
 
 def url_write(key: str, value: object, default: object = None) -> None:
     """Reflect a widget's value in the URL (removed when empty or the default)."""
-    empty = value is None or value == "" or (isinstance(value, list | tuple) and not value)
-    if empty or value == default:
+    text = urlstate.encode(value, default)
+    if text is None:
         if key in st.query_params:
             del st.query_params[key]
-        return
-    if isinstance(value, list | tuple):
-        st.query_params[key] = [v.isoformat() if isinstance(v, date) else str(v) for v in value]
     else:
-        st.query_params[key] = str(value)
-
-
-def _codes(allowed: list[str]) -> Callable[[list[str]], list[str] | None]:
-    def parse(raw: list[str]) -> list[str] | None:
-        picked = [v for v in raw if v in allowed]
-        return picked or None
-
-    return parse
-
-
-def _dates(raw: list[str]) -> tuple[date, ...] | None:
-    try:
-        return tuple(date.fromisoformat(v) for v in raw[:2])
-    except ValueError:
-        return None
+        st.query_params[key] = text
 
 
 # -- today, store, caches -------------------------------------------------------------------
@@ -129,10 +112,6 @@ def db_path() -> str:
 @st.cache_resource(show_spinner=False)
 def _open_store(path: str) -> Store:
     store = Store(Path(path), keep_open=True)
-    try:
-        from pqtrack.sample import seed_if_new
-    except ImportError:  # pragma: no cover - before the sample module existed
-        return store
     seed_if_new(store)
     return store
 
@@ -238,7 +217,7 @@ def multiselect_codes(
     container: object, key: str, label: str, options: list[str], fmt: Callable[[str], str]
 ) -> list[str]:
     """Render a multiselect whose chosen codes are kept in the URL under ``key``."""
-    url_init(key, _codes(options))
+    url_init(key, urlstate.codes_parser(options))
     picked = container.multiselect(
         label, options, format_func=fmt, key=key, placeholder=tr("ui.filter.all")
     )
@@ -252,7 +231,7 @@ def record_filter(phase_code: str, prefix: str = "f") -> RecordFilter:
     lg = lang()
     c1, c2, c3 = st.columns(3)
     dkey = f"{prefix}_dates"
-    url_init(dkey, _dates)
+    url_init(dkey, urlstate.parse_dates)
     if dkey in st.session_state:
         window = c1.date_input(
             tr("ui.filter.dates"), min_value=ph.start, max_value=ph.end, format="DD/MM/YYYY",
