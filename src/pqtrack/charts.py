@@ -86,6 +86,7 @@ def target_vs_actual(rows: list[Progress], lang: str, phase_label: str) -> go.Fi
         hovertext=hover,
         hoverinfo="text",
         name=t("ui.chart.tva.actual", lang),
+        showlegend=False,
     )
     fig.add_scatter(
         y=labels,
@@ -109,7 +110,10 @@ def target_vs_actual(rows: list[Progress], lang: str, phase_label: str) -> go.Fi
         cliponaxis=False,
     )
     fig.add_vline(x=100, line_dash="dash", line_color="#374151")
-    fig.update_xaxes(title=t("ui.chart.tva.xaxis", lang), ticksuffix="%", range=[0, 180])
+    widest = max([min(r.percent, 150.0) for r in rows] + expected_pct + [100.0])
+    fig.update_xaxes(
+        title=t("ui.chart.tva.xaxis", lang), ticksuffix="%", range=[0, widest + 35], dtick=20
+    )
     fig.update_yaxes(autorange="reversed", automargin=True)
     _layout(fig, t("ui.chart.tva.title", lang, phase=phase_label), height=120 + 42 * len(rows))
     return _separators(fig, lang)
@@ -160,7 +164,13 @@ def cumulative_line(
     )
     if ph.start <= as_of <= ph.end:
         fig.add_vline(x=pd.Timestamp(as_of).timestamp() * 1000, line_color="#d1d5db")
-    fig.update_xaxes(title=t("ui.chart.cum.xaxis", lang), range=[ph.start, ph.end], tickformat="%Y")
+    fig.update_xaxes(
+        title=t("ui.chart.cum.xaxis", lang),
+        range=[ph.start, ph.end],
+        tickformat="%Y",
+        tick0=ph.start,
+        dtick="M12",
+    )
     fig.update_yaxes(title=t("ui.chart.cum.yaxis", lang, unit=unit), rangemode="tozero")
     title = t(
         "ui.chart.cum.title",
