@@ -111,7 +111,17 @@ if upload is not None:
         )
     elif report.ok:
         st.success(ui.tr("ui.upload.ready", rows=views.fmt_int(report.rows_read, lang)))
-        st.dataframe(views.upload_summary(report.stage.summary, lang), hide_index=True)
+        st.dataframe(
+            views.upload_summary(report.stage.summary, lang),
+            hide_index=True,
+            column_config=ui.number_formats(
+                {
+                    ui.tr("ui.col.rows"): "%,d",
+                    ui.tr("ui.col.quantity"): "%,d",
+                    ui.tr("ui.col.funding_vnd"): "%,d đ",
+                }
+            ),
+        )
         if st.button(ui.tr("ui.upload.confirm"), type="primary", key="up_confirm"):
             with st.spinner(ui.tr("ui.upload.storing")):
                 result = ingest.process(store, data, name, user=user.strip() or None)

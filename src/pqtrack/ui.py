@@ -310,15 +310,17 @@ def batch_column_config(lang_: str) -> dict:
     return config
 
 
+def number_formats(formats: dict[str, str]) -> dict:
+    """Return number column formats keyed by header, e.g. ``{"Kinh phí": "%,d đ"}``."""
+    return {label: st.column_config.NumberColumn(format=fmt) for label, fmt in formats.items()}
+
+
 def breakdown_column_config(lang_: str) -> dict:
     """Return number formats for the breakdown tables (headers as ``views.breakdown_table``)."""
-    cc = st.column_config
-    config = {
-        i18n.t(f"ui.measure.{m}", lang_): cc.NumberColumn(format="%,d")
-        for m in ("turns", "quantity", "beneficiaries")
+    heads = {
+        i18n.t(f"ui.measure.{m}", lang_): "%,d" for m in ("turns", "quantity", "beneficiaries")
     }
-    config[i18n.t("ui.measure.funding_vnd", lang_)] = cc.NumberColumn(format="%,d đ")
-    return config
+    return number_formats({**heads, i18n.t("ui.measure.funding_vnd", lang_): "%,d đ"})
 
 
 def problem_column_config(lang_: str) -> dict:
