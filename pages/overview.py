@@ -52,4 +52,14 @@ choice = st.selectbox(
 st.plotly_chart(charts.cumulative_line(series, choice, phase_code, as_of, lang), key="cum")
 
 with st.expander(ui.tr("ui.overview.table")):
-    st.dataframe(views.progress_table(rows, lang), hide_index=True)
+    st.dataframe(
+        views.progress_table(rows, lang),
+        hide_index=True,
+        column_config=ui.number_formats(
+            {
+                ui.tr("ui.col.percent"): "%.1f %%",
+                ui.tr("ui.col.expected"): "%.1f",
+                ui.tr("ui.col.funding_vnd"): "%,d đ",
+            }
+        ),
+    )
