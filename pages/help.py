@@ -23,7 +23,7 @@ for code in plan.indicators():
             ui.tr("ui.help.counts"): ui.tr(f"ui.help.count.{code}"),
         }
     )
-st.dataframe(pd.DataFrame(rows), hide_index=True)
+st.table(pd.DataFrame(rows), hide_index=True, border="horizontal")
 st.caption(ui.tr("ui.help.at_least"))
 
 st.header(ui.tr("ui.help.status_title"))
@@ -34,7 +34,7 @@ st.markdown(ui.tr("ui.help.turns_text"))
 
 st.header(ui.tr("ui.help.template_title"))
 st.markdown(ui.tr("ui.help.template_text"))
-st.dataframe(views.data_dictionary(lang), hide_index=True)
+st.table(views.data_dictionary(lang), hide_index=True, border="horizontal")
 
 st.header(ui.tr("ui.help.sample_title"))
 st.markdown(ui.tr("ui.help.sample_text"))
