@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from pqtrack import ui
+from pqtrack.ui import session
 
 HERE = Path(__file__).parent
 
@@ -18,13 +19,12 @@ st.set_page_config(
 
 ui.language_switch()
 ui.phase_selector()
+session.login_box(ui.get_store())
 
 
-def page(name: str, key: str, icon: str, default: bool = False) -> st.Page | None:
-    """Return the st.Page for pages/<name>.py, or None when another helper has not added it."""
+def page(name: str, key: str, icon: str, default: bool = False) -> st.Page:
+    """Return the st.Page for pages/<name>.py with its title in the session's language."""
     path = HERE / "pages" / f"{name}.py"
-    if not path.exists():
-        return None
     return st.Page(path, title=ui.tr(key), icon=icon, url_path=name, default=default)
 
 
@@ -36,7 +36,11 @@ entries = [
     page("tfp", "ui.nav.tfp", ":material/trending_up:"),
     page("upload", "ui.nav.upload", ":material/upload_file:"),
     page("help", "ui.nav.help", ":material/help:"),
+    page("audit", "ui.nav.audit", ":material/history:") if session.can("audit_view") else None,
 ]
+if session.login_required() and session.current_user() is None:
+    st.info(ui.tr("ui.auth.need_login"), icon="🔒")
+    st.stop()
 nav = st.navigation([p for p in entries if p is not None])
 st.sidebar.caption(ui.tr("app.subtitle"))
-nav.run()
+ui.run_page(nav)

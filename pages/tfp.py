@@ -4,6 +4,7 @@ import streamlit as st
 
 from pqtrack import charts_tfp, ingest, macro, plan, tfp, tfp_export, ui, views
 from pqtrack.store import StoreError
+from pqtrack.ui import session
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -185,11 +186,13 @@ st.download_button(
 done = st.session_state.pop("tfp_up_done", None)
 if done:
     st.success(ui.tr("tfpui.upload.stored", batch=done[0], rows=done[1]))
-user = st.text_input(ui.tr("tfpui.upload.user"), key="tfp_user", max_chars=80)
+user = session.user_name() or ""
 nonce = st.session_state.setdefault("tfp_nonce", 0)
-upload = st.file_uploader(
-    ui.tr("tfpui.upload.file"), type=["csv", "txt", "tsv"], key=f"tfp_file_{nonce}"
-)
+upload = None
+if session.require("macro_upload"):
+    upload = st.file_uploader(
+        ui.tr("tfpui.upload.file"), type=["csv", "txt", "tsv"], key=f"tfp_file_{nonce}"
+    )
 if upload is not None:
     content = upload.getvalue()
     parsed = macro.parse_macro_bytes(content)
@@ -214,7 +217,8 @@ if upload is not None:
         same = store.active_batch_with_hash(digest, kind="macro")
         if same:
             st.warning(ui.tr("tfpui.upload.duplicate", batch=int(same["batch_id"])))
-        if st.button(ui.tr("tfpui.upload.confirm"), type="primary", key="tfp_confirm"):
+        confirm = st.button(ui.tr("tfpui.upload.confirm"), type="primary", key="tfp_confirm")
+        if confirm and session.can("macro_upload"):
             batch_id = store.store_macro(
                 parsed.frame, upload.name, content, digest, user.strip() or None
             )
@@ -239,7 +243,7 @@ else:
     )
     names = dict(zip(batches["batch_id"], batches["file_name"], strict=True))
     active_ids = [int(b) for b in batches.loc[batches["status"] == "active", "batch_id"]]
-    if active_ids:
+    if active_ids and session.can("rollback"):
         target = st.selectbox(
             ui.tr("tfpui.rollback_pick"),
             active_ids,
@@ -252,7 +256,8 @@ else:
         if pending in active_ids:
             st.warning(ui.tr("tfpui.rollback_confirm_text", batch=pending))
             b1, b2 = st.columns(2)
-            if b1.button(ui.tr("tfpui.rollback_confirm"), type="primary", key="tfp_rb_yes"):
+            yes = b1.button(ui.tr("tfpui.rollback_confirm"), type="primary", key="tfp_rb_yes")
+            if yes and session.can("rollback"):
                 try:
                     removed = store.rollback(int(pending), user.strip() or None)
                 except StoreError as exc:

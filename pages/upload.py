@@ -4,6 +4,7 @@ import streamlit as st
 
 from pqtrack import ingest, ui, views, workbook
 from pqtrack.store import StoreError
+from pqtrack.ui import session
 
 lang = ui.lang()
 store = ui.get_store()
@@ -46,11 +47,13 @@ st.subheader(ui.tr("ui.upload.step1"))
 done = st.session_state.pop("up_done", None)
 if done:
     st.success(ui.tr("ui.upload.stored", batch_id=done[0], rows=views.fmt_int(done[1], lang)))
-user = st.text_input(ui.tr("ui.upload.user"), key="up_user", max_chars=80)
+user = session.user_name() or ""
 nonce = st.session_state.setdefault("up_nonce", 0)
-upload = st.file_uploader(
-    ui.tr("ui.upload.file"), type=["csv", "txt", "tsv", "xlsx"], key=f"up_file_{nonce}"
-)
+upload = None
+if session.require("upload"):
+    upload = st.file_uploader(
+        ui.tr("ui.upload.file"), type=["csv", "txt", "tsv", "xlsx"], key=f"up_file_{nonce}"
+    )
 
 data = upload.getvalue() if upload is not None else b""
 name = upload.name if upload is not None else ""
@@ -122,7 +125,8 @@ if upload is not None:
                 }
             ),
         )
-        if st.button(ui.tr("ui.upload.confirm"), type="primary", key="up_confirm"):
+        confirm = st.button(ui.tr("ui.upload.confirm"), type="primary", key="up_confirm")
+        if confirm and session.can("upload"):
             with st.spinner(ui.tr("ui.upload.storing")):
                 result = ingest.process(store, data, name, user=user.strip() or None)
             if result.stored:
@@ -168,7 +172,7 @@ else:
         )
     active = [int(b) for b in batches.loc[batches["status"] == "active", "batch_id"]]
     with h2:
-        if active:
+        if active and session.can("rollback"):
             target = st.selectbox(
                 ui.tr("ui.upload.rollback_pick"),
                 active,
@@ -181,7 +185,8 @@ else:
             if pending in active:
                 st.warning(ui.tr("ui.upload.rollback_confirm_text", batch_id=pending))
                 b1, b2 = st.columns(2)
-                if b1.button(ui.tr("ui.upload.rollback_confirm"), type="primary", key="rb_yes"):
+                yes = b1.button(ui.tr("ui.upload.rollback_confirm"), type="primary", key="rb_yes")
+                if yes and session.can("rollback"):
                     try:
                         removed = store.rollback(int(pending), user.strip() or None)
                     except StoreError as exc:

@@ -261,8 +261,14 @@ def data_dictionary_csv(lang: str) -> bytes:
 
 
 def csv_download(df: pd.DataFrame) -> bytes:
-    """Return a table as UTF-8-with-BOM CSV bytes for a download button."""
-    return b"\xef\xbb\xbf" + df.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
+    """Return a table as UTF-8-with-BOM CSV bytes, text cells formula-safe, for a download."""
+    from pqtrack.export import neutralise
+
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = neutralise(out[col])
+    return b"\xef\xbb\xbf" + out.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
 
 
 _MD_SPECIAL = "\\`*_{}[]()<>#+-.!|~$:"

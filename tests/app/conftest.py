@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from pqtrack import ingest, ui
 from pqtrack.store import Store
+from pqtrack.ui.session import USER_KEY
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TODAY = date(2026, 11, 27)
@@ -33,6 +34,12 @@ ROWS = [
 def csv_bytes(rows: list[str] = ROWS, header: str = HEADER) -> bytes:
     """Return a record file (UTF-8 with BOM) made of ``rows``."""
     return ("\ufeff" + "\r\n".join([header, *rows]) + "\r\n").encode("utf-8")
+
+
+@pytest.fixture(autouse=True)
+def raise_errors(monkeypatch):
+    """Let page errors reach AppTest (the app shows users a friendly note instead)."""
+    monkeypatch.setenv("PQTRACK_RAISE_ERRORS", "1")
 
 
 @pytest.fixture(autouse=True)
@@ -106,10 +113,12 @@ def open_store(path: Path) -> Store:
     return ui._open_store(str(path))
 
 
-def app(page: str | None = None, **query: str) -> AppTest:
-    """Return a run AppTest of the dashboard, optionally on ``page`` with query parameters."""
+def app(page: str | None = None, role: str | None = None, **query: str) -> AppTest:
+    """Return a run AppTest of the dashboard, optionally on ``page``, logged in with ``role``."""
     at = AppTest.from_file(APP, default_timeout=30)
     at.query_params.update(query)
+    if role:
+        at.session_state[USER_KEY] = {"name": f"test-{role}", "role": role}
     at.run()
     if page and page != "overview":
         at.switch_page(f"pages/{page}.py").run()

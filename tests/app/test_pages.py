@@ -119,7 +119,7 @@ def test_records_search_and_pagination_never_load_everything(use_sample):
 
 
 def test_upload_preview_then_confirm_stores_exactly_the_rows(empty_db):
-    at = app("upload")
+    at = app("upload", role="editor")
     data = csv_bytes(ROWS[:4])
     at.file_uploader[0].set_value(("moi.csv", data, "text/csv")).run()
     assert not at.exception
@@ -139,7 +139,7 @@ def test_upload_preview_then_confirm_stores_exactly_the_rows(empty_db):
 
 def test_a_bad_file_lists_its_problems_and_stores_nothing(empty_db, downloads):
     bad = [*ROWS[:2], "T-09,31/02/2024,workshop,1,,,,,,,", "T-10,01/01/2024,nonsense,1,,,,,,,"]
-    at = app("upload")
+    at = app("upload", role="editor")
     at.file_uploader[0].set_value(("sai.csv", csv_bytes(bad), "text/csv")).run()
     assert not at.exception
     assert any("không được lưu" in e.value for e in at.error)
@@ -152,7 +152,7 @@ def test_a_bad_file_lists_its_problems_and_stores_nothing(empty_db, downloads):
 
 
 def test_rollback_after_confirmation_removes_the_batch(empty_db, downloads):
-    at = app("upload")
+    at = app("upload", role="editor")
     at.file_uploader[0].set_value(("lo.csv", csv_bytes(ROWS[3:6]), "text/csv")).run()
     at.button(key="up_confirm").click().run()
     store = open_store(empty_db)
@@ -168,7 +168,7 @@ def test_rollback_after_confirmation_removes_the_batch(empty_db, downloads):
 
 
 def test_template_and_dictionary_downloads(empty_db, downloads):
-    at = app("upload")
+    at = app("upload", role="editor")
     assert not at.exception
     assert fetch(downloads["mau-nhap-lieu.csv"]).decode("utf-8-sig").startswith("Mã bản ghi,Ngày")
     assert "Ý nghĩa" in fetch(downloads["tu-dien-du-lieu.csv"]).decode("utf-8-sig")
@@ -199,7 +199,7 @@ def test_a_deep_link_runs_through_the_app_frame_without_the_test_patch(use_known
 def test_an_excel_workbook_upload_is_previewed_and_stored(empty_db):
     from .xlsx_helper import workbook_bytes
 
-    at = app("upload")
+    at = app("upload", role="editor")
     at.file_uploader[0].set_value(("bao-cao.xlsx", workbook_bytes(), "application/octet-stream"))
     at.run()
     assert not at.exception

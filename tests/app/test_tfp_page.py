@@ -96,7 +96,7 @@ def test_downloads_offer_csv_with_bom_and_xlsx(empty_db, downloads):
 
 
 def test_bad_macro_upload_lists_every_problem_and_stores_nothing(empty_db):
-    at = app("tfp", lang="en")
+    at = app("tfp", role="editor", lang="en")
     at.file_uploader[0].set_value(("bad.csv", BAD, "text/csv")).run()
     assert not at.exception
     assert any("refused" in e.value and "3" in e.value for e in at.error)
@@ -111,7 +111,7 @@ def test_bad_macro_upload_lists_every_problem_and_stores_nothing(empty_db):
 
 
 def test_good_upload_stores_a_batch_and_rollback_removes_it(empty_db):
-    at = app("tfp", lang="en", phase="2021-2025")
+    at = app("tfp", role="editor", lang="en", phase="2021-2025")
     default_headline = headline(at)
     at.file_uploader[0].set_value(("yearbook.csv", GOOD, "text/csv")).run()
     assert not at.exception

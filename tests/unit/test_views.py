@@ -86,3 +86,14 @@ def test_data_dictionary_lists_every_template_column():
     dd = views.data_dictionary("vi")
     assert list(dd["Mã cột"]) == [c.name for c in COLUMNS]
     assert views.data_dictionary_csv("en").startswith(b"\xef\xbb\xbf")
+
+
+def test_csv_download_neutralises_formula_cells():
+    import pandas as pd
+
+    from pqtrack import views
+
+    df = pd.DataFrame({"Giá trị": ["=1+1", "@SUM(A1)", "bình thường"], "Dòng": [2, 3, 4]})
+    text = views.csv_download(df).decode("utf-8-sig")
+    assert "'=1+1" in text and "'@SUM(A1)" in text and ",bình thường" not in text
+    assert "bình thường,4" in text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -15,7 +17,7 @@ from pqtrack.filters import RecordFilter
 from pqtrack.paths import default_db_path
 from pqtrack.sample import seed_if_new
 from pqtrack.schema import BENEFICIARY_TYPES
-from pqtrack.store import Store, queries
+from pqtrack.store import Store, StoreError, queries
 from pqtrack.views import indicator_label, type_label
 
 LANG_KEY = "lang"
@@ -111,7 +113,9 @@ def db_path() -> str:
 
 @st.cache_resource(show_spinner=False)
 def _open_store(path: str) -> Store:
-    store = Store(Path(path), keep_open=True)
+    # The dashboard holds the file only while it runs a query or a write, so a scheduled
+    # `pqtrack ingest` / `export` / `report` can use the same store while it serves.
+    store = Store(Path(path), keep_open=False)
     seed_if_new(store)
     return store
 
@@ -289,6 +293,22 @@ def column_config(lang_: str) -> dict:
     config["participants"] = cc.NumberColumn(label["participants"], format="%,d")
     config["batch_id"] = cc.NumberColumn(label["batch_id"], format="%d")
     return config
+
+
+def run_page(page: object) -> None:
+    """Run the chosen page; store errors become messages, anything else a friendly note.
+
+    The full error goes to the server log. ``PQTRACK_RAISE_ERRORS=1`` (tests) lets it through.
+    """
+    try:
+        page.run()
+    except StoreError as exc:
+        st.warning(tr(exc.code, **exc.params), icon="⏳")
+    except Exception:
+        if os.environ.get("PQTRACK_RAISE_ERRORS") == "1":
+            raise
+        logging.getLogger("pqtrack").exception("page failed")
+        st.error(tr("ui.error.friendly"), icon="⚠️")
 
 
 def empty_state(key: str = "ui.common.empty_store") -> None:
