@@ -10,7 +10,13 @@ import pandas as pd
 import xlsxwriter
 
 from pqtrack.filters import RecordFilter
-from pqtrack.schema import BENEFICIARY_TYPE_VI, COLUMN_NAMES, COLUMNS, TEXT_COLUMNS
+from pqtrack.schema import (
+    BENEFICIARY_TYPE_VI,
+    COLUMN_NAMES,
+    COLUMNS,
+    DERIVED_HEADERS_VI,
+    TEXT_COLUMNS,
+)
 from pqtrack.store import Store, queries
 
 EXPORT_COLUMNS: tuple[str, ...] = (*COLUMN_NAMES, "district", "commune")
@@ -61,7 +67,7 @@ def csv_bytes(store: Store, flt: RecordFilter) -> bytes:
 
 def _headers(lang: str) -> list[str]:
     vi = {c.name: c.header_vi for c in COLUMNS}
-    vi.update({"district": "Huyện/thị xã/thành phố (cũ)", "commune": "Phường/xã (từ 7/2025)"})
+    vi.update(DERIVED_HEADERS_VI)
     return [vi[c] if lang == "vi" else c for c in EXPORT_COLUMNS]
 
 

@@ -48,6 +48,11 @@ TEXT_COLUMNS: tuple[str, ...] = (
 )
 # Columns the dashboard adds on export; accepted on re-import and then ignored silently.
 DERIVED_COLUMNS: tuple[str, ...] = ("district", "commune", "batch_id")
+DERIVED_HEADERS_VI: dict[str, str] = {
+    "district": "Huyện/thị xã/thành phố (cũ)",
+    "commune": "Phường/xã (từ 7/2025)",
+    "batch_id": "Đợt",
+}
 
 INDICATORS_NEEDING_BENEFICIARY: frozenset[str] = frozenset(
     {"product_standard", "management_system", "lab_17025", "award_participation", "award_winner"}
@@ -90,6 +95,7 @@ def header_lookup() -> dict[str, str]:
             lookup[fold(spelling)] = col.name
     for name in DERIVED_COLUMNS:
         lookup.setdefault(fold(name), name)
+        lookup.setdefault(fold(DERIVED_HEADERS_VI[name]), name)
     return lookup
 
 

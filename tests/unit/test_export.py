@@ -85,3 +85,13 @@ def test_xlsx_keeps_text_as_text(store):
     )
     assert cell.data_type == "s"
     assert "doanh nghiệp" in values and 15_000_000 in values
+
+
+def test_vietnamese_export_headers_reimport_without_warnings(store, tmp_path):
+    """The XLSX headers (Vietnamese, with the derived district/commune) all map on re-import."""
+    load(store)
+    wb = openpyxl.load_workbook(io.BytesIO(export.xlsx_bytes(store, RecordFilter(), "vi")))
+    header = [c.value for c in wb.active[1]]
+    text = csv_text(header, [["R9", "15/03/2023", "workshop", "1"] + [""] * (len(header) - 4)])
+    rep = ingest.process(Store(tmp_path / "o.duckdb"), text.encode(), "vi.csv", today=TODAY)
+    assert rep.stored and rep.warnings == []
