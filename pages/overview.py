@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from pqtrack import charts, plan, ui, views
+from pqtrack import charts, plan, report, ui, views
+from pqtrack.ui import session
 
 lang = ui.lang()
 phase_code = ui.current_phase()
@@ -11,6 +12,15 @@ as_of = ui.today()
 
 st.title(ui.tr("ui.overview.title", phase=ph.label))
 ui.sample_banner()
+st.download_button(
+    ui.tr("ui.report.download"),
+    data=lambda: report.report_bytes(ui.get_store(), phase_code, as_of, lang, session.user_name()),
+    file_name=report.report_file_name(phase_code, as_of, lang),
+    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    help=ui.tr("ui.report.help"),
+    key="ov_report",
+    on_click="ignore",
+)
 rows = ui.phase_progress(phase_code)
 finished = views.phase_finished(phase_code, as_of)
 if ui.get_store().is_new():

@@ -208,3 +208,11 @@ def test_an_excel_workbook_upload_is_previewed_and_stored(empty_db):
     store = open_store(empty_db)
     assert store.batches()["file_name"].tolist() == ["bao-cao.xlsx.csv"]
     assert queries.count_records(store, RecordFilter()) == 2
+
+
+def test_overview_offers_the_phase_report_workbook(use_known, downloads):
+    at = app(phase="2026-2030")
+    assert not at.exception
+    name = next(n for n in downloads if str(n).startswith("bao-cao_2026-2030"))
+    wb = openpyxl.load_workbook(io.BytesIO(fetch(downloads[name])))
+    assert len(wb.sheetnames) >= 9
