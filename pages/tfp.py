@@ -3,8 +3,8 @@
 import streamlit as st
 
 from pqtrack import charts_tfp, ingest, macro, plan, tfp, tfp_export, ui, views
-from pqtrack.store import StoreError
 from pqtrack.ui import session
+from pqtrack.ui.batches import rollback_controls
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -186,7 +186,6 @@ st.download_button(
 done = st.session_state.pop("tfp_up_done", None)
 if done:
     st.success(ui.tr("tfpui.upload.stored", batch=done[0], rows=done[1]))
-user = session.user_name() or ""
 nonce = st.session_state.setdefault("tfp_nonce", 0)
 upload = None
 if session.require("macro_upload"):
@@ -220,7 +219,7 @@ if upload is not None:
         confirm = st.button(ui.tr("tfpui.upload.confirm"), type="primary", key="tfp_confirm")
         if confirm and session.can("macro_upload"):
             batch_id = store.store_macro(
-                parsed.frame, upload.name, content, digest, user.strip() or None
+                parsed.frame, upload.name, content, digest, session.user_name()
             )
             st.session_state["tfp_up_done"] = (batch_id, len(parsed.frame))
             st.session_state["tfp_nonce"] = nonce + 1
@@ -241,31 +240,4 @@ else:
         column_config=ui.batch_column_config(lang),
         key="tfp_batches",
     )
-    names = dict(zip(batches["batch_id"], batches["file_name"], strict=True))
-    active_ids = [int(b) for b in batches.loc[batches["status"] == "active", "batch_id"]]
-    if active_ids and session.can("rollback"):
-        target = st.selectbox(
-            ui.tr("tfpui.rollback_pick"),
-            active_ids,
-            format_func=lambda b: f"#{b} · {names[b]}",
-            key="tfp_rb_pick",
-        )
-        if st.button(ui.tr("tfpui.rollback"), key="tfp_rb_start"):
-            st.session_state["tfp_rb_pending"] = target
-        pending = st.session_state.get("tfp_rb_pending")
-        if pending in active_ids:
-            st.warning(ui.tr("tfpui.rollback_confirm_text", batch=pending))
-            b1, b2 = st.columns(2)
-            yes = b1.button(ui.tr("tfpui.rollback_confirm"), type="primary", key="tfp_rb_yes")
-            if yes and session.can("rollback"):
-                try:
-                    removed = store.rollback(int(pending), user.strip() or None)
-                except StoreError as exc:
-                    st.error(ui.tr(exc.code, **exc.params))
-                else:
-                    st.session_state.pop("tfp_rb_pending", None)
-                    st.session_state["tfp_rb_done"] = (pending, removed)
-                    st.rerun()
-            if b2.button(ui.tr("tfpui.cancel"), key="tfp_rb_no"):
-                st.session_state.pop("tfp_rb_pending", None)
-                st.rerun()
+    rollback_controls(store, batches, "tfp_rb", "tfpui")

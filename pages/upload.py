@@ -3,8 +3,8 @@
 import streamlit as st
 
 from pqtrack import ingest, ui, views, workbook
-from pqtrack.store import StoreError
 from pqtrack.ui import session
+from pqtrack.ui.batches import rollback_controls
 
 lang = ui.lang()
 store = ui.get_store()
@@ -47,7 +47,6 @@ st.subheader(ui.tr("ui.upload.step1"))
 done = st.session_state.pop("up_done", None)
 if done:
     st.success(ui.tr("ui.upload.stored", batch_id=done[0], rows=views.fmt_int(done[1], lang)))
-user = session.user_name() or ""
 nonce = st.session_state.setdefault("up_nonce", 0)
 upload = None
 if session.require("upload"):
@@ -128,7 +127,7 @@ if upload is not None:
         confirm = st.button(ui.tr("ui.upload.confirm"), type="primary", key="up_confirm")
         if confirm and session.can("upload"):
             with st.spinner(ui.tr("ui.upload.storing")):
-                result = ingest.process(store, data, name, user=user.strip() or None)
+                result = ingest.process(store, data, name, user=session.user_name())
             if result.stored:
                 ui.data_changed()
                 st.session_state["up_done"] = (result.batch_id, result.rows_read)
@@ -170,32 +169,5 @@ else:
             key="up_orig_dl",
             on_click="ignore",
         )
-    active = [int(b) for b in batches.loc[batches["status"] == "active", "batch_id"]]
     with h2:
-        if active and session.can("rollback"):
-            target = st.selectbox(
-                ui.tr("ui.upload.rollback_pick"),
-                active,
-                format_func=lambda b: f"#{b} · {names[b]}",
-                key="rb_pick",
-            )
-            if st.button(ui.tr("ui.upload.rollback"), key="rb_start"):
-                st.session_state["rb_pending"] = target
-            pending = st.session_state.get("rb_pending")
-            if pending in active:
-                st.warning(ui.tr("ui.upload.rollback_confirm_text", batch_id=pending))
-                b1, b2 = st.columns(2)
-                yes = b1.button(ui.tr("ui.upload.rollback_confirm"), type="primary", key="rb_yes")
-                if yes and session.can("rollback"):
-                    try:
-                        removed = store.rollback(int(pending), user.strip() or None)
-                    except StoreError as exc:
-                        st.error(ui.tr(exc.code, **exc.params))
-                    else:
-                        ui.data_changed()
-                        st.session_state.pop("rb_pending", None)
-                        st.session_state["rb_done"] = (pending, removed)
-                        st.rerun()
-                if b2.button(ui.tr("ui.upload.cancel"), key="rb_no"):
-                    st.session_state.pop("rb_pending", None)
-                    st.rerun()
+        rollback_controls(store, batches, "rb", "ui.upload")
