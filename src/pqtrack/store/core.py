@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 
 from pqtrack.layout import CsvLayout
+from pqtrack.macro import FRAME_COLUMNS
 from pqtrack.store import migrations, staging
 
 LocalityResolver = Callable[[list[tuple[str, bool]]], dict[tuple[str, bool], tuple]]
@@ -266,17 +267,6 @@ class Store:
 
     # -- macro data (TFP panel) ------------------------------------------------------------
 
-    MACRO_COLUMNS: tuple[str, ...] = (
-        "year",
-        "grdp",
-        "capital_stock",
-        "investment",
-        "labour",
-        "capital_share",
-        "source",
-        "placeholder",
-    )
-
     def store_macro(
         self,
         frame: pd.DataFrame,
@@ -286,7 +276,7 @@ class Store:
         user: str | None,
     ) -> int:
         """Store a validated macro frame as one batch of kind ``macro``; return its id."""
-        rows = frame.reindex(columns=list(self.MACRO_COLUMNS)).astype(object)
+        rows = frame.reindex(columns=list(FRAME_COLUMNS)).astype(object)
         rows = rows.where(rows.notna(), None)
         with self.write_lock, self.cursor() as cur:
             cur.execute("BEGIN TRANSACTION")
