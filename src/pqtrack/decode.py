@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -68,3 +69,62 @@ def _finish(data: bytes, codec: str, label: str) -> Decoded:
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     return Decoded(text=text, encoding=label)
+
+
+# -- the UTF-8 fast path -----------------------------------------------------------------
+#
+# Most files are Excel's "CSV UTF-8". For them the whole text need not be decoded in
+# Python: the header region is decoded here, DuckDB reads (and validates) the bytes, and
+# an invalid-UTF-8 error from DuckDB sends the file back to :func:`decode_bytes`.
+
+HEAD_BYTES = 4 * 65536 + 4  # at least the 65,536 characters the header search reads
+
+# Outside ASCII, only U+0080-U+02FF (lead bytes C2-CB), U+1E00-U+1EFF (E1 B8-BB: the
+# Vietnamese letters) and U+2010-U+20BF (E2 80 90-E2 82 BF: dashes, quotes, ₫) are known
+# NFC-stable here: none has a decomposition, a combining class or composes with what
+# precedes it (tests/unit/test_ingest_fastpath.py checks the ranges with unicodedata).
+# A file with any other character is normalised by DuckDB (``nfc_normalize``).
+_SAFE_LEAD = bytes(b for b in range(256) if b < 0xC0 or 0xC2 <= b <= 0xCB or b in (0xE1, 0xE2))
+_E1_OTHER = re.compile(rb"\xe1[^\xb8-\xbb]")
+_E2_OTHER = re.compile(rb"\xe2(?:[^\x80-\x82]|\x80[\x80-\x8f])")
+
+
+def may_need_nfc(data: bytes, start: int = 0) -> bool:
+    """Return whether UTF-8 ``data`` (from ``start``, past a BOM) may hold text NFC changes."""
+    others = data.translate(None, _SAFE_LEAD)  # the bytes outside the safe ranges
+    if others[1:] if start else others:  # a BOM's first byte (EF) is one of them
+        return True
+    if _E1_OTHER.search(data, start) is not None:
+        return True
+    return data.find(b"\xe2", start) >= 0 and _E2_OTHER.search(data, start) is not None
+
+
+@dataclass(frozen=True)
+class Utf8Head:
+    """The decoded (NFC) head of a file that looks like UTF-8, and what DuckDB must do."""
+
+    text: str
+    encoding: str
+    needs_nfc: bool
+
+
+def sniff_utf8(data: bytes) -> Utf8Head | None:
+    """Return the head of ``data`` if the UTF-8 fast path applies, else None.
+
+    It applies when the head decodes as UTF-8 (BOM or not) and the file holds no NUL byte;
+    the rest is validated by DuckDB when it reads the bytes.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data:
+        return None
+    bom = data.startswith(codecs.BOM_UTF8)
+    start = len(codecs.BOM_UTF8) if bom else 0
+    chunk = data[start : start + HEAD_BYTES]
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        text = decoder.decode(chunk, final=start + HEAD_BYTES >= len(data))
+    except UnicodeDecodeError:
+        return None
+    needs_nfc = may_need_nfc(data, start)
+    if needs_nfc:
+        text = unicodedata.normalize("NFC", text)
+    return Utf8Head(text=text, encoding="UTF-8 (BOM)" if bom else "UTF-8", needs_nfc=needs_nfc)

@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 from pqtrack import plan
-from pqtrack.decode import DecodeError, decode_bytes
+from pqtrack.decode import DecodeError, decode_bytes, sniff_utf8
 from pqtrack.i18n import t
-from pqtrack.layout import CsvLayout
+from pqtrack.layout import CsvLayout, FastPathRefused
 from pqtrack.schema import (
     COLUMN_NAMES,
     DERIVED_COLUMNS,
@@ -31,6 +31,10 @@ from pqtrack.text import fold
 DELIMITERS = (",", ";", "\t")
 HEADER_SEARCH_ROWS = 10
 _BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
+_BLANK_LINE_BYTES = re.compile(rb"\n[ \t]*\r?\n")
+# Columns declared beyond the header on the fast path (rows that end in empty cells);
+# a wider row makes DuckDB refuse the read and the file takes the exact path.
+EXTRA_COLUMNS = 8
 
 
 @dataclass
@@ -176,19 +180,45 @@ def _normalise_layout(text: str, delimiter: str) -> tuple[str, int]:
     return text, width
 
 
-def prepare(data: bytes, file_name: str, workdir: Path) -> tuple[IngestReport, CsvLayout | None]:
-    """Decode and lay out a file; return the report so far and the layout (None if refused)."""
+def _has_blank_line(data: bytes) -> bool:
+    """Return whether UTF-8 ``data`` holds a blank line before its trailing blank space."""
+    end = len(data.rstrip(b"\r\n \t")) if data[-1:] in b"\r\n \t" else len(data)
+    if data.find(b"\n\n", 0, end) >= 0 or data.find(b"\n\r\n", 0, end) >= 0:
+        return True
+    if data.find(b"\n ", 0, end) < 0 and data.find(b"\n\t", 0, end) < 0:
+        return False
+    return _BLANK_LINE_BYTES.search(data, 0, end) is not None
+
+
+def prepare(
+    data: bytes, file_name: str, workdir: Path, *, fast: bool = True
+) -> tuple[IngestReport, CsvLayout | None]:
+    """Decode and lay out a file; return the report so far and the layout (None if refused).
+
+    With ``fast``, a UTF-8 file without blank lines is not decoded here: DuckDB reads its
+    bytes (validating them, normalising to NFC when needed) and :class:`FastPathRefused`
+    from the store sends it back here with ``fast=False``.
+    """
     report = IngestReport(file_name=file_name, content_hash=content_hash(data), size=len(data))
     if not data.strip():
         report.file_problems.append(Problem("file.empty"))
         return report, None
-    try:
-        decoded = decode_bytes(data)
-    except DecodeError as exc:
-        report.file_problems.append(Problem(exc.code, {"detail": exc.detail}))
-        return report, None
-    report.encoding = decoded.encoding
-    delimiter, header_row, cells = _find_header(decoded.text)
+    head = sniff_utf8(data) if fast else None
+    if head is not None and _has_blank_line(data):
+        head = None
+    text = ""
+    if head is not None:
+        report.encoding = head.encoding
+        head_text = head.text
+    else:
+        try:
+            decoded = decode_bytes(data)
+        except DecodeError as exc:
+            report.file_problems.append(Problem(exc.code, {"detail": exc.detail}))
+            return report, None
+        report.encoding = decoded.encoding
+        text = head_text = decoded.text
+    delimiter, header_row, cells = _find_header(head_text)
     report.delimiter = delimiter
     report.header_row = header_row
     lookup = header_lookup()
@@ -219,9 +249,15 @@ def prepare(data: bytes, file_name: str, workdir: Path) -> tuple[IngestReport, C
         )
     if report.file_problems:
         return report, None
-    text, width = _normalise_layout(decoded.text, delimiter)
     path = workdir / "upload.csv"
-    path.write_text(text, encoding="utf-8", newline="")
+    if head is not None:
+        path.write_bytes(data)  # DuckDB reads the original bytes (and skips a BOM)
+        width = len(cells) + EXTRA_COLUMNS
+    else:
+        del head_text
+        text, width = _normalise_layout(text, delimiter)
+        path.write_text(text, encoding="utf-8", newline="")
+        del text
     layout = CsvLayout(
         text_path=path,
         delimiter=delimiter,
@@ -231,8 +267,10 @@ def prepare(data: bytes, file_name: str, workdir: Path) -> tuple[IngestReport, C
         ignored=ignored,
         file_name=file_name,
         content_hash=report.content_hash,
-        encoding=decoded.encoding,
+        encoding=report.encoding,
         size=len(data),
+        fast=head is not None,
+        nfc=head is not None and head.needs_nfc,
     )
     return report, layout
 
@@ -262,20 +300,29 @@ def process(
     """Validate ``data`` as a record file and, when ``commit`` and clean, store it as one batch."""
     today = today or date.today()
     with tempfile.TemporaryDirectory(prefix="pqtrack-") as tmp:
-        report, layout = prepare(data, file_name, Path(tmp))
-        if layout is None:
-            return report
-        report.stage = store.stage_records(
-            layout,
-            data,
-            indicators=plan.indicators(),
-            type_lookup=beneficiary_type_lookup(),
-            today=today,
-            user=user,
-            commit=commit,
-            is_sample=is_sample,
-            resolver=_default_resolver(),
-        )
+        fast = True
+        while True:
+            report, layout = prepare(data, file_name, Path(tmp), fast=fast)
+            if layout is None:
+                return report
+            try:
+                report.stage = store.stage_records(
+                    layout,
+                    data,
+                    indicators=plan.indicators(),
+                    type_lookup=beneficiary_type_lookup(),
+                    today=today,
+                    user=user,
+                    commit=commit,
+                    is_sample=is_sample,
+                    resolver=_default_resolver(),
+                )
+            except FastPathRefused:
+                if not fast:
+                    raise
+                fast = False  # not UTF-8 after all, or a row wider than the margin
+                continue
+            break
     dup = report.stage.duplicate_of
     if dup is not None:
         report.file_problems.append(

@@ -6,9 +6,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+class FastPathRefused(Exception):
+    """DuckDB refused the bytes of a fast-path layout (not UTF-8, or a row too wide)."""
+
+
 @dataclass
 class CsvLayout:
-    """A decoded upload written as UTF-8, with its header row mapped to contract columns."""
+    """An upload as UTF-8 text on disk, with its header row mapped to contract columns."""
 
     text_path: Path
     delimiter: str
@@ -20,3 +24,8 @@ class CsvLayout:
     content_hash: str = ""
     encoding: str = ""
     size: int = 0
+    # ``text_path`` holds the uploaded bytes themselves (UTF-8 fast path): DuckDB validates
+    # them, and ``ncols`` is the header's width plus a margin, not the widest row's.
+    fast: bool = False
+    # The text may hold characters NFC changes: DuckDB normalises each cell.
+    nfc: bool = False

@@ -7,7 +7,7 @@ from datetime import date
 
 import duckdb
 
-from pqtrack.layout import CsvLayout
+from pqtrack.layout import CsvLayout, FastPathRefused
 from pqtrack.schema import (
     COLUMN_NAMES,
     DATE_MAX,
@@ -21,11 +21,17 @@ _IDENT = re.compile(r"^c[0-9]+$")
 
 # Cleaning and parsing helpers, created per connection (temp macros).
 MACROS: tuple[str, ...] = (
+    # trim(x, characters) is slow: call it only when an end holds one of the characters.
     r"""CREATE OR REPLACE TEMP MACRO pq_trim(x) AS
-        nullif(trim(x, ' ' || chr(9) || chr(10) || chr(13) || chr(160)), '')""",
+        CASE WHEN ord(x) IN (32, 9, 10, 13, 160) OR ord(right(x, 1)) IN (32, 9, 10, 13, 160)
+             THEN nullif(trim(x, ' ' || chr(9) || chr(10) || chr(13) || chr(160)), '')
+             ELSE nullif(x, '') END""",
     r"""CREATE OR REPLACE TEMP MACRO pq_clean(x) AS
         CASE WHEN regexp_matches(pq_trim(x), '^''[=+\-@]') THEN pq_trim(substr(pq_trim(x), 2))
              ELSE pq_trim(x) END""",
+    r"""CREATE OR REPLACE TEMP MACRO pq_untick(t) AS
+        CASE WHEN ord(t) = 39 AND regexp_matches(t, '^''[=+\-@]')
+             THEN pq_trim(substr(t, 2)) ELSE t END""",
     r"""CREATE OR REPLACE TEMP MACRO pq_whole(x) AS
         CASE WHEN x IS NULL THEN NULL
              WHEN regexp_matches(x, '^[0-9]{1,18}$') THEN TRY_CAST(x AS BIGINT)
@@ -59,14 +65,29 @@ class ParallelReadUnsupported(Exception):
     """DuckDB asked for a single-threaded read (quoted line breaks with short rows)."""
 
 
+# DuckDB's words when the bytes are not UTF-8, or a row has more cells than declared.
+_FAST_PATH_ERRORS = ("invalid unicode", "expected number of columns")
+
+
 def _columns_struct(ncols: int) -> str:
     names = [f"c{i}" for i in range(ncols)]
     assert all(_IDENT.match(n) for n in names)
     return "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
 
 
+def _kept_columns(layout: CsvLayout) -> list[int]:
+    """Return the cells read: mapped columns and unnamed ones (whose values are an error)."""
+    return sorted(set(range(layout.ncols)) - set(layout.ignored))
+
+
 def load_raw(cur: duckdb.DuckDBPyConnection, layout: CsvLayout) -> None:
-    """Read the decoded file into the temp table ``raw`` (all text, short rows padded)."""
+    """Read the file into the temp table ``raw`` (all text, short rows padded).
+
+    ``raw`` keeps every row of the file (blank ones too), in file order, so that its
+    ``rowid`` + 1 is the spreadsheet row number. It is a plain ``SELECT *``: a projection
+    with expressions over a parallel ``read_csv`` was seen (DuckDB 2.0.1) to store row
+    groups out of file order, so cleaning happens after, in ``staged``.
+    """
     for macro in MACROS:
         cur.execute(macro)
     sql_template = (
@@ -77,38 +98,56 @@ def load_raw(cur: duckdb.DuckDBPyConnection, layout: CsvLayout) -> None:
     params = {"path": str(layout.text_path), "delim": layout.delimiter}
     columns = _columns_struct(layout.ncols)
     try:
-        cur.execute(sql_template.format(parallel="true", columns=columns), params)
+        try:
+            cur.execute(sql_template.format(parallel="true", columns=columns), params)
+        except duckdb.Error as exc:
+            if "parallel" not in str(exc):
+                raise
+            cur.execute(sql_template.format(parallel="false", columns=columns), params)
     except duckdb.Error as exc:
-        if "parallel" not in str(exc):
-            raise
-        cur.execute(sql_template.format(parallel="false", columns=columns), params)
+        if layout.fast and any(word in str(exc).lower() for word in _FAST_PATH_ERRORS):
+            raise FastPathRefused(str(exc)) from exc
+        raise
 
 
 def build_staged(cur: duckdb.DuckDBPyConnection, layout: CsvLayout) -> None:
-    """Create ``staged``: one row per non-blank data row, cells cleaned, contract columns named."""
+    """Create the view ``staged``: one row per non-blank data row, cells cleaned, named.
+
+    A view, not a table: ``typed`` reads it once. Each kept cell is trimmed (NULL when
+    empty) and loses a neutralising apostrophe (``pq_trim`` then ``pq_untick``, as
+    ``pq_clean``), after NFC normalisation when the layout asks for it.
+    """
     by_name = {name: idx for idx, name in layout.mapping.items()}
+    kept = _kept_columns(layout)
+    assert all(_IDENT.match(f"c{i}") for i in kept)
+    cell = "nfc_normalize(c{i})" if layout.nfc else "c{i}"
+    trimmed = "".join(f", pq_trim({cell.format(i=i)}) AS c{i}" for i in kept)
     selects = []
     for name in COLUMN_NAMES:
         idx = by_name.get(name)
-        selects.append(f"pq_clean(c{idx}) AS {name}" if idx is not None else f"NULL AS {name}")
-    extra_idx = sorted(set(range(layout.ncols)) - set(layout.mapping) - set(layout.ignored))
+        selects.append(f"pq_untick(c{idx}) AS {name}" if idx is not None else f"NULL AS {name}")
+    extra_idx = sorted(set(kept) - set(layout.mapping))
     extra = (
-        "COALESCE(" + ", ".join(f"pq_clean(c{i})" for i in extra_idx) + ", NULL)"
+        "COALESCE(" + ", ".join(f"pq_untick(c{i})" for i in extra_idx) + ", NULL)"
         if extra_idx
         else "NULL"
     )
-    non_blank = " OR ".join(
-        [f"pq_clean(c{i}) IS NOT NULL" for i in sorted(layout.mapping)]
-        + [f"pq_clean(c{i}) IS NOT NULL" for i in extra_idx]
-        or ["FALSE"]
+    # pq_untick never turns a trimmed cell into NULL: the blank test needs the trim only.
+    non_blank = " OR ".join([f"c{i} IS NOT NULL" for i in kept] or ["FALSE"])
+    # A view takes no parameters: the header row is read from a one-row temp table.
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE stage_params AS SELECT $header_row AS header_row",
+        {"header_row": layout.header_row},
     )
     # Identifiers come from COLUMN_NAMES and generated c<N> names only; values are bound.
-    head = "CREATE OR REPLACE TEMP TABLE staged AS SELECT CAST(rowid + 1 AS INTEGER) AS rn, "
-    tail = ", {extra} AS extra_value FROM raw WHERE rowid + 1 > $header_row AND ({non_blank})"
-    sql = (
-        head + ", ".join(selects) + tail.replace("{extra}", extra).replace("{non_blank}", non_blank)
+    head = "CREATE OR REPLACE TEMP VIEW staged AS SELECT rn, "
+    tail = (
+        ", {extra} AS extra_value FROM (SELECT CAST(rowid + 1 AS INTEGER) AS rn{trimmed} "
+        "FROM raw WHERE rowid + 1 > (SELECT header_row FROM stage_params)) WHERE {non_blank}"
     )
-    cur.execute(sql, {"header_row": layout.header_row})
+    sql = head + ", ".join(selects) + tail
+    sql = sql.replace("{extra}", extra).replace("{trimmed}", trimmed)
+    cur.execute(sql.replace("{non_blank}", non_blank))
 
 
 def build_typed(

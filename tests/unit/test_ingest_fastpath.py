@@ -1,0 +1,139 @@
+"""The UTF-8 fast path stores exactly what the decode-everything path stores."""
+
+from __future__ import annotations
+
+import codecs
+import sys
+import unicodedata
+
+import pytest
+
+from pqtrack import decode, ingest
+from pqtrack.store import Store
+from tests.conftest import TODAY, csv_text, to_cp1258
+
+HEADER = ["record_id", "date", "indicator", "quantity", "beneficiary_name", "beneficiary_type",
+          "tax_code", "locality", "sector", "standard", "funding_vnd", "participants", "note"]  # fmt: skip
+ROWS = [
+    ["R1", "15/03/2023", "product_standard", "2", "Công ty TNHH Thủy sản Mỹ Thạnh", "doanh nghiệp",
+     "2200000001", "Huyện Mỹ Tú", "thủy sản", "TCCS", "15.000.000 đ", "", "'=1+1 – ghi “chú”"],
+    ["", "2024-04-02", "Workshop", "", "", "", "", "  Thị xã Vĩnh Châu\u00a0", "", "", "", "120",
+     "dòng một\ndòng hai"],
+    ["R3", "3/5/2024", "management_system", "1", "Hợp tác xã Hưng Lợi", "HTX", "", "", "", "ISO 9001",
+     "1,500,000", "", ""],
+]  # fmt: skip
+
+
+def _records(store: Store) -> list[tuple]:
+    return store.query_rows("SELECT * EXCLUDE (batch_id) FROM records ORDER BY row_number")
+
+
+def _both(tmp_path, data: bytes, monkeypatch, name: str = "f.csv"):
+    """Ingest ``data`` on the fast path and on the exact path; return both outcomes."""
+    out = []
+    for fast in (True, False):
+        store = Store(tmp_path / f"{name}-{fast}.duckdb")
+        with monkeypatch.context() as m:
+            if not fast:
+                m.setattr(ingest, "sniff_utf8", lambda _data: None)
+            rep = ingest.process(store, data, name, user="t", today=TODAY)
+        problems = [] if rep.stage is None else rep.stage.problems.astype(object).values.tolist()
+        out.append(
+            (
+                rep.stored,
+                rep.encoding,
+                rep.header_row,
+                rep.columns,
+                [p.code for p in rep.file_problems],
+                [(w.code, w.params) for w in rep.warnings],
+                rep.rows_read,
+                problems,
+                _records(store),
+            )
+        )
+        store.close()
+    return out
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        codecs.BOM_UTF8 + csv_text(HEADER, ROWS).encode(),
+        csv_text(HEADER, ROWS, delimiter=";").encode(),
+        csv_text(HEADER, ROWS, delimiter="\t").encode(),
+        unicodedata.normalize("NFD", csv_text(HEADER, ROWS)).encode(),  # DuckDB normalises
+        ("TIÊU ĐỀ,,\r\n" + csv_text(HEADER, ROWS)).encode(),  # a title row above the header
+        csv_text(HEADER, [[*r, "", "", ""] for r in ROWS]).encode(),  # empty cells past the end
+        csv_text(HEADER, [*ROWS, ["R9", "99/99/2023", "nope", "0", *[""] * 9, "x"]]).encode(),
+    ],
+    ids=["bom", "semicolon", "tab", "nfd", "title", "trailing-empty", "problems"],
+)
+def test_fast_path_equals_exact_path(tmp_path, monkeypatch, data):
+    fast, exact = _both(tmp_path, data, monkeypatch)
+    assert fast == exact
+
+
+def test_row_wider_than_the_margin_falls_back(tmp_path, monkeypatch):
+    wide = [*ROWS[0], *[""] * (ingest.EXTRA_COLUMNS + 3), "lost"]
+    data = csv_text(HEADER, [ROWS[1], wide]).encode()
+    fast, exact = _both(tmp_path, data, monkeypatch)
+    assert fast == exact
+    assert ("rule.extra_values" in {p[3] for p in fast[7]}) and not fast[0]
+
+
+def test_invalid_utf8_after_the_head_falls_back_to_detection(tmp_path, monkeypatch):
+    rows = ROWS * 40_000  # the head holds valid UTF-8 only
+    text = csv_text(HEADER, [[c.replace("\n", " ") for c in r] for r in rows])
+    data = text.encode("utf-8") + to_cp1258(csv_text(HEADER, [ROWS[2]]).split("\r\n", 1)[1])
+    assert decode.sniff_utf8(data) is not None
+    fast, exact = _both(tmp_path, data, monkeypatch)
+    assert fast == exact
+
+
+def test_blank_lines_take_the_exact_path(tmp_path, monkeypatch):
+    data = b"date,indicator\n15/03/2023,workshop\n \n\t\r\n99/99/2023,workshop\n"
+    fast, exact = _both(tmp_path, data, monkeypatch)
+    assert fast == exact
+    assert [p[0] for p in fast[7]] == [5]
+
+
+@pytest.mark.parametrize(
+    ("data", "blank"),
+    [
+        (b"a\nb\n", False),
+        (b"a\nb\n\n\r\n  \n", False),
+        (b"a\n\nb", True),
+        (b"a\n\r\nb", True),
+        (b"a\n \t\r\nb", True),
+        (b"a\n x\nb", False),
+    ],
+)
+def test_blank_line_detection_matches_the_text_rule(data, blank):
+    assert ingest._has_blank_line(data) is blank
+    body = data.decode().rstrip("\r\n \t")
+    assert bool(ingest._BLANK_LINE.search(body)) is blank
+
+
+def test_nul_bytes_and_utf16_are_not_fast():
+    assert decode.sniff_utf8(b"a,b\n1,\x002\n") is None
+    assert decode.sniff_utf8("a,b\n".encode("utf-16")) is None
+    assert decode.sniff_utf8(b"\xe9t\xe9,b\n") is None
+
+
+def test_nfc_safe_ranges_are_safe():
+    """Every character the byte scan lets through unnormalised is NFC-stable in any context."""
+    composes = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul V and T
+    for cp in range(sys.maxunicode + 1):
+        d = unicodedata.decomposition(chr(cp))
+        if d and not d.startswith("<"):
+            composes.update(int(x, 16) for x in d.split()[1:])
+    ranges = [(0x80, 0x2FF), (0x1E00, 0x1EFF), (0x2010, 0x20BF)]
+    for lo, hi in ranges:
+        for cp in range(lo, hi + 1):
+            ch = chr(cp)
+            assert unicodedata.combining(ch) == 0, hex(cp)
+            assert unicodedata.normalize("NFC", ch) == ch, hex(cp)
+            assert cp not in composes, hex(cp)
+            assert not decode.may_need_nfc(f"a{ch}b".encode()), hex(cp)
+    for ch in ("\u0301", "\u2126", "\u2000", "\u1161", "\u0344", "Ω", "\U0001d15e"):
+        assert decode.may_need_nfc(f"a{ch}b".encode()), repr(ch)
