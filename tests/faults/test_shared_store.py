@@ -234,7 +234,7 @@ def test_cli_waits_then_explains_when_dashboard_holds_the_file(tmp_path):
     for name, (done, cli_locks) in results.items():
         assert done.returncode == 1, (name, done.stdout, done.stderr)
         assert "Traceback" not in done.stderr, (name, done.stderr)
-        assert "Another process is writing to the store" in done.stderr, (name, done.stderr)
+        assert "Another process is holding the store" in done.stderr, (name, done.stderr)
         assert str(db) in done.stderr
         assert cli_locks > 5, (name, cli_locks)  # it retried for a while before giving up
     message = results["ingest"][0].stderr.strip().splitlines()[0]
