@@ -71,8 +71,37 @@ def _headers(lang: str) -> list[str]:
     return [vi[c] if lang == "vi" else c for c in EXPORT_COLUMNS]
 
 
+_NUMBER_COLUMNS = ("quantity", "funding_vnd", "participants")
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # day 0 of Excel's 1900 date system (after 1900-02)
+
+
+def _xlsx_columns(frame: pd.DataFrame) -> list[list]:
+    """Return the chunk's cells column by column, as the values XLSX cells hold.
+
+    Dates become Excel day numbers (the column's date format shows them as dates), counts
+    and đồng become ints, text stays ``str``; missing values are None (no cell).
+    """
+    columns = []
+    for name in EXPORT_COLUMNS:
+        col = frame[name]
+        if name == "date":
+            col = (pd.to_datetime(col) - _EXCEL_EPOCH) / pd.Timedelta(days=1)
+        elif name in _NUMBER_COLUMNS:
+            col = col.astype("Int64")
+        values = col.to_numpy(dtype=object, na_value=None)
+        if name not in ("date", *_NUMBER_COLUMNS):
+            values = [v if v is None or v.__class__ is str else str(v) for v in values]
+        columns.append(values)
+    return columns
+
+
 def write_xlsx(chunks: Iterable[pd.DataFrame], fh: BinaryIO, lang: str = "vi") -> int:
-    """Write record chunks to an XLSX sheet (dates and đồng formatted, text as text)."""
+    """Write record chunks to an XLSX sheet (dates and đồng formatted, text as text).
+
+    Formats are set once per column; each row is one ``write_row`` of plain values: text
+    cells stay text (no formula, number or URL guessing), dates are day numbers shown with
+    the date format, numbers are numbers.
+    """
     wb = xlsxwriter.Workbook(
         fh,
         {
@@ -90,7 +119,8 @@ def write_xlsx(chunks: Iterable[pd.DataFrame], fh: BinaryIO, lang: str = "vi") -
         ws.write_string(0, col, name, bold)
     widths = {"date": 11, "beneficiary_name": 36, "note": 30, "locality": 20, "funding_vnd": 14}
     for col, name in enumerate(EXPORT_COLUMNS):
-        ws.set_column(col, col, widths.get(name, 16))
+        fmt = fmt_date if name == "date" else fmt_int if name in _NUMBER_COLUMNS else None
+        ws.set_column(col, col, widths.get(name, 16), fmt)
     ws.freeze_panes(1, 0)
     row = 0
     for chunk in chunks:
@@ -99,19 +129,12 @@ def write_xlsx(chunks: Iterable[pd.DataFrame], fh: BinaryIO, lang: str = "vi") -
             frame["beneficiary_type"] = frame["beneficiary_type"].map(
                 lambda v: BENEFICIARY_TYPE_VI.get(v, v) if isinstance(v, str) else v
             )
-        for rec in frame.itertuples(index=False):
+        if row + len(frame) > XLSX_MAX_ROWS:
+            raise ValueError("export.too_many_rows")
+        write_row = ws.write_row
+        for values in zip(*_xlsx_columns(frame), strict=True):
             row += 1
-            if row > XLSX_MAX_ROWS:
-                raise ValueError("export.too_many_rows")
-            for col, (name, value) in enumerate(zip(EXPORT_COLUMNS, rec, strict=True)):
-                if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-                    continue
-                if name == "date":
-                    ws.write_datetime(row, col, pd.Timestamp(value).to_pydatetime(), fmt_date)
-                elif name in ("quantity", "funding_vnd", "participants"):
-                    ws.write_number(row, col, int(value), fmt_int)
-                else:
-                    ws.write_string(row, col, str(value))
+            write_row(row, 0, values)
     ws.autofilter(0, 0, max(row, 1), len(EXPORT_COLUMNS) - 1)
     wb.close()
     return row
