@@ -77,7 +77,7 @@ def _finish(data: bytes, codec: str, label: str) -> Decoded:
 # Python: the header region is decoded here, DuckDB reads (and validates) the bytes, and
 # an invalid-UTF-8 error from DuckDB sends the file back to :func:`decode_bytes`.
 
-HEAD_BYTES = 4 * 65536 + 4  # at least the 65,536 characters the header search reads
+HEAD_BYTES = 4 * 65536 + 4096  # the 65,536 characters the header search reads, and more
 
 # Outside ASCII, only U+0080-U+02FF (lead bytes C2-CB), U+1E00-U+1EFF (E1 B8-BB: the
 # Vietnamese letters) and U+2010-U+20BF (E2 80 90-E2 82 BF: dashes, quotes, ₫) are known
@@ -89,10 +89,24 @@ _E1_OTHER = re.compile(rb"\xe1[^\xb8-\xbb]")
 _E2_OTHER = re.compile(rb"\xe2(?:[^\x80-\x82]|\x80[\x80-\x8f])")
 
 
+# Lead bytes of overlong forms, surrogates and code points past U+10FFFF (and bytes that
+# never occur in UTF-8): Python's decoder is the judge of files holding them.
+_STRICT = bytes((0xC0, 0xC1, 0xE0, 0xED, 0xF0, *range(0xF4, 0x100)))
+
+
+def _other_bytes(data: bytes, start: int) -> bytes:
+    """Return the bytes of ``data[start:]`` outside the safe ranges (a few, usually none)."""
+    others = data.translate(None, _SAFE_LEAD)
+    return others[1:] if start else others  # a BOM's first byte (EF) is one of them
+
+
 def may_need_nfc(data: bytes, start: int = 0) -> bool:
     """Return whether UTF-8 ``data`` (from ``start``, past a BOM) may hold text NFC changes."""
-    others = data.translate(None, _SAFE_LEAD)  # the bytes outside the safe ranges
-    if others[1:] if start else others:  # a BOM's first byte (EF) is one of them
+    return _may_need_nfc(data, start, _other_bytes(data, start))
+
+
+def _may_need_nfc(data: bytes, start: int, others: bytes) -> bool:
+    if others:
         return True
     if _E1_OTHER.search(data, start) is not None:
         return True
@@ -111,8 +125,9 @@ class Utf8Head:
 def sniff_utf8(data: bytes) -> Utf8Head | None:
     """Return the head of ``data`` if the UTF-8 fast path applies, else None.
 
-    It applies when the head decodes as UTF-8 (BOM or not) and the file holds no NUL byte;
-    the rest is validated by DuckDB when it reads the bytes.
+    It applies when the head decodes as UTF-8 (BOM or not) and the file holds no NUL byte
+    and no byte that could start an overlong form, a surrogate or a code point beyond
+    U+10FFFF; the rest is validated by DuckDB when it reads the bytes.
     """
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data:
         return None
@@ -124,7 +139,10 @@ def sniff_utf8(data: bytes) -> Utf8Head | None:
         text = decoder.decode(chunk, final=start + HEAD_BYTES >= len(data))
     except UnicodeDecodeError:
         return None
-    needs_nfc = may_need_nfc(data, start)
+    others = _other_bytes(data, start)
+    if others and len(others.translate(None, _STRICT)) != len(others):
+        return None
+    needs_nfc = _may_need_nfc(data, start, others)
     if needs_nfc:
         text = unicodedata.normalize("NFC", text)
     return Utf8Head(text=text, encoding="UTF-8 (BOM)" if bom else "UTF-8", needs_nfc=needs_nfc)
