@@ -182,11 +182,9 @@ def _normalise_layout(text: str, delimiter: str) -> tuple[str, int]:
 
 def _has_blank_line(data: bytes) -> bool:
     """Return whether UTF-8 ``data`` holds a blank line before its trailing blank space."""
-    end = len(data.rstrip(b"\r\n \t")) if data[-1:] in b"\r\n \t" else len(data)
-    if data.find(b"\n\n", 0, end) >= 0 or data.find(b"\n\r\n", 0, end) >= 0:
-        return True
-    if data.find(b"\n ", 0, end) < 0 and data.find(b"\n\t", 0, end) < 0:
-        return False
+    end = len(data)
+    while end and data[end - 1] in b"\r\n \t":  # rstrip without copying the file
+        end -= 1
     return _BLANK_LINE_BYTES.search(data, 0, end) is not None
 
 
@@ -200,7 +198,7 @@ def prepare(
     from the store sends it back here with ``fast=False``.
     """
     report = IngestReport(file_name=file_name, content_hash=content_hash(data), size=len(data))
-    if not data.strip():
+    if not data or data.isspace():  # as ``not data.strip()``, without copying the file
         report.file_problems.append(Problem("file.empty"))
         return report, None
     head = sniff_utf8(data) if fast else None
