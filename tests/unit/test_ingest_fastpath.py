@@ -49,8 +49,11 @@ def _both(tmp_path, data: bytes, monkeypatch, name: str = "f.csv"):
                 rep.rows_read,
                 problems,
                 _records(store),
+                store.file_bytes(rep.batch_id) if rep.stored else None,
             )
         )
+        if rep.stored:  # the original bytes, whichever path read them
+            assert store.file_bytes(rep.batch_id) == (name, data)
         store.close()
     return out
 

@@ -448,9 +448,16 @@ class Store:
         if not cur.execute(
             "SELECT 1 FROM files WHERE content_hash = ?", [layout.content_hash]
         ).fetchone():
-            cur.execute(
-                "INSERT INTO files VALUES (?, ?, ?)", [layout.content_hash, len(content), content]
-            )
+            if layout.fast:  # text_path holds the uploaded bytes: no second copy in memory
+                cur.execute(
+                    "INSERT INTO files SELECT ?, ?, content FROM read_blob(?)",
+                    [layout.content_hash, len(content), str(layout.text_path)],
+                )
+            else:
+                cur.execute(
+                    "INSERT INTO files VALUES (?, ?, ?)",
+                    [layout.content_hash, len(content), content],
+                )
         # A file names few units many times: fold each distinct name once (strip_accents
         # and the regex cost ~3 us a row), then join.
         cur.execute(
