@@ -46,9 +46,13 @@ TITLE_KEYS = {
 }
 VALID_NAME = "e2e-hop-le.csv"
 BAD_NAME = "e2e-loi.csv"
-_state: dict[str, int] = {}
+_state: dict[str, int] = {}  # the uploaded batch, for the rollback test
+# Streamlit is busy while a run is in flight (status widget), elements of the previous run
+# are stale, or an element's code is still loading (skeletons).
 BUSY_JS = """document.querySelector('[data-testid="stStatusWidget"]')
-             || document.querySelector('[data-stale="true"]')"""  # the uploaded batch, for the rollback test
+             || document.querySelector('[data-stale="true"]')
+             || document.querySelector('[data-testid="stSkeleton"]')
+             || document.querySelector('[data-testid="stAppSkeleton"]')"""
 
 
 def t(key: str, lang: str = "vi", **params: object) -> str:
@@ -59,13 +63,13 @@ def t(key: str, lang: str = "vi", **params: object) -> str:
 
 
 def settle(page: Page) -> None:
-    """Wait until Streamlit has no script run in flight and no stale element on screen."""
+    """Wait until no script run is in flight and nothing on screen is stale or still loading."""
     try:
         page.wait_for_function(f"() => !({BUSY_JS})", timeout=30_000)
     except Exception as exc:  # say what kept it busy
         busy = page.evaluate(
             """() => [...document.querySelectorAll(
-                    '[data-testid="stStatusWidget"], [data-stale="true"]')]
+                    '[data-testid="stStatusWidget"], [data-stale="true"], [data-testid$="Skeleton"]')]
                 .map(e => (e.dataset.testid || '') + ' ' + (e.innerText || '').slice(0, 80))"""
         )
         raise AssertionError(f"Streamlit still busy on {page.url}: {busy}") from exc
