@@ -68,8 +68,9 @@ if upload is not None:
     ident = (name, ingest.content_hash(data), store.data_version())
     cached = st.session_state.get("up_report")
     if cached is None or cached[0] != ident:
-        with st.spinner(ui.tr("ui.upload.checking", name=upload.name)):
-            report = ingest.check(store, data, name)
+        with st.status(ui.tr("ui.upload.checking", name=upload.name)) as status:
+            report = ingest.check(store, data, name, on_step=ui.step_reporter(status))
+            status.update(state="complete", expanded=False)
         st.session_state["up_report"] = (ident, report)
     else:
         report = cached[1]
@@ -126,8 +127,10 @@ if upload is not None:
         )
         confirm = st.button(ui.tr("ui.upload.confirm"), type="primary", key="up_confirm")
         if confirm and session.can("upload"):
-            with st.spinner(ui.tr("ui.upload.storing")):
-                result = ingest.process(store, data, name, user=session.user_name())
+            with st.status(ui.tr("ui.upload.storing")) as status:
+                result = ingest.process(
+                    store, data, name, user=session.user_name(), on_step=ui.step_reporter(status)
+                )
             if result.stored:
                 ui.data_changed()
                 st.session_state["up_done"] = (result.batch_id, result.rows_read)

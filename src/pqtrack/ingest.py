@@ -294,15 +294,23 @@ def process(
     commit: bool = True,
     today: date | None = None,
     is_sample: bool = False,
+    on_step: Callable[[str], None] | None = None,
 ) -> IngestReport:
-    """Validate ``data`` as a record file and, when ``commit`` and clean, store it as one batch."""
+    """Validate ``data`` as a record file and, when ``commit`` and clean, store it as one batch.
+
+    ``on_step`` is told each step as it starts (``read``, ``check``, ``store``) so a long
+    file can show progress.
+    """
     today = today or date.today()
+    step = on_step or (lambda _name: None)
     with tempfile.TemporaryDirectory(prefix="pqtrack-") as tmp:
         fast = True
         while True:
+            step("read")
             report, layout = prepare(data, file_name, Path(tmp), fast=fast)
             if layout is None:
                 return report
+            step("check")
             try:
                 report.stage = store.stage_records(
                     layout,
@@ -314,6 +322,7 @@ def process(
                     commit=commit,
                     is_sample=is_sample,
                     resolver=_default_resolver(),
+                    on_store=lambda: step("store"),
                 )
             except FastPathRefused:
                 if not fast:
@@ -343,9 +352,16 @@ def process(
     return report
 
 
-def check(store: Store, data: bytes, file_name: str, *, today: date | None = None) -> IngestReport:
+def check(
+    store: Store,
+    data: bytes,
+    file_name: str,
+    *,
+    today: date | None = None,
+    on_step: Callable[[str], None] | None = None,
+) -> IngestReport:
     """Validate without storing (the upload preview)."""
-    return process(store, data, file_name, commit=False, today=today)
+    return process(store, data, file_name, commit=False, today=today, on_step=on_step)
 
 
 def template_csv(headers: str = "vi") -> bytes:

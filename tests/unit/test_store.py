@@ -117,3 +117,12 @@ def test_distinct_beneficiaries_by_tax_code_else_name(store):
 
     totals = queries.beneficiary_totals(store, RecordFilter())
     assert totals["turns"] == 5 and totals["beneficiaries"] == 3
+
+
+def test_ingest_reports_its_steps_in_order(store):
+    steps: list[str] = []
+    rep = ingest.process(store, GOOD.encode(), "a.csv", today=TODAY, on_step=steps.append)
+    assert rep.stored and steps == ["read", "check", "store"]
+    steps.clear()
+    ingest.check(store, GOOD.replace("15/03", "16/03").encode(), "b.csv", on_step=steps.append)
+    assert steps == ["read", "check"]

@@ -326,6 +326,7 @@ class Store:
         commit: bool,
         is_sample: bool = False,
         resolver: LocalityResolver | None = None,
+        on_store: Callable[[], None] | None = None,
     ) -> StageResult:
         """Validate a laid-out file in bulk; if ``commit`` and clean, store it as a batch."""
         lock = self.write_lock if commit else threading.Lock()
@@ -337,6 +338,8 @@ class Store:
             # transaction yet); the write lock keeps the checks valid until the insert.
             result = self._stage(cur, layout, indicators, type_lookup, today, resolver, duplicate)
             if commit and result.problem_count == 0 and duplicate is None:
+                if on_store is not None:
+                    on_store()
                 cur.execute("BEGIN TRANSACTION")
                 try:
                     result.batch_id = self._store_batch(cur, layout, content, user, is_sample)

@@ -311,6 +311,16 @@ def run_page(page: object) -> None:
         st.error(tr("ui.error.friendly"), icon="⚠️")
 
 
+def step_reporter(status: object) -> Callable[[str], None]:
+    """Return an ``on_step`` callback that names each ingest step in a ``st.status`` box."""
+
+    def report(step: str) -> None:
+        status.update(label=tr(f"ui.step.{step}"))
+        status.write(tr(f"ui.step.{step}"))
+
+    return report
+
+
 def empty_state(key: str = "ui.common.empty_store") -> None:
     """Show a friendly message where there is nothing to show yet."""
     st.info(tr(key), icon="ℹ️")
