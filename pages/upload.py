@@ -56,8 +56,10 @@ if session.require("upload"):
 
 data = upload.getvalue() if upload is not None else b""
 name = upload.name if upload is not None else ""
+original = None  # the workbook itself, kept with the batch when an .xlsx is converted
 if upload is not None and workbook.is_xlsx(data, name):
     try:
+        original = (name, data)
         data, name = workbook.xlsx_to_csv(data), workbook.csv_name(name)
         st.info(ui.tr("ui.upload.xlsx_converted"))
     except workbook.WorkbookError:
@@ -69,7 +71,9 @@ if upload is not None:
     cached = st.session_state.get("up_report")
     if cached is None or cached[0] != ident:
         with st.status(ui.tr("ui.upload.checking", name=upload.name)) as status:
-            report = ingest.check(store, data, name, on_step=ui.step_reporter(status))
+            report = ingest.check(
+                store, data, name, on_step=ui.step_reporter(status), original=original
+            )
             status.update(state="complete", expanded=False)
         st.session_state["up_report"] = (ident, report)
     else:
@@ -129,7 +133,12 @@ if upload is not None:
         if confirm and session.can("upload"):
             with st.status(ui.tr("ui.upload.storing")) as status:
                 result = ingest.process(
-                    store, data, name, user=session.user_name(), on_step=ui.step_reporter(status)
+                    store,
+                    data,
+                    name,
+                    user=session.user_name(),
+                    on_step=ui.step_reporter(status),
+                    original=original,
                 )
             if result.stored:
                 ui.data_changed()
@@ -168,7 +177,7 @@ else:
             ui.tr("ui.upload.original"),
             data=lambda: store.file_bytes(pick)[1],
             file_name=names[pick],
-            mime="text/csv",
+            mime=views.mime_for(names[pick]),
             key="up_orig_dl",
             on_click="ignore",
         )

@@ -295,11 +295,13 @@ def process(
     today: date | None = None,
     is_sample: bool = False,
     on_step: Callable[[str], None] | None = None,
+    original: tuple[str, bytes] | None = None,
 ) -> IngestReport:
     """Validate ``data`` as a record file and, when ``commit`` and clean, store it as one batch.
 
     ``on_step`` is told each step as it starts (``read``, ``check``, ``store``) so a long
-    file can show progress.
+    file can show progress. ``original`` (name, bytes) is the file the official sent when
+    ``data`` was converted from it (an Excel workbook): that is what the batch keeps.
     """
     today = today or date.today()
     step = on_step or (lambda _name: None)
@@ -308,13 +310,19 @@ def process(
         while True:
             step("read")
             report, layout = prepare(data, file_name, Path(tmp), fast=fast)
+            if original is not None:
+                report.file_name, report.content_hash = original[0], content_hash(original[1])
+                report.size = len(original[1])
             if layout is None:
                 return report
+            if original is not None:
+                layout.file_name, layout.content_hash = report.file_name, report.content_hash
+                layout.size, layout.original_is_text = report.size, False
             step("check")
             try:
                 report.stage = store.stage_records(
                     layout,
-                    data,
+                    data if original is None else original[1],
                     indicators=plan.indicators(),
                     type_lookup=beneficiary_type_lookup(),
                     today=today,
@@ -359,9 +367,12 @@ def check(
     *,
     today: date | None = None,
     on_step: Callable[[str], None] | None = None,
+    original: tuple[str, bytes] | None = None,
 ) -> IngestReport:
     """Validate without storing (the upload preview)."""
-    return process(store, data, file_name, commit=False, today=today, on_step=on_step)
+    return process(
+        store, data, file_name, commit=False, today=today, on_step=on_step, original=original
+    )
 
 
 def template_csv(headers: str = "vi") -> bytes:

@@ -27,5 +27,7 @@ class CsvLayout:
     # ``text_path`` holds the uploaded bytes themselves (UTF-8 fast path): DuckDB validates
     # them, and ``ncols`` is the header's width plus a margin, not the widest row's.
     fast: bool = False
+    # False when the stored original is another file (an .xlsx converted to this CSV).
+    original_is_text: bool = True
     # The text may hold characters NFC changes: DuckDB normalises each cell.
     nfc: bool = False

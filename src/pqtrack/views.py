@@ -260,6 +260,13 @@ def data_dictionary_csv(lang: str) -> bytes:
     return b"\xef\xbb\xbf" + text.encode("utf-8")
 
 
+def mime_for(file_name: str) -> str:
+    """Return the download type for a stored original file (workbook or text)."""
+    if str(file_name).lower().endswith(".xlsx"):
+        return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return "text/csv"
+
+
 def csv_download(df: pd.DataFrame) -> bytes:
     """Return a table as UTF-8-with-BOM CSV bytes, text cells formula-safe, for a download."""
     from pqtrack.export import neutralise

@@ -200,14 +200,18 @@ def test_an_excel_workbook_upload_is_previewed_and_stored(empty_db):
     from .xlsx_helper import workbook_bytes
 
     at = app("upload", role="editor")
-    at.file_uploader[0].set_value(("bao-cao.xlsx", workbook_bytes(), "application/octet-stream"))
+    sent = workbook_bytes()
+    at.file_uploader[0].set_value(("bao-cao.xlsx", sent, "application/octet-stream"))
     at.run()
     assert not at.exception
     assert metric_values(at)[0] == "2"
     at.button(key="up_confirm").click().run()
     store = open_store(empty_db)
-    assert store.batches()["file_name"].tolist() == ["bao-cao.xlsx.csv"]
+    batches = store.batches()
+    assert batches["file_name"].tolist() == ["bao-cao.xlsx"]
     assert queries.count_records(store, RecordFilter()) == 2
+    # nothing an official sent is lost: the batch keeps the workbook itself
+    assert store.file_bytes(int(batches["batch_id"][0])) == ("bao-cao.xlsx", sent)
 
 
 def test_overview_offers_the_phase_report_workbook(use_known, downloads):

@@ -451,7 +451,7 @@ class Store:
         if not cur.execute(
             "SELECT 1 FROM files WHERE content_hash = ?", [layout.content_hash]
         ).fetchone():
-            if layout.fast:  # text_path holds the uploaded bytes: no second copy in memory
+            if layout.fast and layout.original_is_text:  # the uploaded bytes are in text_path
                 cur.execute(
                     "INSERT INTO files SELECT ?, ?, content FROM read_blob(?)",
                     [layout.content_hash, len(content), str(layout.text_path)],
