@@ -123,6 +123,7 @@ class Oracle:
     sample: dict[str, list[dict]]  # phase → progress rows on the seeded sample
     after_upload: list[dict]  # today's phase after the valid file was added
     bad_problems: int  # how many problems the bad file has
+    phase_rows: int  # rows in today's phase
     type_rows: dict[str, int]  # beneficiary type → rows in today's phase
     type_csv: dict[str, bytes]  # beneficiary type → the CSV export of those rows
 
@@ -145,6 +146,7 @@ def oracle(tmp_path_factory) -> Oracle:
         t: queries.count_records(store, RecordFilter(phase=current, beneficiary_types=(t,)))
         for t in BENEFICIARY_TYPES
     }
+    phase_rows = queries.count_records(store, RecordFilter(phase=current))
     type_csv = {
         t: export.csv_bytes(store, RecordFilter(phase=current, beneficiary_types=(t,)))
         for t in BENEFICIARY_TYPES
@@ -165,6 +167,7 @@ def oracle(tmp_path_factory) -> Oracle:
         sample={p: progress(ref, p) for p in (current, other)},
         after_upload=progress(copy, current),
         bad_problems=bad.problem_count,
+        phase_rows=phase_rows,
         type_rows=types,
         type_csv=type_csv,
     )
