@@ -411,12 +411,6 @@ def test_editor_logs_in_and_gets_the_upload_controls(page, server, oracle):
 # -- a server just started ----------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: in the first browser session after `streamlit run` starts, the first "
-    "interaction is lost and the sidebar phase jumps to 2021–2025 (?phase=2021-2025); "
-    "later sessions are fine. Remove this mark once fixed.",
-)
 def test_first_visitor_after_a_start_can_use_the_sidebar(browser, oracle, tmp_path):
     current = oracle.phases[0]
     with running_server(tmp_path) as fresh:

@@ -34,12 +34,16 @@ FRAME_KEY = "_pq_app_frame"
 def use_navigation() -> None:
     """Declare that app.py navigates with st.navigation, so pages/ is never run on its own.
 
-    With a ``pages/`` folder present, Streamlit runs a deep-linked page script alone (its
-    older multipage mode, without app.py's sidebar) until some session has called
-    st.navigation. app.py calls this first; a page run alone reruns through app.py.
+    With a ``pages/`` folder present, Streamlit starts in its older multipage mode: the
+    first run after a server start wraps app.py in a navigation of its own (and a
+    deep-linked page runs without app.py's sidebar). Leaving that mode and rerunning at
+    once means the first visitor's widgets are the same ones every later run builds.
     """
+    started_in_folder_mode = bool(PagesManager.uses_pages_directory)
     PagesManager.uses_pages_directory = False
     st.session_state[FRAME_KEY] = True
+    if started_in_folder_mode:
+        st.rerun()
 
 
 def _ensure_app_frame() -> None:
