@@ -18,6 +18,7 @@ st.download_button(
     file_name=report.report_file_name(phase_code, as_of, lang),
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     help=ui.tr("ui.report.help"),
+    icon=":material/description:",
     key="ov_report",
     on_click="ignore",
 )
