@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -27,7 +28,12 @@ LOCK_FOR = timedelta(minutes=15)
 MIN_PASSWORD = 10
 
 _hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("not-a-real-password-used-for-equal-timing")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Return a hash to check unknown names against, so they take as long as real ones."""
+    return _hasher.hash("not-a-real-password-used-for-equal-timing")
 
 
 def hash_password(password: str) -> str:
@@ -86,7 +92,7 @@ def login(store: Store, name: str, password: str, now: datetime | None = None) -
         wait = int((last + delay_after(count) - now).total_seconds()) + 1
         return LoginResult(False, reason="auth.wait", wait_seconds=wait)
     account = accounts.get_user(store, name.strip())
-    valid = verify_password(account["password_hash"] if account else _DUMMY_HASH, password)
+    valid = verify_password(account["password_hash"] if account else _dummy_hash(), password)
     if account is not None and valid and account["active"]:
         if count:
             accounts.clear_failures(store, key)
