@@ -20,52 +20,47 @@ from pqtrack.store import Store, StoreError
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
 
-_lang = env_lang
-_date = parse_date
-_os_user = os_user
-
-
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser for every subcommand."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", type=Path, default=None, help="store file (PQTRACK_DB)")
-    p = argparse.ArgumentParser(prog="pqtrack", description=t("cli.description", _lang()))
+    p = argparse.ArgumentParser(prog="pqtrack", description=t("cli.description", env_lang()))
     sub = p.add_subparsers(dest="command", required=True)
 
-    s = sub.add_parser("ingest", parents=[common], help=t("cli.help_ingest", _lang()))
+    s = sub.add_parser("ingest", parents=[common], help=t("cli.help_ingest", env_lang()))
     s.add_argument("files", nargs="+", type=Path)
     s.add_argument("--user", default=None)
     s.add_argument("--json", action="store_true")
 
-    s = sub.add_parser("export", parents=[common], help=t("cli.help_export", _lang()))
+    s = sub.add_parser("export", parents=[common], help=t("cli.help_export", env_lang()))
     s.add_argument("--out", type=Path, required=True)
     s.add_argument("--format", choices=("csv", "xlsx"), default=None)
     s.add_argument("--phase", choices=plan.PHASE_CODES)
     s.add_argument("--indicator", action="append", choices=plan.indicators())
     s.add_argument("--beneficiary-type", action="append", choices=BENEFICIARY_TYPES)
     s.add_argument("--locality", action="append")
-    s.add_argument("--from", dest="date_from", type=_date)
-    s.add_argument("--to", dest="date_to", type=_date)
+    s.add_argument("--from", dest="date_from", type=parse_date)
+    s.add_argument("--to", dest="date_to", type=parse_date)
 
-    s = sub.add_parser("progress", parents=[common], help=t("cli.help_progress", _lang()))
+    s = sub.add_parser("progress", parents=[common], help=t("cli.help_progress", env_lang()))
     s.add_argument("--phase", choices=plan.PHASE_CODES, required=True)
-    s.add_argument("--as-of", type=_date, default=None)
+    s.add_argument("--as-of", type=parse_date, default=None)
     s.add_argument("--json", action="store_true")
 
-    s = sub.add_parser("batches", parents=[common], help=t("cli.help_batches", _lang()))
+    s = sub.add_parser("batches", parents=[common], help=t("cli.help_batches", env_lang()))
     s.add_argument("--json", action="store_true")
 
-    s = sub.add_parser("rollback", parents=[common], help=t("cli.help_rollback", _lang()))
+    s = sub.add_parser("rollback", parents=[common], help=t("cli.help_rollback", env_lang()))
     s.add_argument("batch_id", type=int)
     s.add_argument("--user", default=None)
 
-    s = sub.add_parser("tfp", help=t("cli.help_tfp", _lang()))
+    s = sub.add_parser("tfp", help=t("cli.help_tfp", env_lang()))
     s.add_argument("--macro", type=Path, default=None)
     s.add_argument("--capital-share", type=float, default=None)
     s.add_argument("--depreciation", type=float, default=None)
     s.add_argument("--json", action="store_true")
 
-    s = sub.add_parser("user", help=t("cli.help_user", _lang()))
+    s = sub.add_parser("user", help=t("cli.help_user", env_lang()))
     users = s.add_subparsers(dest="user_command", required=True)
     u = users.add_parser("add", parents=[common])
     u.add_argument("name")
@@ -84,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     report_cli.add_parser(sub)
 
-    s = sub.add_parser("template", help=t("cli.help_template", _lang()))
+    s = sub.add_parser("template", help=t("cli.help_template", env_lang()))
     s.add_argument("--out", type=Path, required=True)
     s.add_argument("--headers", choices=("vi", "canonical"), default="vi")
     return p
@@ -96,9 +91,9 @@ def _open(args: argparse.Namespace) -> Store:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Store each file as its own batch; report every problem of refused files."""
-    lang = _lang()
+    lang = env_lang()
     store = _open(args)
-    user = args.user or _os_user()
+    user = args.user or os_user()
     refused = 0
     results = []
     for path in args.files:
@@ -165,17 +160,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     with args.out.open("wb") as fh:
         chunks = queries.iter_records(store, flt)
         rows = (
-            export.write_xlsx(chunks, fh, _lang())
+            export.write_xlsx(chunks, fh, env_lang())
             if fmt == "xlsx"
             else export.write_csv(chunks, fh)
         )
-    print(t("cli.exported", _lang(), rows=rows, file=args.out))
+    print(t("cli.exported", env_lang(), rows=rows, file=args.out))
     return EXIT_OK
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
     """Print the phase's targets vs actuals."""
-    lang = _lang()
+    lang = env_lang()
     store = _open(args)
     as_of = args.as_of or date.today()
     rows = service.phase_progress(store, args.phase, as_of)
@@ -203,7 +198,7 @@ def cmd_batches(args: argparse.Namespace) -> int:
         print(json.dumps(df.to_dict("records"), ensure_ascii=False, indent=2, default=str))
         return EXIT_OK
     if df.empty:
-        print(t("cli.no_batches", _lang()))
+        print(t("cli.no_batches", env_lang()))
     for b in df.itertuples():
         print(
             f"#{b.batch_id:<5} {b.status:<12} {b.row_count:>8}  {b.created_at:%Y-%m-%d %H:%M}  "
@@ -214,15 +209,15 @@ def cmd_batches(args: argparse.Namespace) -> int:
 
 def cmd_rollback(args: argparse.Namespace) -> int:
     """Roll back one batch."""
-    removed = _open(args).rollback(args.batch_id, args.user or _os_user())
-    print(t("cli.rolled_back", _lang(), batch_id=args.batch_id, rows=removed))
+    removed = _open(args).rollback(args.batch_id, args.user or os_user())
+    print(t("cli.rolled_back", env_lang(), batch_id=args.batch_id, rows=removed))
     return EXIT_OK
 
 
 def cmd_template(args: argparse.Namespace) -> int:
     """Write the empty upload template."""
     args.out.write_bytes(ingest.template_csv(args.headers))
-    print(t("cli.template_written", _lang(), file=args.out))
+    print(t("cli.template_written", env_lang(), file=args.out))
     return EXIT_OK
 
 
@@ -230,7 +225,7 @@ def cmd_tfp(args: argparse.Namespace) -> int:
     """Print the TFP decomposition of the macro file (the shipped one by default)."""
     from pqtrack import macro, tfp
 
-    lang = _lang()
+    lang = env_lang()
     data = macro.parse_macro_file(args.macro) if args.macro else macro.load_default()
     if not data.ok:
         for problem in data.problems:
@@ -259,7 +254,7 @@ def cmd_tfp(args: argparse.Namespace) -> int:
 
 
 def _read_password(args: argparse.Namespace) -> str | None:
-    lang = _lang()
+    lang = env_lang()
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     first = getpass.getpass(t("auth.prompt_password", lang))
@@ -274,7 +269,7 @@ def cmd_user(args: argparse.Namespace) -> int:
     from pqtrack import auth
     from pqtrack.store import accounts
 
-    lang = _lang()
+    lang = env_lang()
     store = _open(args)
     if args.user_command == "list":
         df = accounts.list_users(store)
@@ -284,7 +279,7 @@ def cmd_user(args: argparse.Namespace) -> int:
             state = "" if u.active else " (disabled)"
             print(f"{u.user_name:<24} {u.role:<8}{state}")
         return EXIT_OK
-    by = args.user or _os_user()
+    by = args.user or os_user()
     if args.user_command == "disable":
         auth.disable_user(store, args.name, by)
         print(t("auth.user_disabled", lang, name=args.name))
@@ -320,8 +315,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except StoreError as exc:
-        print(t(exc.code, _lang(), **exc.params), file=sys.stderr)
+        print(t(exc.code, env_lang(), **exc.params), file=sys.stderr)
         return EXIT_REFUSED
     except OSError as exc:
-        print(t("cli.os_error", _lang(), error=exc), file=sys.stderr)
+        print(t("cli.os_error", env_lang(), error=exc), file=sys.stderr)
         return EXIT_REFUSED

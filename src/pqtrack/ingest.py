@@ -18,6 +18,7 @@ from pqtrack import plan
 from pqtrack.decode import DecodeError, decode_bytes, sniff_utf8
 from pqtrack.i18n import t
 from pqtrack.layout import CsvLayout, FastPathRefused
+from pqtrack.localities import match_many
 from pqtrack.schema import (
     COLUMN_NAMES,
     DERIVED_COLUMNS,
@@ -273,16 +274,9 @@ def prepare(
     return report, layout
 
 
-def _default_resolver() -> Callable | None:
-    try:
-        from pqtrack.localities import match_many
-    except ImportError:
-        return None
-
-    def resolve(pairs: list[tuple[str, bool]]) -> dict[tuple[str, bool], tuple]:
-        return {k: (m.district, m.commune, m.status) for k, m in match_many(pairs).items()}
-
-    return resolve
+def _resolve_localities(pairs: list[tuple[str, bool]]) -> dict[tuple[str, bool], tuple]:
+    """Return (district, commune, status) for each distinct (locality, after July 2025)."""
+    return {k: (m.district, m.commune, m.status) for k, m in match_many(pairs).items()}
 
 
 def process(
@@ -329,7 +323,7 @@ def process(
                     user=user,
                     commit=commit,
                     is_sample=is_sample,
-                    resolver=_default_resolver(),
+                    resolver=_resolve_localities,
                     on_store=lambda: step("store"),
                 )
             except FastPathRefused:

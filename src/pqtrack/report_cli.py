@@ -13,16 +13,12 @@ from pqtrack.i18n import LANGS, t
 from pqtrack.paths import default_db_path
 from pqtrack.store import Store
 
-_env_lang = env_lang
-_date = parse_date
-_os_user = os_user
-
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``report`` subcommand to ``subparsers`` and return its parser."""
-    s = subparsers.add_parser("report", help=t("report.cli.help", _env_lang()))
+    s = subparsers.add_parser("report", help=t("report.cli.help", env_lang()))
     s.add_argument("--phase", choices=plan.PHASE_CODES, required=True)
-    s.add_argument("--as-of", type=_date, default=None, help="YYYY-MM-DD or DD/MM/YYYY")
+    s.add_argument("--as-of", type=parse_date, default=None, help="YYYY-MM-DD or DD/MM/YYYY")
     s.add_argument("--lang", choices=LANGS, default=None)
     s.add_argument("--out", type=Path, required=True)
     s.add_argument("--db", type=Path, default=None, help="store file (PQTRACK_DB)")
@@ -34,11 +30,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 def run(args: argparse.Namespace) -> int:
     """Write the phase report workbook; return the exit code."""
-    lang = args.lang or _env_lang()
+    lang = args.lang or env_lang()
     as_of = args.as_of or date.today()
     store = Store(args.db or default_db_path())
     try:
-        report.build_report(store, args.phase, as_of, lang, args.user or _os_user(), out=args.out)
+        report.build_report(store, args.phase, as_of, lang, args.user or os_user(), out=args.out)
     finally:
         store.close()
     label = plan.phase(args.phase).label
