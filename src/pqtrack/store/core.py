@@ -17,7 +17,7 @@ import pandas as pd
 
 from pqtrack.layout import CsvLayout
 from pqtrack.macro import FRAME_COLUMNS
-from pqtrack.store import migrations, staging
+from pqtrack.store import migrations, staging, summary
 
 LocalityResolver = Callable[[list[tuple[str, bool]]], dict[tuple[str, bool], tuple]]
 
@@ -146,6 +146,8 @@ class Store:
                 try:
                     for stmt in migrations.MIGRATIONS[target]:
                         cur.execute(stmt)
+                    if target == summary.INTRODUCED_IN:
+                        summary.refresh(cur)
                     cur.execute(
                         "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(target)]
                     )
@@ -258,6 +260,8 @@ class Store:
                     "current_localtimestamp(), rolled_back_by = ? WHERE batch_id = ?",
                     [user, batch_id],
                 )
+                if row[1] == "records":
+                    summary.refresh(cur)
                 self._audit(cur, user, "rollback", batch_id, {"file_name": row[2], "rows": removed})
                 cur.execute("COMMIT")
             except BaseException:
@@ -382,7 +386,7 @@ class Store:
             "ORDER BY rn NULLS FIRST, code LIMIT ?",
             [PROBLEM_LIMIT],
         ).df()
-        summary = cur.execute(
+        per_indicator = cur.execute(
             "SELECT indicator_v AS indicator, count(*) AS rows, sum(quantity_v) AS quantity, "
             "sum(funding_v) AS funding_vnd FROM typed WHERE indicator_v IS NOT NULL "
             "GROUP BY 1 ORDER BY 1"
@@ -397,7 +401,7 @@ class Store:
             rows_read=int(rows_read),
             problems=problems,
             problem_count=int(count),
-            summary=summary,
+            summary=per_indicator,
             unmatched_localities=unmatched,
             duplicate_of=duplicate,
         )
@@ -487,6 +491,7 @@ class Store:
             """,
             {"batch_id": batch_id},
         )
+        summary.refresh(cur)
         self._audit(
             cur,
             user,

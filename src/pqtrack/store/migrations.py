@@ -95,6 +95,23 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         )
         """,
     ),
+    4: (
+        # Per-phase aggregates (see store/summary.py), rebuilt with every records write.
+        """
+        CREATE TABLE summary (
+            phase VARCHAR NOT NULL,
+            scope VARCHAR NOT NULL,
+            dimension VARCHAR NOT NULL,
+            value VARCHAR,
+            turns BIGINT,
+            quantity HUGEINT,
+            beneficiaries BIGINT,
+            funding_vnd HUGEINT,
+            last_date DATE
+        )
+        """,
+        "CREATE TABLE summary_state (version VARCHAR NOT NULL)",
+    ),
 }
 
 LATEST = max(MIGRATIONS)

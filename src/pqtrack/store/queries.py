@@ -7,21 +7,16 @@ from datetime import date
 
 import pandas as pd
 
+from pqtrack import plan
 from pqtrack.filters import RecordFilter
+from pqtrack.store import summary
 from pqtrack.store.core import Store
 from pqtrack.text import fold_words
 
 # Breakdown dimensions: name → SQL expression (allow-list; never user text).
-DIMENSIONS: dict[str, str] = {
-    "indicator": "indicator",
-    "beneficiary_type": "beneficiary_type",
-    "locality": "locality",
-    "district": "district",
-    "commune": "commune",
-    "sector": "sector",
-    "standard": "standard",
-    "year": "CAST(year(date) AS INTEGER)",
-}
+DIMENSIONS: dict[str, str] = summary.SUMMARY_DIMENSIONS
+# How a dimension's value is typed when read back from the summary (text otherwise).
+_SUMMARY_TYPES: dict[str, str] = {"year": "INTEGER"}
 
 LIST_COLUMNS: tuple[str, ...] = (
     "record_id",
@@ -75,18 +70,72 @@ def where(flt: RecordFilter) -> tuple[str, dict]:
     return " AND ".join(parts), params
 
 
+def _phase_only(flt: RecordFilter) -> plan.Phase | None:
+    """Return the phase if ``flt`` narrows by a whole phase (and indicators) only."""
+    if flt.beneficiary_types or flt.localities or flt.sectors or flt.search.strip():
+        return None
+    if flt.batch_id is not None:
+        return None
+    return summary.phase_of(*flt.window())
+
+
+def _one_scope(flt: RecordFilter) -> str | None:
+    """Return the summary scope for the indicators of ``flt``: one indicator or '*' for all."""
+    chosen = set(flt.indicators)
+    if not chosen or chosen >= set(plan.indicators()):
+        return "*"
+    return flt.indicators[0] if len(chosen) == 1 else None
+
+
+def _from_summary(
+    store: Store, ph: plan.Phase | None, sqls: list[str], params: dict, window_end: date | None
+) -> list[pd.DataFrame] | None:
+    """Return ``sqls`` run over the phase's summary, or None when it cannot answer."""
+    if ph is None:
+        return None
+    with store.cursor() as cur:
+        return summary.read(cur, ph.code, sqls, params, window_end=window_end)
+
+
 def actuals(store: Store, start: date, end: date) -> pd.DataFrame:
     """Return per indicator: actual (sum of quantity), turns, distinct beneficiaries, funding."""
+    found = _from_summary(
+        store,
+        summary.phase_of(start, end),
+        [
+            "SELECT scope AS indicator, quantity AS actual, turns, beneficiaries, funding_vnd "
+            "FROM summary WHERE phase = $phase AND dimension = 'total' AND scope <> '*' "
+            "ORDER BY indicator"
+        ],
+        {},
+        end,
+    )
+    if found is not None:
+        return found[0]
     return store.query_df(
         "SELECT indicator, sum(quantity) AS actual, count(*) AS turns, "
         "count(DISTINCT beneficiary_key) AS beneficiaries, sum(funding_vnd) AS funding_vnd "
-        "FROM records WHERE date BETWEEN $start AND $end GROUP BY indicator",
+        "FROM records WHERE date BETWEEN $start AND $end GROUP BY indicator ORDER BY indicator",
         {"start": start, "end": end},
     )
 
 
 def cumulative(store: Store, start: date, end: date) -> pd.DataFrame:
     """Return per indicator and day the cumulative quantity within the window."""
+    found = _from_summary(
+        store,
+        summary.phase_of(start, end),
+        [
+            "SELECT scope AS indicator, CAST(value AS DATE) AS date, sum(quantity) OVER "
+            "(PARTITION BY scope ORDER BY CAST(value AS DATE)) AS cumulative FROM summary "
+            "WHERE phase = $phase AND dimension = 'date' AND CAST(value AS DATE) <= $end "
+            "ORDER BY indicator, date"
+        ],
+        {"end": end},
+        None,  # one row per day: any end inside the phase is answered exactly
+    )
+    if found is not None:
+        return found[0]
     return store.query_df(
         "SELECT indicator, date, sum(sum(quantity)) OVER (PARTITION BY indicator ORDER BY date) "
         "AS cumulative FROM records WHERE date BETWEEN $start AND $end "
@@ -98,18 +147,49 @@ def cumulative(store: Store, start: date, end: date) -> pd.DataFrame:
 def breakdown(store: Store, dimension: str, flt: RecordFilter) -> pd.DataFrame:
     """Return per indicator and ``dimension`` value: turns, quantity, beneficiaries, funding."""
     expr = DIMENSIONS[dimension]
+    value_type = _SUMMARY_TYPES.get(dimension, "VARCHAR")
+    found = _from_summary(
+        store,
+        _phase_only(flt),
+        [
+            f"SELECT scope AS indicator, CAST(value AS {value_type}) AS {dimension}, "  # noqa: S608 - allow-list
+            "turns, quantity, beneficiaries, funding_vnd FROM summary WHERE phase = $phase "
+            "AND dimension = $dim AND ($scopes IS NULL OR list_contains($scopes, scope)) "
+            "ORDER BY indicator, quantity DESC, 2"
+        ],
+        {"dim": dimension, "scopes": list(flt.indicators) or None},
+        flt.window()[1],
+    )
+    if found is not None:
+        return found[0]
     clause, params = where(flt)
     sql = (
         f"SELECT indicator, {expr} AS {dimension}, count(*) AS turns, "  # noqa: S608 - allow-list
         "sum(quantity) AS quantity, count(DISTINCT beneficiary_key) AS beneficiaries, "
         f"sum(funding_vnd) AS funding_vnd FROM records WHERE {clause} "
-        "GROUP BY ALL ORDER BY indicator, quantity DESC"
+        "GROUP BY ALL ORDER BY indicator, quantity DESC, 2"
     )
     return store.query_df(sql, params)
 
 
 def beneficiary_totals(store: Store, flt: RecordFilter) -> dict:
     """Return overall turns, quantity, distinct beneficiaries and funding for ``flt``."""
+    scope = _one_scope(flt)
+    found = _from_summary(
+        store,
+        _phase_only(flt) if scope else None,
+        [
+            "SELECT turns, quantity, beneficiaries, COALESCE(funding_vnd, 0) AS funding_vnd "
+            "FROM summary WHERE phase = $phase AND dimension = 'total' AND scope = $scope"
+        ],
+        {"scope": scope},
+        flt.window()[1],
+    )
+    if found is not None:
+        row = found[0]
+        if row.empty:
+            return {"turns": 0, "quantity": 0, "beneficiaries": 0, "funding_vnd": 0}
+        return {k: int(v) for k, v in row.iloc[0].items()}
     clause, params = where(flt)
     df = store.query_df(
         "SELECT count(*) AS turns, COALESCE(sum(quantity), 0) AS quantity, "  # noqa: S608
@@ -170,7 +250,7 @@ def last_record_date(store: Store) -> date | None:
     return store.scalar("SELECT max(date) FROM records")
 
 
-MAP_LEVELS: dict[str, str] = {"commune": "commune", "district": "district"}
+MAP_LEVELS: dict[str, str] = {level: level for level in summary.MAP_LEVELS}
 
 
 def map_values(store: Store, level: str, flt: RecordFilter) -> tuple[pd.DataFrame, dict]:
@@ -180,6 +260,28 @@ def map_values(store: Store, level: str, flt: RecordFilter) -> tuple[pd.DataFram
     for communes, district-only records); records without a locality are counted apart.
     """
     column = MAP_LEVELS[level]
+    scope = _one_scope(flt)
+    found = _from_summary(
+        store,
+        _phase_only(flt) if scope else None,
+        [
+            "SELECT value AS unit, turns, quantity, beneficiaries, "
+            "COALESCE(funding_vnd, 0) AS funding_vnd FROM summary WHERE phase = $phase "
+            "AND dimension = $dim AND scope = $scope AND value IS NOT NULL ORDER BY 1",
+            "SELECT COALESCE(sum(turns) FILTER (WHERE dimension = $dim), 0) AS turns, "
+            "COALESCE(sum(quantity) FILTER (WHERE dimension = $dim), 0) AS quantity, "
+            "COALESCE(sum(beneficiaries) FILTER (WHERE dimension = $dim), 0) AS beneficiaries, "
+            "COALESCE(sum(funding_vnd) FILTER (WHERE dimension = $dim), 0) AS funding_vnd, "
+            "COALESCE(sum(turns) FILTER (WHERE dimension = 'no_locality'), 0) AS no_locality "
+            "FROM summary WHERE phase = $phase AND scope = $scope "
+            "AND ((dimension = $dim AND value IS NULL) OR dimension = 'no_locality')",
+        ],
+        {"dim": f"map_{column}", "scope": scope},
+        flt.window()[1],
+    )
+    if found is not None:
+        units, rest = found
+        return units, {k: int(v) for k, v in rest.iloc[0].items()}
     clause, params = where(flt)
     units = store.query_df(
         f"SELECT {column} AS unit, count(*) AS turns, sum(quantity) AS quantity, "  # noqa: S608

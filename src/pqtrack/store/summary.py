@@ -1,0 +1,133 @@
+"""Per-phase aggregates rebuilt with every records write, read when a query's filter fits.
+
+Distinct-beneficiary counts cannot be added up across batches, so the summary is rebuilt
+inside the transaction that stores or rolls back a records batch. It is stamped with the
+records version (latest records batch and how many were rolled back); a reader that finds
+another version, or a filter the summary cannot answer exactly, queries ``records`` live.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from pqtrack import plan
+
+INTRODUCED_IN = 4  # schema version that added the summary tables
+
+# The records' state: a new records batch raises the first part, a rollback the second.
+RECORDS_VERSION_SQL = (
+    "SELECT COALESCE(max(batch_id), 0) || ':' || count(*) FILTER (WHERE status <> 'active') "
+    "FROM batches WHERE kind = 'records'"
+)
+
+# Breakdown dimensions kept in the summary: name → SQL expression (allow-list).
+SUMMARY_DIMENSIONS: dict[str, str] = {
+    "indicator": "indicator",
+    "beneficiary_type": "beneficiary_type",
+    "locality": "locality",
+    "district": "district",
+    "commune": "commune",
+    "sector": "sector",
+    "standard": "standard",
+    "year": "CAST(year(date) AS INTEGER)",
+}
+
+MAP_LEVELS: tuple[str, ...] = ("district", "commune")
+
+_AGGREGATES = (
+    "count(*), sum(quantity), count(DISTINCT beneficiary_key), sum(funding_vnd), max(date)"
+)
+
+
+def refresh(cur: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the summary from ``records`` (call inside the writing transaction)."""
+    cur.execute("DELETE FROM summary")
+    cur.execute("DELETE FROM summary_state")
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE summary_phases (phase VARCHAR, first_day DATE, last_day DATE)"
+    )
+    cur.executemany(
+        "INSERT INTO summary_phases VALUES (?, ?, ?)",
+        [(p.code, p.start, p.end) for p in plan.PHASES],
+    )
+    cur.execute(
+        "CREATE OR REPLACE TEMP VIEW phased AS SELECT p.phase, r.* FROM records r "
+        "JOIN summary_phases p ON r.date BETWEEN p.first_day AND p.last_day"
+    )
+    # One marker row per phase, even an empty one: its presence says the summary is fresh.
+    cur.execute(
+        "INSERT INTO summary SELECT p.phase, '*', 'total', NULL, count(r.date), "
+        "COALESCE(sum(r.quantity), 0), count(DISTINCT r.beneficiary_key), "
+        "COALESCE(sum(r.funding_vnd), 0), max(r.date) FROM summary_phases p "
+        "LEFT JOIN records r ON r.date BETWEEN p.first_day AND p.last_day GROUP BY p.phase"
+    )
+    cur.execute(
+        f"INSERT INTO summary SELECT phase, indicator, 'total', NULL, {_AGGREGATES} "  # noqa: S608
+        "FROM phased GROUP BY phase, indicator"
+    )
+    for name, expr in SUMMARY_DIMENSIONS.items():
+        cur.execute(
+            f"INSERT INTO summary SELECT phase, indicator, $dim, CAST({expr} AS VARCHAR), "  # noqa: S608 - allow-list
+            f"{_AGGREGATES} FROM phased GROUP BY phase, indicator, {expr}",
+            {"dim": name},
+        )
+    cur.execute(
+        "INSERT INTO summary SELECT phase, indicator, 'date', CAST(date AS VARCHAR), count(*), "
+        "sum(quantity), NULL, sum(funding_vnd), date FROM phased GROUP BY phase, indicator, date"
+    )
+    for level in MAP_LEVELS:
+        # All indicators ('*') and each one; NULL unit = typed but not placed at this level.
+        cur.execute(
+            f"INSERT INTO summary SELECT phase, COALESCE(indicator, '*'), $dim, {level}, "  # noqa: S608 - allow-list
+            f"{_AGGREGATES} FROM phased WHERE locality IS NOT NULL "
+            f"GROUP BY GROUPING SETS ((phase, {level}), (phase, indicator, {level}))",
+            {"dim": f"map_{level}"},
+        )
+    cur.execute(
+        f"INSERT INTO summary SELECT phase, COALESCE(indicator, '*'), 'no_locality', NULL, "  # noqa: S608
+        f"{_AGGREGATES} FROM phased WHERE locality IS NULL "
+        "GROUP BY GROUPING SETS ((phase), (phase, indicator))"
+    )
+    cur.execute(f"INSERT INTO summary_state SELECT ({RECORDS_VERSION_SQL})")  # noqa: S608
+    cur.execute("DROP VIEW phased")
+    cur.execute("DROP TABLE summary_phases")
+
+
+def phase_of(start: date | None, end: date | None) -> plan.Phase | None:
+    """Return the phase whose first day is ``start`` and that ends at or after ``end``."""
+    for p in plan.PHASES:
+        if start == p.start and end is not None and end <= p.end:
+            return p
+    return None
+
+
+def read(
+    cur: duckdb.DuckDBPyConnection,
+    phase_code: str,
+    sqls: list[str],
+    params: dict,
+    *,
+    window_end: date | None = None,
+) -> list[pd.DataFrame] | None:
+    """Return the results of ``sqls`` over a fresh summary, or None to query ``records``.
+
+    None also when a record of the phase lies after ``window_end``.
+    """
+    cur.execute("BEGIN TRANSACTION")  # one snapshot for the check and the read
+    try:
+        marker = cur.execute(
+            "SELECT s.last_date FROM summary s, summary_state v "  # noqa: S608
+            "WHERE s.phase = $phase AND s.scope = '*' AND s.dimension = 'total' "
+            f"AND v.version = ({RECORDS_VERSION_SQL})",
+            {"phase": phase_code},
+        ).fetchone()
+        if marker is None:
+            return None
+        if window_end is not None and marker[0] is not None and marker[0] > window_end:
+            return None
+        return [cur.execute(sql, {**params, "phase": phase_code}).df() for sql in sqls]
+    finally:
+        cur.execute("COMMIT")

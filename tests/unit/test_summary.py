@@ -1,0 +1,147 @@
+"""The per-phase summary answers exactly what the live queries over ``records`` answer."""
+
+from __future__ import annotations
+
+import importlib.util
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pqtrack import ingest, plan
+from pqtrack.filters import RecordFilter
+from pqtrack.store import Store, queries, summary
+from tests.conftest import TODAY
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "data" / "sample" / "du-lieu-minh-hoa_illustrative-sample.csv"
+PHASES = list(plan.PHASE_CODES)
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "benchmarks" / "run.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.generate
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory) -> Store:
+    """A store holding the sample and 3,000 generated records (all dimensions, blanks)."""
+    work = tmp_path_factory.mktemp("summary")
+    csv_path = work / "gen.csv"
+    _generator()(csv_path, 3_000, TODAY, seed=7)
+    s = Store(work / "s.duckdb")
+    for path in (SAMPLE, csv_path):
+        rep = ingest.process(s, path.read_bytes(), path.name, today=TODAY)
+        assert rep.stored, rep.problems.head()
+    yield s
+    s.close()
+
+
+def _fresh(store: Store) -> bool:
+    with store.cursor() as cur:
+        return summary.read(cur, PHASES[0], [], {}) is not None
+
+
+def _live(store: Store, fn):
+    """Run ``fn`` with the summary marked stale, then restore it."""
+    with store.cursor() as cur:
+        saved = cur.execute("SELECT version FROM summary_state").fetchall()
+        cur.execute("DELETE FROM summary_state")
+    try:
+        assert not _fresh(store)
+        return fn()
+    finally:
+        with store.cursor() as cur:
+            cur.executemany("INSERT INTO summary_state VALUES (?)", saved)
+
+
+def _same(store: Store, fn) -> object:
+    assert _fresh(store)
+    got = fn()
+    want = _live(store, fn)
+    if isinstance(got, pd.DataFrame):
+        pd.testing.assert_frame_equal(got, want)
+    elif isinstance(got, tuple):
+        pd.testing.assert_frame_equal(got[0], want[0])
+        assert got[1] == want[1]
+    else:
+        assert got == want
+    return got
+
+
+INDICATOR_SETS = [(), ("management_system",), ("management_system", "product_standard")]
+
+
+@pytest.mark.parametrize("phase", PHASES)
+@pytest.mark.parametrize("dimension", list(queries.DIMENSIONS))
+def test_breakdowns_match_live(filled, phase, dimension):
+    for inds in INDICATOR_SETS:
+        flt = RecordFilter(phase=phase, indicators=inds)
+        got = _same(filled, lambda f=flt: queries.breakdown(filled, dimension, f))
+        if phase == "2021-2025":
+            assert len(got) > 0
+
+
+@pytest.mark.parametrize("phase", PHASES)
+def test_totals_and_map_match_live(filled, phase):
+    for inds in [*INDICATOR_SETS, tuple(plan.indicators())]:
+        flt = RecordFilter(phase=phase, indicators=inds)
+        tot = _same(filled, lambda f=flt: queries.beneficiary_totals(filled, f))
+        if phase == "2021-2025":
+            assert tot["turns"] > 0 and tot["beneficiaries"] > 0
+        for level in queries.MAP_LEVELS:
+            _same(filled, lambda f=flt, lv=level: queries.map_values(filled, lv, f))
+
+
+@pytest.mark.parametrize("phase", PHASES)
+def test_progress_and_pacing_match_live(filled, phase):
+    ph = plan.phase(phase)
+    for end in (ph.end, min(TODAY, ph.end), date(ph.start.year + 2, 6, 30)):
+        got = _same(filled, lambda e=end: queries.actuals(filled, ph.start, e))
+        _same(filled, lambda e=end: queries.cumulative(filled, ph.start, e))
+        if phase == "2021-2025":
+            assert got["actual"].sum() > 0
+
+
+def test_other_filters_are_answered_live(filled):
+    flt = RecordFilter(phase=PHASES[0], beneficiary_types=("HTX",), search="thủy sản")
+    _same(filled, lambda: queries.breakdown(filled, "locality", flt))
+    _same(filled, lambda: queries.beneficiary_totals(filled, flt))
+
+
+def test_summary_follows_ingest_and_rollback(tmp_path):
+    s = Store(tmp_path / "s.duckdb")
+    flt = RecordFilter(phase="2021-2025")
+    assert _fresh(s)
+    assert queries.beneficiary_totals(s, flt)["turns"] == 0
+    rep = ingest.process(s, SAMPLE.read_bytes(), SAMPLE.name, today=TODAY)
+    assert _fresh(s)
+    stored = queries.beneficiary_totals(s, flt)
+    assert stored["turns"] > 0
+    assert stored == _live(s, lambda: queries.beneficiary_totals(s, flt))
+    s.rollback(rep.batch_id, "tester")
+    assert _fresh(s)
+    assert queries.beneficiary_totals(s, flt)["turns"] == 0
+    s.record_event("tester", "login_failed", {})  # not a records change
+    assert _fresh(s)
+
+
+def test_a_store_from_before_the_summary_gets_one_on_upgrade(tmp_path):
+    path = tmp_path / "old.duckdb"
+    s = Store(path)
+    ingest.process(s, SAMPLE.read_bytes(), SAMPLE.name, today=TODAY)
+    want = queries.breakdown(s, "district", RecordFilter(phase="2021-2025"))
+    with s.cursor() as cur:
+        cur.execute("DROP TABLE summary")
+        cur.execute("DROP TABLE summary_state")
+        cur.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    s.close()
+    s = Store(path)
+    assert s.schema_version() == summary.INTRODUCED_IN
+    assert _fresh(s)
+    got = queries.breakdown(s, "district", RecordFilter(phase="2021-2025"))
+    pd.testing.assert_frame_equal(got, want)
+    s.close()
