@@ -145,3 +145,37 @@ def test_a_store_from_before_the_summary_gets_one_on_upgrade(tmp_path):
     got = queries.breakdown(s, "district", RecordFilter(phase="2021-2025"))
     pd.testing.assert_frame_equal(got, want)
     s.close()
+
+
+def test_dashboard_rebuilds_in_the_background(tmp_path):
+    s = Store(tmp_path / "s.duckdb", keep_open=False, summary_in_background=True)
+    rep = ingest.process(s, SAMPLE.read_bytes(), SAMPLE.name, today=TODAY)
+    assert rep.stored
+    s.wait_for_summary(timeout=60)
+    assert _fresh(s)
+    assert s.refresh_summary() is False  # already current: nothing to rebuild
+    s.rollback(rep.batch_id, "tester")
+    s.wait_for_summary(timeout=60)
+    assert _fresh(s)
+    assert queries.beneficiary_totals(s, RecordFilter(phase="2021-2025"))["turns"] == 0
+
+
+def test_a_failed_rebuild_keeps_the_batch_and_queries_read_records(tmp_path, monkeypatch):
+    def broken(cur):
+        raise RuntimeError("disk full")
+
+    s = Store(tmp_path / "s.duckdb")
+    monkeypatch.setattr(summary, "refresh", broken)
+    rep = ingest.process(s, SAMPLE.read_bytes(), SAMPLE.name, today=TODAY)
+    assert rep.stored
+    assert not _fresh(s)
+    flt = RecordFilter(phase="2021-2025")
+    want = s.scalar(
+        "SELECT count(*) FROM records WHERE date BETWEEN DATE '2021-01-01' AND DATE '2025-12-31'"
+    )
+    assert want > 0
+    assert queries.beneficiary_totals(s, flt)["turns"] == want
+    monkeypatch.undo()
+    assert s.refresh_summary() is True
+    assert _fresh(s)
+    assert queries.beneficiary_totals(s, flt)["turns"] == want

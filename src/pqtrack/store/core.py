@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,6 +19,8 @@ import pandas as pd
 from pqtrack.layout import CsvLayout
 from pqtrack.macro import FRAME_COLUMNS
 from pqtrack.store import migrations, staging, summary
+
+log = logging.getLogger("pqtrack")
 
 LocalityResolver = Callable[[list[tuple[str, bool]]], dict[tuple[str, bool], tuple]]
 
@@ -60,11 +63,16 @@ class Store:
         *,
         keep_open: bool = True,
         lock_timeout: float = 10.0,
+        summary_in_background: bool = False,
     ) -> None:
         """Open (creating and migrating if needed) the store at ``path``."""
         self.path = Path(path)
         self.keep_open = keep_open
         self.lock_timeout = lock_timeout
+        # The dashboard rebuilds the per-phase summary after a write in a thread of its own:
+        # the official's upload is done at COMMIT; queries read records until it is fresh.
+        self.summary_in_background = summary_in_background
+        self._summary_thread: threading.Thread | None = None
         self._con: duckdb.DuckDBPyConnection | None = None
         self._open_lock = threading.Lock()
         self.write_lock = threading.RLock()
@@ -260,14 +268,54 @@ class Store:
                     "current_localtimestamp(), rolled_back_by = ? WHERE batch_id = ?",
                     [user, batch_id],
                 )
-                if row[1] == "records":
-                    summary.refresh(cur)
                 self._audit(cur, user, "rollback", batch_id, {"file_name": row[2], "rows": removed})
                 cur.execute("COMMIT")
             except BaseException:
                 cur.execute("ROLLBACK")
                 raise
+        if row[1] == "records":
+            self._records_changed()
         return int(removed)
+
+    # -- per-phase summary -------------------------------------------------------------------
+
+    def refresh_summary(self) -> bool:
+        """Rebuild the per-phase summary unless it is current; return whether it was rebuilt."""
+        with self.write_lock, self.cursor() as cur:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                if summary.is_fresh(cur):
+                    cur.execute("ROLLBACK")
+                    return False
+                summary.refresh(cur)
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+        return True
+
+    def wait_for_summary(self, timeout: float | None = None) -> None:
+        """Wait until a summary rebuild running in the background has finished."""
+        thread = self._summary_thread
+        if thread is not None:
+            thread.join(timeout)
+
+    def _records_changed(self) -> None:
+        if not self.summary_in_background:
+            self._refresh_quietly()
+            return
+        thread = threading.Thread(target=self._refresh_quietly, name="pqtrack-summary")
+        thread.daemon = True
+        self._summary_thread = thread
+        thread.start()
+
+    def _refresh_quietly(self) -> None:
+        # The write is committed whatever happens here: a failed rebuild leaves the summary
+        # stale, and queries then read the records themselves until the next write.
+        try:
+            self.refresh_summary()
+        except Exception:
+            log.exception("summary rebuild failed; queries read the records until the next write")
 
     # -- macro data (TFP panel) ------------------------------------------------------------
 
@@ -351,6 +399,8 @@ class Store:
                 except BaseException:
                     cur.execute("ROLLBACK")
                     raise
+        if result.batch_id is not None:
+            self._records_changed()
         return result
 
     def _stage(
@@ -491,7 +541,6 @@ class Store:
             """,
             {"batch_id": batch_id},
         )
-        summary.refresh(cur)
         self._audit(
             cur,
             user,

@@ -1,9 +1,11 @@
-"""Per-phase aggregates rebuilt with every records write, read when a query's filter fits.
+"""Per-phase aggregates rebuilt after every records write, read when a query's filter fits.
 
 Distinct-beneficiary counts cannot be added up across batches, so the summary is rebuilt
-inside the transaction that stores or rolls back a records batch. It is stamped with the
-records version (latest records batch and how many were rolled back); a reader that finds
-another version, or a filter the summary cannot answer exactly, queries ``records`` live.
+whole after a records batch is stored or rolled back (in its own transaction, after the
+write's COMMIT). It is stamped with the records version (latest records batch and how many
+were rolled back); a reader that finds another version, or a filter the summary cannot
+answer exactly, queries ``records`` live — so a stale or missing summary is slower, never
+wrong.
 """
 
 from __future__ import annotations
@@ -94,6 +96,14 @@ def refresh(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute(f"INSERT INTO summary_state SELECT ({RECORDS_VERSION_SQL})")  # noqa: S608
     cur.execute("DROP VIEW phased")
     cur.execute("DROP TABLE summary_phases")
+
+
+def is_fresh(cur: duckdb.DuckDBPyConnection) -> bool:
+    """Return whether the summary was built from the records as they are now."""
+    row = cur.execute(
+        f"SELECT count(*) FROM summary_state WHERE version = ({RECORDS_VERSION_SQL})"  # noqa: S608
+    ).fetchone()
+    return bool(row[0])
 
 
 def phase_of(start: date | None, end: date | None) -> plan.Phase | None:

@@ -119,7 +119,7 @@ def db_path() -> str:
 def _open_store(path: str) -> Store:
     # The dashboard holds the file only while it runs a query or a write, so a scheduled
     # `pqtrack ingest` / `export` / `report` can use the same store while it serves.
-    store = Store(Path(path), keep_open=False)
+    store = Store(Path(path), keep_open=False, summary_in_background=True)
     seed_if_new(store)
     return store
 
