@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -99,8 +100,11 @@ SELECT
 """
 
 
-def check_invariants(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Assert the batch table agrees with the records; return the snapshot's figures."""
+def check_invariants(
+    cur: duckdb.DuckDBPyConnection, originals: Path | None = None
+) -> dict[str, int]:
+    """Assert the batch table agrees with the records (and, given the originals folder,
+    that every batch's original is there whole); return the snapshot's figures."""
     cols = [
         "orphans",
         "active_mismatch",
@@ -114,4 +118,12 @@ def check_invariants(cur: duckdb.DuckDBPyConnection) -> dict[str, int]:
     row = dict(zip(cols, cur.execute(INVARIANTS_SQL).fetchone(), strict=True))
     bad = {k: v for k, v in row.items() if k not in ("records", "quantity") and v}
     assert not bad, f"store inconsistent: {bad}"
+    if originals is not None:
+        kept = cur.execute(
+            "SELECT DISTINCT f.content_hash FROM files f JOIN batches b USING (content_hash) "
+            "WHERE f.content IS NULL"
+        ).fetchall()
+        for (digest,) in kept:
+            data = (originals / digest).read_bytes()
+            assert hashlib.sha256(data).hexdigest() == digest, f"original {digest} damaged"
     return row

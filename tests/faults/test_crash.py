@@ -82,7 +82,7 @@ def _outcome(path: Path, big: RecordFile, small: RecordFile) -> tuple[str, int |
     store = Store(path)
     try:
         with store.cursor() as cur:
-            figures = check_invariants(cur)
+            figures = check_invariants(cur, store.originals_folder)
             active = cur.execute(
                 "SELECT batch_id, row_count FROM batches WHERE status = 'active' "
                 "AND file_name = 'big.csv'"
@@ -228,6 +228,14 @@ def test_kill_inside_ingest_transaction_stores_nothing(tmp_path, big, small, cli
     store.close()
 
 
+def _copy_store(src: Path, dst: Path) -> None:
+    """Copy a closed store: the DuckDB file and its originals folder (a backup is both)."""
+    shutil.copy(src, dst)
+    folder = dst.with_name(dst.name + ".originals")
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(src.with_name(src.name + ".originals"), folder)
+
+
 @pytest.fixture(scope="module")
 def stored_template(tmp_path_factory, big, small) -> tuple[Path, int]:
     """A closed store holding the small batch and the big batch (to copy per run)."""
@@ -249,7 +257,7 @@ def test_kill_during_rollback_keeps_batch_or_removes_all(
     args = ["rollback", str(batch_id), "--db", str(tmp_path / "rb.duckdb")]
     db = tmp_path / "rb.duckdb"
     # Deterministic: killed inside the rollback transaction (rows deleted, not committed).
-    shutil.copy(template, db)
+    _copy_store(template, db)
     run = Run(cli_script, args, hang=True)
     assert run.wait_for("IN_TRANSACTION")
     run.kill_after(0)
@@ -262,7 +270,7 @@ def test_kill_during_rollback_keeps_batch_or_removes_all(
     rng = random.Random(SEED + 1)
     log = []
     for _ in range(3):
-        shutil.copy(template, db)
+        _copy_store(template, db)
         delay = rng.uniform(full * 0.5, full * 1.05)
         rc = Run(cli_script, args).kill_after(delay)
         outcome, _ = _outcome(db, rec, small)

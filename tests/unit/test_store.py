@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
+
 from pqtrack import ingest
 from pqtrack.store import Store, StoreError
 from tests.conftest import TODAY
@@ -126,3 +128,41 @@ def test_ingest_reports_its_steps_in_order(store):
     steps.clear()
     ingest.check(store, GOOD.replace("15/03", "16/03").encode(), "b.csv", on_step=steps.append)
     assert steps == ["read", "check"]
+
+
+def test_original_is_kept_beside_the_store_not_inside_it(store):
+    data = GOOD.encode()
+    rep = ingest.process(store, data, "a.csv", today=TODAY)
+    digest = hashlib.sha256(data).hexdigest()
+    kept = store.path.with_name(store.path.name + ".originals") / digest
+    assert kept.read_bytes() == data
+    assert store.scalar("SELECT content FROM files WHERE content_hash = ?", [digest]) is None
+    assert store.scalar("SELECT size FROM files WHERE content_hash = ?", [digest]) == len(data)
+    # the same file after a rollback reuses the kept copy
+    store.rollback(rep.batch_id, "an")
+    again = ingest.process(store, data, "a-lai.csv", today=TODAY)
+    assert store.file_bytes(again.batch_id) == ("a-lai.csv", data)
+
+
+def test_a_failed_store_removes_the_original_it_wrote(store, monkeypatch):
+    def boom(*args, **kwargs):
+        raise RuntimeError("power cut")
+
+    before = content_snapshot(store)
+    monkeypatch.setattr(Store, "_store_batch", boom)
+    with pytest.raises(RuntimeError):
+        ingest.process(store, GOOD.encode(), "a.csv", today=TODAY)
+    assert content_snapshot(store) == before
+    folder = store.path.with_name(store.path.name + ".originals")
+    assert not folder.exists() or not any(folder.iterdir())
+
+
+def test_a_changed_original_is_reported_not_served(store):
+    data = GOOD.encode()
+    rep = ingest.process(store, data, "a.csv", today=TODAY)
+    kept = store.path.with_name(store.path.name + ".originals") / hashlib.sha256(data).hexdigest()
+    kept.write_bytes(data + b"tampered")
+    with pytest.raises(StoreError) as err:
+        store.file_bytes(rep.batch_id)
+    assert err.value.code == "store.original_missing"
+    assert err.value.params["batch_id"] == rep.batch_id

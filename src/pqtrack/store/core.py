@@ -18,7 +18,7 @@ import pandas as pd
 
 from pqtrack.layout import CsvLayout
 from pqtrack.macro import FRAME_COLUMNS
-from pqtrack.store import migrations, staging, summary
+from pqtrack.store import migrations, originals, staging, summary
 
 log = logging.getLogger("pqtrack")
 
@@ -72,6 +72,7 @@ class Store:
         # The dashboard rebuilds the per-phase summary after a write in a thread of its own:
         # the official's upload is done at COMMIT; queries read records until it is fresh.
         self.summary_in_background = summary_in_background
+        self.originals_folder = originals.folder_for(self.path)
         self._summary_thread: threading.Thread | None = None
         self._con: duckdb.DuckDBPyConnection | None = None
         self._open_lock = threading.Lock()
@@ -240,11 +241,20 @@ class Store:
     def file_bytes(self, batch_id: int) -> tuple[str, bytes] | None:
         """Return the original file name and bytes of a batch."""
         rows = self.query_rows(
-            "SELECT b.file_name, f.content FROM batches b JOIN files f USING (content_hash) "
-            "WHERE b.batch_id = ?",
+            "SELECT b.file_name, f.content, f.content_hash FROM batches b "
+            "JOIN files f USING (content_hash) WHERE b.batch_id = ?",
             [batch_id],
         )
-        return (rows[0][0], bytes(rows[0][1])) if rows else None
+        if not rows:
+            return None
+        name, content, digest = rows[0]
+        if content is None:  # kept in the originals folder (records files)
+            content = originals.get(self.originals_folder, digest)
+            if content is None:
+                raise StoreError(
+                    "store.original_missing", batch_id=batch_id, path=str(self.originals_folder)
+                )
+        return name, bytes(content)
 
     def rollback(self, batch_id: int, user: str | None) -> int:
         """Remove an active batch's rows in one transaction; return the rows removed."""
@@ -392,12 +402,22 @@ class Store:
             if commit and result.problem_count == 0 and duplicate is None:
                 if on_store is not None:
                     on_store()
+                # The original is written before the transaction, once, outside the WAL.
+                fast_text = layout.fast and layout.original_is_text
+                kept = originals.put(
+                    self.originals_folder,
+                    layout.content_hash,
+                    data=None if fast_text else content,
+                    source=layout.text_path if fast_text else None,
+                )
                 cur.execute("BEGIN TRANSACTION")
                 try:
                     result.batch_id = self._store_batch(cur, layout, content, user, is_sample)
                     cur.execute("COMMIT")
                 except BaseException:
                     cur.execute("ROLLBACK")
+                    if kept:
+                        originals.discard(self.originals_folder, layout.content_hash)
                     raise
         if result.batch_id is not None:
             self._records_changed()
@@ -501,20 +521,12 @@ class Store:
                 is_sample,
             ],
         ).fetchone()[0]
-        # Checked apart: binding a large file into INSERT ... WHERE NOT EXISTS is ~4x slower.
-        if not cur.execute(
-            "SELECT 1 FROM files WHERE content_hash = ?", [layout.content_hash]
-        ).fetchone():
-            if layout.fast and layout.original_is_text:  # the uploaded bytes are in text_path
-                cur.execute(
-                    "INSERT INTO files SELECT ?, ?, content FROM read_blob(?)",
-                    [layout.content_hash, len(content), str(layout.text_path)],
-                )
-            else:
-                cur.execute(
-                    "INSERT INTO files VALUES (?, ?, ?)",
-                    [layout.content_hash, len(content), content],
-                )
+        # The bytes are in the originals folder (content NULL); the row ties batches to them.
+        cur.execute(
+            "INSERT INTO files SELECT ?, ?, NULL WHERE NOT EXISTS "
+            "(SELECT 1 FROM files WHERE content_hash = ?)",
+            [layout.content_hash, len(content), layout.content_hash],
+        )
         # A file names few units many times: fold each distinct name once (strip_accents
         # and the regex cost ~3 us a row), then join.
         cur.execute(
