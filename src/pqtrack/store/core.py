@@ -528,7 +528,9 @@ class Store:
             [layout.content_hash, len(content), layout.content_hash],
         )
         # A file names few units many times: fold each distinct name once (strip_accents
-        # and the regex cost ~3 us a row), then join.
+        # and the regex cost ~3 us a row), then join. No ORDER BY on the insert: every read
+        # orders explicitly (date, batch, row number); sorting the wide rows cost ~0.9 s
+        # per million.
         cur.execute(
             "CREATE OR REPLACE TEMP TABLE name_map AS SELECT name, pq_name_key(name) AS name_key "
             "FROM (SELECT DISTINCT beneficiary_name AS name FROM typed "
@@ -549,7 +551,6 @@ class Store:
             LEFT JOIN name_map k ON k.name = t.beneficiary_name
             LEFT JOIN loc_map m ON m.locality = t.locality
                  AND m.after_reorg = (t.date_v >= DATE '2025-07-01')
-            ORDER BY t.rn
             """,
             {"batch_id": batch_id},
         )
