@@ -517,6 +517,8 @@ def _query_cases(store, today: date) -> list[tuple[str, str, Callable[[], object
     narrow = RecordFilter(
         phase=PHASE, indicators=("management_system",), localities=("Huyện Kế Sách",)
     )
+    two_places = RecordFilter(phase=PHASE, localities=("Huyện Kế Sách", "Thị xã Vĩnh Châu"))
+    one_type = RecordFilter(phase=PHASE, beneficiary_types=("cooperative",))
     searched = RecordFilter(phase=PHASE, search="hợp tác xã thủy sản")
     export_set = RecordFilter(
         date_from=date(2024, 1, 1), date_to=date(2024, 12, 31), indicators=("management_system",)
@@ -544,6 +546,17 @@ def _query_cases(store, today: date) -> list[tuple[str, str, Callable[[], object
             lambda: queries.beneficiary_totals(store, phase),
         ),
         ("aggregate", "totals, narrow filter", lambda: queries.beneficiary_totals(store, narrow)),
+        # Filters the per-phase summary cannot answer exactly: these read the records.
+        (
+            "aggregate",
+            "totals, two localities (reads records)",
+            lambda: queries.beneficiary_totals(store, two_places),
+        ),
+        (
+            "aggregate",
+            "breakdown by locality, one type (reads records)",
+            lambda: queries.breakdown(store, "locality", one_type),
+        ),
         ("listing", "count (phase)", lambda: queries.count_records(store, phase)),
         ("listing", "count (search)", lambda: queries.count_records(store, searched)),
         ("listing", "list page 1 (50 rows)", lambda: queries.list_records(store, phase, 50, 0)),

@@ -106,6 +106,28 @@ def test_progress_and_pacing_match_live(filled, phase):
             assert got["actual"].sum() > 0
 
 
+@pytest.mark.parametrize("phase", PHASES)
+def test_one_indicator_and_one_unit_totals_match_live(filled, phase):
+    seen = 0
+    for field, column in (
+        ("beneficiary_types", "beneficiary_type"),
+        ("localities", "locality"),
+        ("sectors", "sector"),
+    ):
+        values = [
+            r[0]
+            for r in filled.query_rows(
+                f"SELECT DISTINCT {column} FROM records WHERE {column} IS NOT NULL"  # noqa: S608
+            )
+        ]
+        for ind in ("management_system", "product_standard"):
+            for value in [*values[:4], "không có"]:
+                flt = RecordFilter(phase=phase, indicators=(ind,), **{field: (value,)})
+                seen += _same(filled, lambda f=flt: queries.beneficiary_totals(filled, f))["turns"]
+    if phase == "2021-2025":
+        assert seen > 0
+
+
 def test_other_filters_are_answered_live(filled):
     flt = RecordFilter(phase=PHASES[0], beneficiary_types=("cooperative",))
     assert len(_same(filled, lambda: queries.breakdown(filled, "locality", flt))) > 0

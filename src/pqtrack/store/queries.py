@@ -172,17 +172,43 @@ def breakdown(store: Store, dimension: str, flt: RecordFilter) -> pd.DataFrame:
     return store.query_df(sql, params)
 
 
+def _totals_row(flt: RecordFilter) -> tuple[str, str, str | None] | None:
+    """Return the summary row (scope, dimension, value) holding the totals of ``flt``, if any.
+
+    A whole phase for all indicators or one; for one indicator, also one beneficiary type,
+    locality or sector (that indicator's breakdown row).
+    """
+    scope = _one_scope(flt)
+    if scope is None or flt.search.strip() or flt.batch_id is not None:
+        return None
+    narrowed = [
+        (dim, values)
+        for dim, values in (
+            ("beneficiary_type", flt.beneficiary_types),
+            ("locality", flt.localities),
+            ("sector", flt.sectors),
+        )
+        if values
+    ]
+    if not narrowed:
+        return scope, "total", None
+    if len(narrowed) == 1 and len(set(narrowed[0][1])) == 1 and scope != "*":
+        return scope, narrowed[0][0], narrowed[0][1][0]
+    return None
+
+
 def beneficiary_totals(store: Store, flt: RecordFilter) -> dict:
     """Return overall turns, quantity, distinct beneficiaries and funding for ``flt``."""
-    scope = _one_scope(flt)
+    cell = _totals_row(flt)
     found = _from_summary(
         store,
-        _phase_only(flt) if scope else None,
+        summary.phase_of(*flt.window()) if cell else None,
         [
             "SELECT turns, quantity, beneficiaries, COALESCE(funding_vnd, 0) AS funding_vnd "
-            "FROM summary WHERE phase = $phase AND dimension = 'total' AND scope = $scope"
+            "FROM summary WHERE phase = $phase AND scope = $scope AND dimension = $dim "
+            "AND value IS NOT DISTINCT FROM $value"
         ],
-        {"scope": scope},
+        dict(zip(("scope", "dim", "value"), cell or (), strict=False)),
         flt.window()[1],
     )
     if found is not None:
