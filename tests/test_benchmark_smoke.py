@@ -54,5 +54,9 @@ def test_benchmark_small_run(tmp_path):
     assert res["ingest"]["rss_peak_mb"] > 0
     # plain pandas on the same file agrees with the store's figures
     assert res["pandas"]["check"] == res["queries"]["check"]
+    # a province-sized batch into the big store updates the summary, not rebuilds it
+    assert res["small"]["rows"] == 1_000 and res["small"]["seconds"] > 0
+    assert "summary update with one batch (after COMMIT)" in res["small"]["phases"]
+    assert "summary rebuild (after COMMIT)" not in res["small"]["phases"]
     # the work files are removed after the run
     assert not (work / f"n{ROWS}" / "records.csv").exists()

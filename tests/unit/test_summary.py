@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 from datetime import date
 from pathlib import Path
@@ -26,16 +27,40 @@ def _generator():
     return mod.generate
 
 
+def _no_rebuild(cur) -> None:
+    raise AssertionError("the summary was rebuilt, not added to")
+
+
+def _again(path: Path, out: Path, rows: int, tag: str) -> Path:
+    """Write the first ``rows`` records of ``path`` again under new ids (same beneficiaries)."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        table = list(csv.reader(fh))
+    body = [[f"{tag}-{r[0]}", *r[1:]] for r in table[1 : rows + 1]]
+    with out.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows([table[0], *body])
+    return out
+
+
 @pytest.fixture(scope="module")
 def filled(tmp_path_factory) -> Store:
-    """A store holding the sample and 3,000 generated records (all dimensions, blanks)."""
+    """A store holding the sample, 3,000 generated records (all dimensions, blanks) and two
+    small later batches added to the summary one by one: 600 records of beneficiaries already
+    there (same places, types, years) and 400 records of mostly new ones."""
     work = tmp_path_factory.mktemp("summary")
     csv_path = work / "gen.csv"
     _generator()(csv_path, 3_000, TODAY, seed=7)
+    later = work / "later.csv"
+    _generator()(later, 400, TODAY, seed=8)
     s = Store(work / "s.duckdb")
     for path in (SAMPLE, csv_path):
         rep = ingest.process(s, path.read_bytes(), path.name, today=TODAY)
         assert rep.stored, rep.problems.head()
+    for path in (_again(csv_path, work / "again.csv", 600, "L"), _again(later, later, 400, "M")):
+        with pytest.MonkeyPatch.context() as mp:  # a whole rebuild would leave it stale
+            mp.setattr(summary, "refresh", _no_rebuild)
+            rep = ingest.process(s, path.read_bytes(), path.name, today=TODAY)
+        assert rep.stored, rep.problems.head()
+        assert _fresh(s)
     yield s
     s.close()
 
@@ -134,6 +159,24 @@ def test_other_filters_are_answered_live(filled):
     assert _same(filled, lambda: queries.beneficiary_totals(filled, flt))["turns"] > 0
 
 
+def test_a_small_batch_is_added_then_rolled_back(filled, tmp_path, monkeypatch):
+    flt = RecordFilter(phase="2021-2025")
+    before = queries.beneficiary_totals(filled, flt)
+    _generator()(tmp_path / "src.csv", 200, TODAY, seed=9)
+    path = _again(tmp_path / "src.csv", tmp_path / "n.csv", 50, "N")
+    monkeypatch.setattr(summary, "refresh", _no_rebuild)
+    rep = ingest.process(filled, path.read_bytes(), path.name, today=TODAY)
+    assert rep.stored
+    assert _fresh(filled)
+    after = queries.beneficiary_totals(filled, flt)
+    assert after["turns"] > before["turns"]
+    assert after == _live(filled, lambda: queries.beneficiary_totals(filled, flt))
+    monkeypatch.undo()
+    filled.rollback(rep.batch_id, "tester")  # rebuilt whole: back to where it was
+    assert _fresh(filled)
+    assert queries.beneficiary_totals(filled, flt) == before
+
+
 def test_summary_follows_ingest_and_rollback(tmp_path):
     s = Store(tmp_path / "s.duckdb")
     flt = RecordFilter(phase="2021-2025")
@@ -201,3 +244,20 @@ def test_a_failed_rebuild_keeps_the_batch_and_queries_read_records(tmp_path, mon
     assert s.refresh_summary() is True
     assert _fresh(s)
     assert queries.beneficiary_totals(s, flt)["turns"] == want
+
+
+def test_an_added_later_record_moves_the_phase_end(tmp_path):
+    header = "date,indicator,beneficiary_name,beneficiary_type\r\n"
+    first = "".join(f"1{i}/03/2022,product_standard,Đơn vị {i},HTX\r\n" for i in range(6))
+    s = Store(tmp_path / "s.duckdb")
+    assert ingest.process(s, (header + first).encode(), "a.csv", today=TODAY).stored
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(summary, "refresh", _no_rebuild)
+        later = header + "01/06/2023,product_standard,Đơn vị 1,HTX\r\n"
+        assert ingest.process(s, later.encode(), "b.csv", today=TODAY).stored
+    assert _fresh(s)
+    ph = plan.phase("2021-2025")
+    upto = queries.actuals(s, ph.start, date(2023, 1, 1))  # the new record lies after: live
+    assert int(upto["turns"].sum()) == 6
+    whole = _same(s, lambda: queries.actuals(s, ph.start, ph.end))
+    assert int(whole["turns"].sum()) == 7 and int(whole["beneficiaries"].sum()) == 6

@@ -289,15 +289,22 @@ class Store:
 
     # -- per-phase summary -------------------------------------------------------------------
 
-    def refresh_summary(self) -> bool:
-        """Rebuild the per-phase summary unless it is current; return whether it was rebuilt."""
+    def refresh_summary(self, added: int | None = None) -> bool:
+        """Bring the per-phase summary up to date unless it is; return whether it changed.
+
+        ``added`` names a records batch just stored: when the summary was current up to it,
+        only that batch is added; otherwise (or after a rollback) it is rebuilt whole.
+        """
         with self.write_lock, self.cursor() as cur:
             cur.execute("BEGIN TRANSACTION")
             try:
                 if summary.is_fresh(cur):
                     cur.execute("ROLLBACK")
                     return False
-                summary.refresh(cur)
+                if added is not None and summary.can_add(cur, added):
+                    summary.add_batch(cur, added)
+                else:
+                    summary.refresh(cur)
                 cur.execute("COMMIT")
             except BaseException:
                 cur.execute("ROLLBACK")
@@ -310,20 +317,22 @@ class Store:
         if thread is not None:
             thread.join(timeout)
 
-    def _records_changed(self) -> None:
+    def _records_changed(self, added: int | None = None) -> None:
         if not self.summary_in_background:
-            self._refresh_quietly()
+            self._refresh_quietly(added)
             return
-        thread = threading.Thread(target=self._refresh_quietly, name="pqtrack-summary")
+        thread = threading.Thread(
+            target=self._refresh_quietly, args=(added,), name="pqtrack-summary"
+        )
         thread.daemon = True
         self._summary_thread = thread
         thread.start()
 
-    def _refresh_quietly(self) -> None:
+    def _refresh_quietly(self, added: int | None = None) -> None:
         # The write is committed whatever happens here: a failed rebuild leaves the summary
         # stale, and queries then read the records themselves until the next write.
         try:
-            self.refresh_summary()
+            self.refresh_summary(added)
         except Exception:
             log.exception("summary rebuild failed; queries read the records until the next write")
 
@@ -420,7 +429,7 @@ class Store:
                         originals.discard(self.originals_folder, layout.content_hash)
                     raise
         if result.batch_id is not None:
-            self._records_changed()
+            self._records_changed(added=result.batch_id)
         return result
 
     def _stage(
