@@ -1,11 +1,12 @@
-"""Per-phase aggregates rebuilt after every records write, read when a query's filter fits.
+"""Per-phase aggregates kept up to date after every records write, read when a filter fits.
 
-Distinct-beneficiary counts cannot be added up across batches, so the summary is rebuilt
-whole after a records batch is stored or rolled back (in its own transaction, after the
-write's COMMIT). It is stamped with the records version (latest records batch and how many
-were rolled back); a reader that finds another version, or a filter the summary cannot
-answer exactly, queries ``records`` live — so a stale or missing summary is slower, never
-wrong.
+After a records batch is stored (in its own transaction, after the write's COMMIT) the
+summary is updated with that batch alone when it was current up to it and the batch is
+small next to the store; otherwise, and after a rollback, it is rebuilt whole (distinct
+beneficiaries cannot be subtracted). It is stamped with the records version (latest records
+batch, how many were rolled back); a reader that finds another version, or a filter the
+summary cannot answer exactly, queries ``records`` live — so a stale or missing summary is
+slower, never wrong.
 """
 
 from __future__ import annotations
