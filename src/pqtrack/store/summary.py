@@ -40,10 +40,6 @@ SUMMARY_DIMENSIONS: dict[str, str] = {
 
 MAP_LEVELS: tuple[str, ...] = ("district", "commune")
 
-_AGGREGATES = (
-    "count(*), sum(quantity), count(DISTINCT beneficiary_key), sum(funding_vnd), max(date)"
-)
-
 
 def _phases(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute(
@@ -59,52 +55,8 @@ def _phases(cur: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def refresh(cur: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild the summary from ``records`` (call inside the writing transaction)."""
-    cur.execute("DELETE FROM summary")
-    cur.execute("DELETE FROM summary_state")
-    _phases(cur)
-    # One marker row per phase, even an empty one: its presence says the summary is fresh.
-    cur.execute(
-        "INSERT INTO summary SELECT p.phase, '*', 'total', NULL, count(r.date), "
-        "COALESCE(sum(r.quantity), 0), count(DISTINCT r.beneficiary_key), "
-        "COALESCE(sum(r.funding_vnd), 0), max(r.date) FROM summary_phases p "
-        "LEFT JOIN records r ON r.date BETWEEN p.first_day AND p.last_day GROUP BY p.phase"
-    )
-    cur.execute(
-        f"INSERT INTO summary SELECT phase, indicator, 'total', NULL, {_AGGREGATES} "  # noqa: S608
-        "FROM phased GROUP BY phase, indicator"
-    )
-    for name, expr in SUMMARY_DIMENSIONS.items():
-        cur.execute(
-            f"INSERT INTO summary SELECT phase, indicator, $dim, CAST({expr} AS VARCHAR), "  # noqa: S608 - allow-list
-            f"{_AGGREGATES} FROM phased GROUP BY phase, indicator, {expr}",
-            {"dim": name},
-        )
-    cur.execute(
-        "INSERT INTO summary SELECT phase, indicator, 'date', CAST(date AS VARCHAR), count(*), "
-        "sum(quantity), NULL, sum(funding_vnd), date FROM phased GROUP BY phase, indicator, date"
-    )
-    for level in MAP_LEVELS:
-        # All indicators ('*') and each one; NULL unit = typed but not placed at this level.
-        cur.execute(
-            f"INSERT INTO summary SELECT phase, COALESCE(indicator, '*'), $dim, {level}, "  # noqa: S608 - allow-list
-            f"{_AGGREGATES} FROM phased WHERE locality IS NOT NULL "
-            f"GROUP BY GROUPING SETS ((phase, {level}), (phase, indicator, {level}))",
-            {"dim": f"map_{level}"},
-        )
-    cur.execute(
-        f"INSERT INTO summary SELECT phase, COALESCE(indicator, '*'), 'no_locality', NULL, "  # noqa: S608
-        f"{_AGGREGATES} FROM phased WHERE locality IS NULL "
-        "GROUP BY GROUPING SETS ((phase), (phase, indicator))"
-    )
-    cur.execute(f"INSERT INTO summary_state SELECT ({RECORDS_VERSION_SQL})")  # noqa: S608
-    cur.execute("DROP VIEW phased")
-    cur.execute("DROP TABLE summary_phases")
-
-
 # Every group of summary rows: (dimension, scope, value, which records, distinct counted).
-# ``refresh`` builds the same groups in fewer scans; ``add_batch`` updates them.
+# ``refresh`` builds them, ``add_batch`` adds one batch to them. The first is the marker.
 _GROUPS: tuple[tuple[str, str, str, str, bool], ...] = (
     ("total", "'*'", "CAST(NULL AS VARCHAR)", "TRUE", True),
     ("total", "indicator", "CAST(NULL AS VARCHAR)", "TRUE", True),
@@ -125,6 +77,40 @@ _GROUPS: tuple[tuple[str, str, str, str, bool], ...] = (
 )
 
 
+def refresh(cur: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the summary from ``records`` (call inside the writing transaction)."""
+    cur.execute("DELETE FROM summary")
+    _phases(cur)
+    # One marker row per phase, even an empty one: its presence says the summary is fresh.
+    cur.execute(
+        "INSERT INTO summary SELECT p.phase, '*', 'total', NULL, count(r.date), "
+        "COALESCE(sum(r.quantity), 0), count(DISTINCT r.beneficiary_key), "
+        "COALESCE(sum(r.funding_vnd), 0), max(r.date) FROM summary_phases p "
+        "LEFT JOIN records r ON r.date BETWEEN p.first_day AND p.last_day GROUP BY p.phase"
+    )
+    for dim, scope, value, rows, distinct in _GROUPS[1:]:
+        counted = "count(DISTINCT beneficiary_key)" if distinct else "NULL"
+        cur.execute(
+            f"INSERT INTO summary SELECT phase, {scope}, $dim, {value}, count(*), "  # noqa: S608 - fixed expressions
+            f"sum(quantity), {counted}, sum(funding_vnd), max(date) FROM phased WHERE {rows} "
+            f"GROUP BY phase, {scope}, {value}",
+            {"dim": dim},
+        )
+    _stamp(cur)
+    cur.execute("DROP VIEW phased")
+    cur.execute("DROP TABLE summary_phases")
+
+
+def records_version(cur: duckdb.DuckDBPyConnection) -> str:
+    """Return the records version of the store as it is now."""
+    return str(cur.execute(RECORDS_VERSION_SQL).fetchone()[0])
+
+
+def _stamp(cur: duckdb.DuckDBPyConnection) -> None:
+    cur.execute("DELETE FROM summary_state")
+    cur.execute("INSERT INTO summary_state VALUES (?)", [records_version(cur)])
+
+
 def version_before(cur: duckdb.DuckDBPyConnection, batch_id: int) -> str:
     """Return the records version just before records batch ``batch_id`` was stored."""
     row = cur.execute(
@@ -139,12 +125,15 @@ def can_add(cur: duckdb.DuckDBPyConnection, batch_id: int) -> bool:
     """Return whether the summary is current up to just before ``batch_id``, the newest batch,
     and that batch is small next to the rest (else a rebuild is as cheap)."""
     before = version_before(cur, batch_id)
-    row = cur.execute(
-        f"SELECT (SELECT version FROM summary_state) = $before, ({RECORDS_VERSION_SQL}) = "  # noqa: S608
-        "$after, (SELECT count(*) FILTER (WHERE batch_id = $b) * 2 < count(*) FROM records)",
-        {"before": before, "after": f"{batch_id}:{before.split(':')[1]}", "b": batch_id},
-    ).fetchone()
-    return bool(row[0] and row[1] and row[2])
+    state = cur.execute("SELECT version FROM summary_state").fetchone()
+    if state is None or state[0] != before:
+        return False
+    if records_version(cur) != f"{batch_id}:{before.split(':')[1]}":
+        return False
+    small = cur.execute(
+        "SELECT count(*) FILTER (WHERE batch_id = ?) * 2 < count(*) FROM records", [batch_id]
+    ).fetchone()[0]
+    return bool(small)
 
 
 def add_batch(cur: duckdb.DuckDBPyConnection, batch_id: int) -> None:
@@ -198,9 +187,10 @@ def add_batch(cur: duckdb.DuckDBPyConnection, batch_id: int) -> None:
             "AND s.value IS NOT DISTINCT FROM d.value)",
             {"dim": dim},
         )
-    cur.execute(f"UPDATE summary_state SET version = ({RECORDS_VERSION_SQL})")  # noqa: S608
-    for table in ("summary_delta", "summary_new", "summary_old"):
-        cur.execute(f"DROP TABLE {table}")  # noqa: S608 - fixed names
+    _stamp(cur)
+    cur.execute("DROP TABLE summary_delta")
+    cur.execute("DROP TABLE summary_new")
+    cur.execute("DROP TABLE summary_old")
     cur.execute("DROP VIEW phased")
     cur.execute("DROP TABLE summary_phases")
 
@@ -208,7 +198,7 @@ def add_batch(cur: duckdb.DuckDBPyConnection, batch_id: int) -> None:
 def is_fresh(cur: duckdb.DuckDBPyConnection) -> bool:
     """Return whether the summary was built from the records as they are now."""
     row = cur.execute(
-        f"SELECT count(*) FROM summary_state WHERE version = ({RECORDS_VERSION_SQL})"  # noqa: S608
+        "SELECT count(*) FROM summary_state WHERE version = ?", [records_version(cur)]
     ).fetchone()
     return bool(row[0])
 
@@ -236,10 +226,10 @@ def read(
     cur.execute("BEGIN TRANSACTION")  # one snapshot for the check and the read
     try:
         marker = cur.execute(
-            "SELECT s.last_date FROM summary s, summary_state v "  # noqa: S608
+            "SELECT s.last_date FROM summary s, summary_state v "
             "WHERE s.phase = $phase AND s.scope = '*' AND s.dimension = 'total' "
-            f"AND v.version = ({RECORDS_VERSION_SQL})",
-            {"phase": phase_code},
+            "AND v.version = $version",
+            {"phase": phase_code, "version": records_version(cur)},
         ).fetchone()
         if marker is None:
             return None
