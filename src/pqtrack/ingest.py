@@ -250,8 +250,7 @@ def prepare(
         return report, None
     path = workdir / "upload.csv"
     if head is not None:
-        path.write_bytes(data)  # DuckDB reads the original bytes (and skips a BOM)
-        width = len(cells) + EXTRA_COLUMNS
+        width = len(cells) + EXTRA_COLUMNS  # the bytes are read as they are (BOM skipped)
     else:
         del head_text
         text, width = _normalise_layout(text, delimiter)
@@ -270,6 +269,8 @@ def prepare(
         size=len(data),
         fast=head is not None,
         nfc=head is not None and head.needs_nfc,
+        data=data if head is not None else None,
+        header_width=len(cells),
     )
     return report, layout
 
@@ -311,7 +312,7 @@ def process(
                 return report
             if original is not None:
                 layout.file_name, layout.content_hash = report.file_name, report.content_hash
-                layout.size, layout.original_is_text = report.size, False
+                layout.size = report.size
             step("check")
             try:
                 report.stage = store.stage_records(

@@ -24,10 +24,11 @@ class CsvLayout:
     content_hash: str = ""
     encoding: str = ""
     size: int = 0
-    # ``text_path`` holds the uploaded bytes themselves (UTF-8 fast path): DuckDB validates
-    # them, and ``ncols`` is the header's width plus a margin, not the widest row's.
+    # UTF-8 fast path: the uploaded bytes are read as they are (``data``; written to
+    # ``text_path`` only if DuckDB must read them) and validated by the reader; ``ncols`` is
+    # the header's width (``header_width``) plus a margin, not the widest row's.
     fast: bool = False
-    # False when the stored original is another file (an .xlsx converted to this CSV).
-    original_is_text: bool = True
+    data: bytes | None = field(default=None, repr=False)
+    header_width: int = 0
     # The text may hold characters NFC changes: DuckDB normalises each cell.
     nfc: bool = False

@@ -9,7 +9,7 @@ import unicodedata
 import pytest
 
 from pqtrack import decode, ingest
-from pqtrack.store import Store
+from pqtrack.store import Store, staging
 from tests.conftest import TODAY, csv_text
 
 HEADER = ["record_id", "date", "indicator", "quantity", "beneficiary_name", "beneficiary_type",
@@ -28,15 +28,29 @@ def _records(store: Store) -> list[tuple]:
     return store.query_rows("SELECT * EXCLUDE (batch_id) FROM records ORDER BY row_number")
 
 
-def _both(tmp_path, data: bytes, monkeypatch, name: str = "f.csv"):
-    """Ingest ``data`` on the fast path and on the exact path; return both outcomes."""
+def _both(tmp_path, data: bytes, monkeypatch, name: str = "f.csv", readers: list | None = None):
+    """Ingest ``data`` on the fast path and on the exact path; return both outcomes.
+
+    ``readers`` gets, per path, whether Arrow parsed the bytes (else DuckDB read a file).
+    """
     out = []
     for fast in (True, False):
         store = Store(tmp_path / f"{name}-{fast}.duckdb")
+        seen: list[bool] = []
+        real = staging._read_arrow
+
+        def spy(layout, seen=seen, real=real):
+            table = real(layout)
+            seen.append(table is not None)
+            return table
+
         with monkeypatch.context() as m:
+            m.setattr(staging, "_read_arrow", spy)
             if not fast:
                 m.setattr(ingest, "sniff_utf8", lambda _data: None)
             rep = ingest.process(store, data, name, user="t", today=TODAY)
+        if readers is not None:
+            readers.append(any(seen))
         problems = [] if rep.stage is None else rep.stage.problems.astype(object).values.tolist()
         out.append(
             (
@@ -68,12 +82,48 @@ def _both(tmp_path, data: bytes, monkeypatch, name: str = "f.csv"):
         ("TIÊU ĐỀ,,\r\n" + csv_text(HEADER, ROWS)).encode(),  # a title row above the header
         csv_text(HEADER, [[*r, "", "", ""] for r in ROWS]).encode(),  # empty cells past the end
         csv_text(HEADER, [*ROWS, ["R9", "99/99/2023", "nope", "0", *[""] * 9, "x"]]).encode(),
+        csv_text(HEADER, [[*r[:12], 'Nói "được", làm; được'] for r in ROWS]).encode(),
+        csv_text(HEADER, ROWS).replace("\r\n", "\n").rstrip("\n").encode(),  # LF, no last
+        (csv_text(HEADER, ROWS) + "\r\n\r\n").encode(),  # blank lines after the last row
     ],
-    ids=["bom", "semicolon", "tab", "nfd", "title", "trailing-empty", "problems"],
+    ids=[
+        "bom",
+        "semicolon",
+        "tab",
+        "nfd",
+        "title",
+        "trailing-empty",
+        "problems",
+        "quotes",
+        "lf",
+        "blank-end",
+    ],
 )
 def test_fast_path_equals_exact_path(tmp_path, monkeypatch, data):
-    fast, exact = _both(tmp_path, data, monkeypatch)
+    readers: list[bool] = []
+    fast, exact = _both(tmp_path, data, monkeypatch, readers=readers)
     assert fast == exact
+    assert readers[1] is False  # the exact path always has DuckDB read the decoded text
+
+
+@pytest.mark.parametrize(
+    ("data", "arrow"),
+    [
+        (codecs.BOM_UTF8 + csv_text(HEADER, ROWS).encode(), True),
+        (csv_text(HEADER, ROWS, delimiter=";").encode(), True),
+        (csv_text(HEADER, ROWS).replace("\r\n", "\n").encode(), True),
+        # rows narrower or wider than the header: DuckDB pads them or names the extra cells
+        (("TIÊU ĐỀ,,\r\n" + csv_text(HEADER, ROWS)).encode(), False),
+        (csv_text(HEADER, [[*r, "", "", ""] for r in ROWS]).encode(), False),
+        (csv_text(HEADER, [ROWS[0][:5], *ROWS[1:]]).encode(), False),
+    ],
+    ids=["bom", "semicolon", "lf", "title", "trailing-empty", "short-row"],
+)
+def test_rectangular_utf8_is_parsed_in_memory(tmp_path, monkeypatch, data, arrow):
+    readers: list[bool] = []
+    fast, exact = _both(tmp_path, data, monkeypatch, readers=readers)
+    assert fast == exact
+    assert readers == [arrow, False]
 
 
 def test_row_wider_than_the_margin_falls_back(tmp_path, monkeypatch):

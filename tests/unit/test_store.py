@@ -157,6 +157,41 @@ def test_a_failed_store_removes_the_original_it_wrote(store, monkeypatch):
     assert not folder.exists() or not any(folder.iterdir())
 
 
+def _originals(store) -> list[str]:
+    folder = store.path.with_name(store.path.name + ".originals")
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_a_refused_file_leaves_no_original_behind(store):
+    rep = ingest.process(store, BAD.encode(), "b.csv", today=TODAY)
+    assert not rep.stored
+    assert _originals(store) == []
+
+
+def test_a_failed_check_leaves_no_original_behind(store, monkeypatch):
+    def boom(*args, **kwargs):
+        raise RuntimeError("check failed")
+
+    monkeypatch.setattr(Store, "_stage", boom)
+    with pytest.raises(RuntimeError):
+        ingest.process(store, GOOD.encode(), "a.csv", today=TODAY)
+    assert _originals(store) == []
+
+
+def test_an_original_that_cannot_be_written_stores_nothing(store, monkeypatch):
+    from pqtrack.store import originals
+
+    def disk_full(fd):
+        raise OSError(28, "No space left on device")
+
+    before = content_snapshot(store)
+    monkeypatch.setattr(originals.os, "fsync", disk_full)
+    with pytest.raises(OSError):
+        ingest.process(store, GOOD.encode(), "a.csv", today=TODAY)
+    assert content_snapshot(store) == before
+    assert _originals(store) == []
+
+
 def test_a_changed_original_is_reported_not_served(store):
     data = GOOD.encode()
     rep = ingest.process(store, data, "a.csv", today=TODAY)

@@ -405,20 +405,29 @@ class Store:
             # Checked under the write lock: two sessions sending the same file at once must
             # not both miss the other's batch (the second is then refused as a duplicate).
             duplicate = self.active_batch_with_hash(layout.content_hash)
-            # Staging works on temp tables only (row ids must follow the file, so no
-            # transaction yet); the write lock keeps the checks valid until the insert.
-            result = self._stage(cur, layout, indicators, type_lookup, today, resolver, duplicate)
-            if commit and result.problem_count == 0 and duplicate is None:
+            # The original is written once, outside the WAL, while the file is validated;
+            # it is in place before the transaction that names it.
+            pending = (
+                originals.PendingOriginal(self.originals_folder, layout.content_hash, content)
+                if commit and duplicate is None
+                else None
+            )
+            try:
+                # Staging works on temp tables only (row ids must follow the file, so no
+                # transaction yet); the write lock keeps the checks valid until the insert.
+                result = self._stage(
+                    cur, layout, indicators, type_lookup, today, resolver, duplicate
+                )
+            except BaseException:
+                if pending is not None:
+                    pending.drop()
+                raise
+            if pending is not None and result.problem_count:
+                pending.drop()
+            elif pending is not None:
                 if on_store is not None:
                     on_store()
-                # The original is written before the transaction, once, outside the WAL.
-                fast_text = layout.fast and layout.original_is_text
-                kept = originals.put(
-                    self.originals_folder,
-                    layout.content_hash,
-                    data=None if fast_text else content,
-                    source=layout.text_path if fast_text else None,
-                )
+                kept = pending.keep()
                 cur.execute("BEGIN TRANSACTION")
                 try:
                     result.batch_id = self._store_batch(cur, layout, content, user, is_sample)
@@ -452,7 +461,7 @@ class Store:
         )
         # typed holds every cell ``raw`` held that is still needed: free the file's copy.
         cur.execute("DROP VIEW staged")
-        cur.execute("DROP TABLE raw")
+        staging.drop_raw(cur)
         staging.build_problems(cur, today)
         if duplicate is not None:
             # The whole file is already stored: its ids repeating is implied, not news.

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import threading
 from pathlib import Path
 
@@ -20,25 +19,61 @@ def folder_for(db_path: Path) -> Path:
     return db_path.with_name(db_path.name + ".originals")
 
 
-def put(folder: Path, content_hash: str, *, data: bytes | None, source: Path | None) -> bool:
-    """Keep one original (its bytes or a file holding them); return whether it was new."""
-    target = folder / content_hash
-    if target.exists():
-        return False
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{content_hash}.{os.getpid()}.{threading.get_ident()}.tmp"
-    try:
-        if source is not None:
-            shutil.copyfile(source, tmp)
-        else:
-            tmp.write_bytes(data or b"")
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-    _sync_dir(folder)
-    return True
+class PendingOriginal:
+    """One original being written to a temporary name on a thread of its own.
+
+    The write (and its fsync) runs while the file is validated; :meth:`keep` waits for it
+    and puts the file in place, :meth:`drop` removes it. Nothing is written when the folder
+    already holds the file.
+    """
+
+    def __init__(self, folder: Path, content_hash: str, data: bytes) -> None:
+        self.folder = folder
+        self.target = folder / content_hash
+        self.new = not self.target.exists()
+        self._tmp = folder / f".{content_hash}.{os.getpid()}.{threading.get_ident()}.tmp"
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        if self.new:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._thread = threading.Thread(target=self._write, args=(data,), daemon=True)
+            self._thread.start()
+
+    def _write(self, data: bytes) -> None:
+        try:
+            with open(self._tmp, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except BaseException as exc:  # re-raised by keep()
+            self._error = exc
+
+    def keep(self) -> bool:
+        """Put the written file in place (complete or absent); return whether it is new."""
+        if self._thread is None:
+            return False
+        self._thread.join()
+        self._thread = None
+        try:
+            if self._error is not None:
+                raise self._error
+            os.replace(self._tmp, self.target)
+        finally:
+            self._tmp.unlink(missing_ok=True)
+        _sync_dir(self.folder)
+        return True
+
+    def drop(self) -> None:
+        """Remove what was written (the file is not kept)."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        self._tmp.unlink(missing_ok=True)
+
+
+def put(folder: Path, content_hash: str, data: bytes) -> bool:
+    """Keep one original; return whether it was new."""
+    return PendingOriginal(folder, content_hash, data).keep()
 
 
 def get(folder: Path, content_hash: str) -> bytes | None:

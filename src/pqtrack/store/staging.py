@@ -6,6 +6,9 @@ import re
 from datetime import date
 
 import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from pqtrack.layout import CsvLayout, FastPathRefused
 from pqtrack.schema import (
@@ -61,8 +64,8 @@ MACROS: tuple[str, ...] = (
 )
 
 
-class ParallelReadUnsupported(Exception):
-    """DuckDB asked for a single-threaded read (quoted line breaks with short rows)."""
+# Arrow's CSV reader parses blocks of this size on its threads.
+_ARROW_BLOCK = 4 << 20
 
 
 # DuckDB's words when the bytes are not UTF-8, or a row has more cells than declared.
@@ -80,20 +83,64 @@ def _kept_columns(layout: CsvLayout) -> list[int]:
     return sorted(set(range(layout.ncols)) - set(layout.ignored))
 
 
-def load_raw(cur: duckdb.DuckDBPyConnection, layout: CsvLayout) -> None:
-    """Read the file into the temp table ``raw`` (all text, short rows padded).
+def _read_arrow(layout: CsvLayout) -> pa.Table | None:
+    """Parse the in-memory bytes with Arrow's CSV reader; None when it refuses them.
 
-    ``raw`` keeps every row of the file (blank ones too), in file order, so that its
-    ``rowid`` + 1 is the spreadsheet row number. It is a plain ``SELECT *``: a projection
-    with expressions over a parallel ``read_csv`` was seen (DuckDB 2.0.1) to store row
-    groups out of file order, so cleaning happens after, in ``staged``.
+    It refuses a row whose width differs from the header's, and invalid UTF-8: such a file
+    is read by DuckDB instead, which pads short rows and names the problem.
+    """
+    assert layout.data is not None
+    end = len(layout.data)
+    while end and layout.data[end - 1] in b"\r\n":  # a final line break ends no row
+        end -= 1
+    names = [f"c{i}" for i in range(layout.header_width)]
+    try:
+        table = pa_csv.read_csv(
+            pa.py_buffer(layout.data).slice(0, end),
+            read_options=pa_csv.ReadOptions(column_names=names, block_size=_ARROW_BLOCK),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=layout.delimiter,
+                quote_char='"',
+                double_quote=True,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid:
+        return None
+    rows = table.num_rows
+    for i in range(layout.header_width, layout.ncols):
+        table = table.append_column(f"c{i}", pa.nulls(rows, pa.string()))
+    return table.append_column("rn", pa.array(np.arange(1, rows + 1, dtype=np.int32)))
+
+
+def load_raw(cur: duckdb.DuckDBPyConnection, layout: CsvLayout) -> None:
+    """Make ``raw``: every row of the file (blank ones too) as text, with its row number.
+
+    ``rn`` is the spreadsheet row number. A UTF-8 file still in memory is parsed by Arrow
+    and scanned where it lies; otherwise DuckDB reads the file into a temp table in file
+    order, whose ``rowid`` + 1 is the row number. That read is a plain ``SELECT *``: a
+    projection with expressions over a parallel ``read_csv`` was seen (DuckDB 2.0.1) to
+    store row groups out of file order, so cleaning happens after, in ``staged``.
     """
     for macro in MACROS:
         cur.execute(macro)
+    if layout.data is not None:
+        table = _read_arrow(layout)
+        if table is not None:
+            cur.register("raw", table)
+            return
+        layout.text_path.write_bytes(layout.data)
     sql_template = (
-        "CREATE OR REPLACE TEMP TABLE raw AS SELECT * FROM read_csv($path, header = false, "
-        "all_varchar = true, null_padding = true, delim = $delim, quote = '\"', escape = '\"', "
-        "auto_detect = false, parallel = {parallel}, columns = {columns})"
+        "CREATE OR REPLACE TEMP TABLE raw_table AS SELECT * FROM read_csv($path, "
+        "header = false, all_varchar = true, null_padding = true, delim = $delim, "
+        "quote = '\"', escape = '\"', auto_detect = false, parallel = {parallel}, "
+        "columns = {columns})"
     )
     params = {"path": str(layout.text_path), "delim": layout.delimiter}
     columns = _columns_struct(layout.ncols)
@@ -108,6 +155,22 @@ def load_raw(cur: duckdb.DuckDBPyConnection, layout: CsvLayout) -> None:
         if layout.fast and any(word in str(exc).lower() for word in _FAST_PATH_ERRORS):
             raise FastPathRefused(str(exc)) from exc
         raise
+    cur.execute(
+        "CREATE OR REPLACE TEMP VIEW raw AS "
+        "SELECT CAST(rowid + 1 AS INTEGER) AS rn, * FROM raw_table"
+    )
+
+
+def drop_raw(cur: duckdb.DuckDBPyConnection) -> None:
+    """Free ``raw``: the temp table behind the view, or the registered Arrow table."""
+    tables = cur.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'raw_table' AND temporary"
+    ).fetchall()[0][0]
+    if tables:
+        cur.execute("DROP VIEW raw")
+        cur.execute("DROP TABLE raw_table")
+    else:
+        cur.unregister("raw")
 
 
 def build_staged(cur: duckdb.DuckDBPyConnection, layout: CsvLayout) -> None:
@@ -142,8 +205,8 @@ def build_staged(cur: duckdb.DuckDBPyConnection, layout: CsvLayout) -> None:
     # Identifiers come from COLUMN_NAMES and generated c<N> names only; values are bound.
     head = "CREATE OR REPLACE TEMP VIEW staged AS SELECT rn, "
     tail = (
-        ", {extra} AS extra_value FROM (SELECT CAST(rowid + 1 AS INTEGER) AS rn{trimmed} "
-        "FROM raw WHERE rowid + 1 > (SELECT header_row FROM stage_params)) WHERE {non_blank}"
+        ", {extra} AS extra_value FROM (SELECT rn{trimmed} "
+        "FROM raw WHERE rn > (SELECT header_row FROM stage_params)) WHERE {non_blank}"
     )
     sql = head + ", ".join(selects) + tail
     sql = sql.replace("{extra}", extra).replace("{trimmed}", trimmed)
