@@ -431,7 +431,7 @@ SUMMARY_ADD_STEP = "summary update with one batch (after COMMIT)"
 def _phase_timers(timings: dict[str, float], cpu: dict[str, float] | None = None):  # noqa: ANN202
     """Wrap the ingest pipeline's steps with timers (no change to the package)."""
     from pqtrack import ingest
-    from pqtrack.store import core, staging, summary
+    from pqtrack.store import core, originals, staging, summary
 
     patched: list[tuple[object, str, object]] = []
 
@@ -461,6 +461,7 @@ def _phase_timers(timings: dict[str, float], cpu: dict[str, float] | None = None
     wrap(staging, "build_problems", "build_problems")
     wrap(core.Store, "_resolve_localities", "localities", static=True)
     wrap(core.Store, "_stage", "stage (total)")
+    wrap(originals.PendingOriginal, "keep", "original: wait for its write")
     wrap(core.Store, "_store_batch", "store_batch")
     wrap(summary, "refresh", SUMMARY_STEP)
     wrap(summary, "add_batch", SUMMARY_ADD_STEP)
@@ -473,11 +474,12 @@ def _phase_timers(timings: dict[str, float], cpu: dict[str, float] | None = None
 
 def step_ingest(args: argparse.Namespace) -> dict:
     from pqtrack import ingest
-    from pqtrack.store import Store
+    from pqtrack.store import Store, originals
 
     db = Path(args.db)
     db.unlink(missing_ok=True)
     Path(str(db) + ".wal").unlink(missing_ok=True)
+    shutil.rmtree(originals.folder_for(db), ignore_errors=True)  # else the original is kept
     mem = PeakRss()
     timings: dict[str, float] = {}
     timings_cpu: dict[str, float] = {}
