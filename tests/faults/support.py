@@ -95,6 +95,14 @@ SELECT
   (SELECT count(*) FROM batches b WHERE b.status = 'active'
      AND NOT EXISTS (SELECT 1 FROM audit a
                      WHERE a.batch_id = b.batch_id AND a.action = 'ingest')) AS unaudited,
+  (SELECT count(*) FROM records r
+     WHERE r.beneficiary_id IS DISTINCT FROM (SELECT min(b.beneficiary_id) FROM beneficiaries b
+                                               WHERE b.beneficiary_key = r.beneficiary_key))
+     AS misnumbered,
+  (SELECT count(*) FROM (SELECT beneficiary_key FROM beneficiaries GROUP BY 1
+                         HAVING count(*) > 1 UNION ALL
+                         SELECT CAST(beneficiary_id AS VARCHAR) FROM beneficiaries GROUP BY 1
+                         HAVING count(*) > 1)) AS key_numbered_twice,
   (SELECT count(*) FROM records) AS records,
   (SELECT COALESCE(sum(quantity), 0) FROM records) AS quantity
 """
@@ -112,6 +120,8 @@ def check_invariants(
         "batches_without_file",
         "duplicate_ids",
         "unaudited",
+        "misnumbered",
+        "key_numbered_twice",
         "records",
         "quantity",
     ]

@@ -108,10 +108,10 @@ def _build_v1_store(path) -> None:
     con.execute("INSERT INTO files VALUES ('hash-old', 3, 'old'::BLOB)")
     con.execute(
         "INSERT INTO records (record_id, batch_id, row_number, date, indicator, quantity, "
-        "beneficiary_name, beneficiary_type, locality, funding_vnd) VALUES "
-        "('OLD-1', 1, 2, DATE '2024-04-02', 'workshop', 3, NULL, NULL, 'TP Sóc Trăng', 1000), "
-        "('OLD-2', 1, 3, DATE '2024-04-20', 'product_standard', 1, 'Công ty A', 'enterprise', "
-        "NULL, 25000000)"
+        "beneficiary_name, beneficiary_type, locality, funding_vnd, beneficiary_key) VALUES "
+        "('OLD-1', 1, 2, DATE '2024-04-02', 'workshop', 3, NULL, NULL, 'TP Sóc Trăng', 1000, "
+        "NULL), ('OLD-2', 1, 3, DATE '2024-04-20', 'product_standard', 1, 'Công ty A', "
+        "'enterprise', NULL, 25000000, 'n:cong ty a')"
     )
     con.execute(
         "INSERT INTO audit VALUES (nextval('audit_seq'), TIMESTAMP '2024-05-01 09:30:00', "
@@ -139,7 +139,12 @@ def test_v1_store_is_migrated_to_latest_without_losing_data(tmp_path):
     store = Store(db)  # applies every migration above 1
     assert store.schema_version() == migrations.LATEST
     with store.cursor() as cur:
-        assert cur.execute("SELECT * FROM records ORDER BY record_id").fetchall() == old_rows
+        got = cur.execute("SELECT * EXCLUDE (beneficiary_id) FROM records ORDER BY record_id")
+        assert got.fetchall() == old_rows
+        # Version 5 numbered the one beneficiary key; the workshop row has none.
+        assert cur.execute("SELECT * FROM beneficiaries").fetchall() == [(1, "n:cong ty a")]
+        ids = cur.execute("SELECT beneficiary_id FROM records ORDER BY record_id").fetchall()
+        assert ids == [(None,), (1,)]
         assert cur.execute("SELECT * FROM batches").fetchall() == old_batches
         assert cur.execute("SELECT * FROM audit").fetchall() == old_audit
         check_invariants(cur)

@@ -201,3 +201,33 @@ def test_a_changed_original_is_reported_not_served(store):
         store.file_bytes(rep.batch_id)
     assert err.value.code == "store.original_missing"
     assert err.value.params["batch_id"] == rep.batch_id
+
+
+def test_each_beneficiary_key_is_numbered_once_across_batches(store):
+    head = "date,indicator,beneficiary_name,beneficiary_type\r\n"
+    first = (
+        head
+        + "15/03/2023,product_standard,Hợp tác xã Á,HTX\r\n16/03/2023,management_system,HTX B,HTX\r\n"
+    )
+    second = (
+        head
+        + "17/03/2023,management_system,HỢP TÁC XÃ A,HTX\r\n18/03/2023,management_system,HTX C,HTX\r\n"
+    )
+    assert ingest.process(store, first.encode(), "a.csv", today=TODAY).stored
+    rep = ingest.process(store, second.encode(), "b.csv", today=TODAY)
+    assert rep.stored
+    numbers = "SELECT beneficiary_key, beneficiary_id FROM beneficiaries ORDER BY 2"
+    want = [("n:hop tac xa a", 1), ("n:htx b", 2), ("n:htx c", 3)]
+    assert store.query_rows(numbers) == want
+    ids = store.query_rows("SELECT record_id, beneficiary_id FROM records ORDER BY date")
+    assert [i for _, i in ids] == [1, 2, 1, 3]
+    # A rolled-back batch leaves its numbers; sending it again reuses them.
+    store.rollback(rep.batch_id, "x")
+    assert ingest.process(store, second.encode(), "b.csv", today=TODAY).stored
+    assert store.query_rows(numbers) == want
+    assert store.query_rows("SELECT beneficiary_id FROM records ORDER BY date") == [
+        (1,),
+        (2,),
+        (1,),
+        (3,),
+    ]

@@ -12,7 +12,7 @@ import pytest
 
 from pqtrack import ingest, plan
 from pqtrack.filters import RecordFilter
-from pqtrack.store import Store, queries, summary
+from pqtrack.store import Store, migrations, queries, summary
 from tests.conftest import TODAY
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -202,10 +202,12 @@ def test_a_store_from_before_the_summary_gets_one_on_upgrade(tmp_path):
     with s.cursor() as cur:
         cur.execute("DROP TABLE summary")
         cur.execute("DROP TABLE summary_state")
+        cur.execute("DROP TABLE beneficiaries")
+        cur.execute("ALTER TABLE records DROP COLUMN beneficiary_id")
         cur.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     s.close()
     s = Store(path)
-    assert s.schema_version() == summary.INTRODUCED_IN
+    assert s.schema_version() == migrations.LATEST
     assert _fresh(s)
     got = queries.breakdown(s, "district", RecordFilter(phase="2021-2025"))
     pd.testing.assert_frame_equal(got, want)

@@ -155,7 +155,8 @@ class Store:
                 try:
                     for stmt in migrations.MIGRATIONS[target]:
                         cur.execute(stmt)
-                    if target == summary.INTRODUCED_IN:
+                    # Built in the last step, once the records have every column it reads.
+                    if target == migrations.LATEST and version < summary.INTRODUCED_IN:
                         summary.refresh(cur)
                     cur.execute(
                         "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(target)]
@@ -556,22 +557,40 @@ class Store:
         )
         cur.execute(
             """
+            CREATE OR REPLACE TEMP VIEW keyed AS
+            SELECT t.*, k.name_key,
+                   CASE WHEN t.tax_code IS NOT NULL THEN 't:' || t.tax_code
+                        WHEN t.beneficiary_name IS NOT NULL
+                        THEN 'n:' || k.name_key END AS beneficiary_key
+            FROM typed t LEFT JOIN name_map k ON k.name = t.beneficiary_name
+            """
+        )
+        # A key seen for the first time is numbered on from the largest id (migration 5).
+        cur.execute(
+            """
+            INSERT INTO beneficiaries
+            SELECT (SELECT COALESCE(max(beneficiary_id), 0) FROM beneficiaries)
+                   + CAST(row_number() OVER (ORDER BY n.k) AS INTEGER), n.k
+            FROM (SELECT DISTINCT beneficiary_key AS k FROM keyed
+                  WHERE beneficiary_key IS NOT NULL) n
+            WHERE NOT EXISTS (SELECT 1 FROM beneficiaries b WHERE b.beneficiary_key = n.k)
+            """
+        )
+        cur.execute(
+            """
             INSERT INTO records
             SELECT t.final_id, $batch_id, t.rn, t.date_v, t.indicator_v, t.quantity_v,
                    t.beneficiary_name, t.type_v, t.tax_code, t.locality, t.sector, t.standard,
-                   t.funding_v, t.participants_v, t.note,
-                   k.name_key,
-                   CASE WHEN t.tax_code IS NOT NULL THEN 't:' || t.tax_code
-                        WHEN t.beneficiary_name IS NOT NULL
-                        THEN 'n:' || k.name_key END,
-                   m.district, m.commune
-            FROM typed t
-            LEFT JOIN name_map k ON k.name = t.beneficiary_name
+                   t.funding_v, t.participants_v, t.note, t.name_key, t.beneficiary_key,
+                   m.district, m.commune, b.beneficiary_id
+            FROM keyed t
+            LEFT JOIN beneficiaries b ON b.beneficiary_key = t.beneficiary_key
             LEFT JOIN loc_map m ON m.locality = t.locality
                  AND m.after_reorg = (t.date_v >= DATE '2025-07-01')
             """,
             {"batch_id": batch_id},
         )
+        cur.execute("DROP VIEW keyed")
         self._audit(
             cur,
             user,

@@ -112,6 +112,23 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         """,
         "CREATE TABLE summary_state (version VARCHAR NOT NULL)",
     ),
+    5: (
+        # A whole number for each beneficiary key: counting distinct beneficiaries over
+        # integers instead of text is ~3-4x faster when a filter makes queries read records.
+        # Ids are never reused or changed; a rolled-back batch leaves its ids unused.
+        """
+        CREATE TABLE beneficiaries (
+            beneficiary_id INTEGER NOT NULL,
+            beneficiary_key VARCHAR NOT NULL
+        )
+        """,
+        "INSERT INTO beneficiaries SELECT CAST(row_number() OVER (ORDER BY beneficiary_key) "
+        "AS INTEGER), beneficiary_key FROM (SELECT DISTINCT beneficiary_key FROM records "
+        "WHERE beneficiary_key IS NOT NULL)",
+        "ALTER TABLE records ADD COLUMN beneficiary_id INTEGER",
+        "UPDATE records SET beneficiary_id = b.beneficiary_id FROM beneficiaries b "
+        "WHERE b.beneficiary_key = records.beneficiary_key",
+    ),
 }
 
 LATEST = max(MIGRATIONS)

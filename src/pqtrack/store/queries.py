@@ -114,7 +114,7 @@ def actuals(store: Store, start: date, end: date) -> pd.DataFrame:
         return found[0]
     return store.query_df(
         "SELECT indicator, sum(quantity) AS actual, count(*) AS turns, "
-        "count(DISTINCT beneficiary_key) AS beneficiaries, sum(funding_vnd) AS funding_vnd "
+        "count(DISTINCT beneficiary_id) AS beneficiaries, sum(funding_vnd) AS funding_vnd "
         "FROM records WHERE date BETWEEN $start AND $end GROUP BY indicator ORDER BY indicator",
         {"start": start, "end": end},
     )
@@ -165,7 +165,7 @@ def breakdown(store: Store, dimension: str, flt: RecordFilter) -> pd.DataFrame:
     clause, params = where(flt)
     sql = (
         f"SELECT indicator, {expr} AS {dimension}, count(*) AS turns, "  # noqa: S608 - allow-list
-        "sum(quantity) AS quantity, count(DISTINCT beneficiary_key) AS beneficiaries, "
+        "sum(quantity) AS quantity, count(DISTINCT beneficiary_id) AS beneficiaries, "
         f"sum(funding_vnd) AS funding_vnd FROM records WHERE {clause} "
         "GROUP BY ALL ORDER BY indicator, quantity DESC, 2"
     )
@@ -219,7 +219,7 @@ def beneficiary_totals(store: Store, flt: RecordFilter) -> dict:
     clause, params = where(flt)
     df = store.query_df(
         "SELECT count(*) AS turns, COALESCE(sum(quantity), 0) AS quantity, "  # noqa: S608
-        "count(DISTINCT beneficiary_key) AS beneficiaries, "
+        "count(DISTINCT beneficiary_id) AS beneficiaries, "
         f"COALESCE(sum(funding_vnd), 0) AS funding_vnd FROM records WHERE {clause}",
         params,
     )
@@ -316,7 +316,7 @@ def map_values(store: Store, level: str, flt: RecordFilter) -> tuple[pd.DataFram
     clause, params = where(flt)
     units = store.query_df(
         f"SELECT {column} AS unit, count(*) AS turns, sum(quantity) AS quantity, "  # noqa: S608
-        "count(DISTINCT beneficiary_key) AS beneficiaries, "
+        "count(DISTINCT beneficiary_id) AS beneficiaries, "
         f"COALESCE(sum(funding_vnd), 0) AS funding_vnd FROM records WHERE {clause} "
         f"AND {column} IS NOT NULL GROUP BY 1 ORDER BY 1",
         params,
@@ -324,7 +324,7 @@ def map_values(store: Store, level: str, flt: RecordFilter) -> tuple[pd.DataFram
     rest = store.query_df(
         "SELECT count(*) FILTER (WHERE locality IS NOT NULL) AS turns, "  # noqa: S608
         "COALESCE(sum(quantity) FILTER (WHERE locality IS NOT NULL), 0) AS quantity, "
-        "count(DISTINCT beneficiary_key) FILTER (WHERE locality IS NOT NULL) AS beneficiaries, "
+        "count(DISTINCT beneficiary_id) FILTER (WHERE locality IS NOT NULL) AS beneficiaries, "
         "COALESCE(sum(funding_vnd) FILTER (WHERE locality IS NOT NULL), 0) AS funding_vnd, "
         "count(*) FILTER (WHERE locality IS NULL) AS no_locality "
         f"FROM records WHERE {clause} AND {column} IS NULL",

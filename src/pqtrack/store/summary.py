@@ -84,12 +84,12 @@ def refresh(cur: duckdb.DuckDBPyConnection) -> None:
     # One marker row per phase, even an empty one: its presence says the summary is fresh.
     cur.execute(
         "INSERT INTO summary SELECT p.phase, '*', 'total', NULL, count(r.date), "
-        "COALESCE(sum(r.quantity), 0), count(DISTINCT r.beneficiary_key), "
+        "COALESCE(sum(r.quantity), 0), count(DISTINCT r.beneficiary_id), "
         "COALESCE(sum(r.funding_vnd), 0), max(r.date) FROM summary_phases p "
         "LEFT JOIN records r ON r.date BETWEEN p.first_day AND p.last_day GROUP BY p.phase"
     )
     for dim, scope, value, rows, distinct in _GROUPS[1:]:
-        counted = "count(DISTINCT beneficiary_key)" if distinct else "NULL"
+        counted = "count(DISTINCT beneficiary_id)" if distinct else "NULL"
         cur.execute(
             f"INSERT INTO summary SELECT phase, {scope}, $dim, {value}, count(*), "  # noqa: S608 - fixed expressions
             f"sum(quantity), {counted}, sum(funding_vnd), max(date) FROM phased WHERE {rows} "
@@ -149,8 +149,8 @@ def add_batch(cur: duckdb.DuckDBPyConnection, batch_id: int) -> None:
     )
     cur.execute(
         "CREATE OR REPLACE TEMP TABLE summary_old AS SELECT * FROM phased "
-        "WHERE batch_id <> $b AND beneficiary_key IN "
-        "(SELECT beneficiary_key FROM summary_new WHERE beneficiary_key IS NOT NULL)",
+        "WHERE batch_id <> $b AND beneficiary_id IN "
+        "(SELECT beneficiary_id FROM summary_new WHERE beneficiary_id IS NOT NULL)",
         {"b": batch_id},
     )
     for dim, scope, value, rows, distinct in _GROUPS:
@@ -158,9 +158,9 @@ def add_batch(cur: duckdb.DuckDBPyConnection, batch_id: int) -> None:
         cur.execute(
             "CREATE OR REPLACE TEMP TABLE summary_delta AS "  # noqa: S608 - fixed expressions
             f"WITH n AS (SELECT phase, {scope} AS scope, {value} AS value, "
-            f"beneficiary_key AS k, quantity, funding_vnd, date FROM summary_new WHERE {rows}), "
+            f"beneficiary_id AS k, quantity, funding_vnd, date FROM summary_new WHERE {rows}), "
             f"o AS (SELECT DISTINCT phase, {scope} AS scope, {value} AS value, "
-            f"beneficiary_key AS k FROM summary_old WHERE {rows}) "
+            f"beneficiary_id AS k FROM summary_old WHERE {rows}) "
             "SELECT n.phase, n.scope, n.value, count(*) AS turns, sum(n.quantity) AS quantity, "
             f"{counted} AS beneficiaries, sum(n.funding_vnd) AS funding_vnd, "
             "max(n.date) AS last_date FROM n LEFT JOIN o ON o.phase = n.phase "
