@@ -126,6 +126,16 @@ def test_rectangular_utf8_is_parsed_in_memory(tmp_path, monkeypatch, data, arrow
     assert readers == [arrow, False]
 
 
+def test_a_large_file_is_read_from_disk_by_duckdb(tmp_path, monkeypatch):
+    monkeypatch.setattr(staging, "ARROW_MAX_BYTES", 100)
+    readers: list[bool] = []
+    data = csv_text(HEADER, ROWS).encode()
+    assert len(data) > 100
+    fast, exact = _both(tmp_path, data, monkeypatch, readers=readers)
+    assert fast == exact and fast[0]
+    assert readers == [False, False]
+
+
 def test_row_wider_than_the_margin_falls_back(tmp_path, monkeypatch):
     wide = [*ROWS[0], *[""] * (ingest.EXTRA_COLUMNS + 3), "lost"]
     data = csv_text(HEADER, [ROWS[1], wide]).encode()
