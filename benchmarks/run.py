@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import resource
 import shutil
 import statistics
@@ -963,18 +962,12 @@ def render(rows: list[tuple[str, str, str, str]], header: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_results(out: Path, rows_n: int, section: str) -> None:
-    """Write ``section`` for N rows into ``out``, keeping the sections for other N."""
+def write_results(out: Path, section: str) -> None:
+    """Append the ``section`` of an N-row run to ``out``, keeping earlier runs and notes."""
     title = "# Benchmark results\n\nWritten by `python benchmarks/run.py --rows N`.\n"
-    sections: dict[int, str] = {}
-    if out.exists():
-        text = out.read_text(encoding="utf-8")
-        for m in re.finditer(r"^## N = ([0-9,]+) rows.*?(?=^## N = |\Z)", text, re.M | re.S):
-            sections[int(m.group(1).replace(",", ""))] = m.group(0).rstrip() + "\n"
-    sections[rows_n] = section
-    body = "\n".join(sections[k] for k in sorted(sections))
+    text = out.read_text(encoding="utf-8") if out.exists() else title
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(title + "\n" + body, encoding="utf-8")
+    out.write_text(text.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1051,7 +1044,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = build_rows(res)
     section = render(rows, header)
     print(section)
-    write_results(args.out, args.rows, section)
+    write_results(args.out, section)
     args.workdir.mkdir(parents=True, exist_ok=True)
     (args.workdir / f"results-{args.rows}.json").write_text(
         json.dumps(res, indent=1, default=str), encoding="utf-8"

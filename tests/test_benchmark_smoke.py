@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import subprocess
@@ -60,3 +61,17 @@ def test_benchmark_small_run(tmp_path):
     assert "summary rebuild (after COMMIT)" not in res["small"]["phases"]
     # the work files are removed after the run
     assert not (work / f"n{ROWS}" / "records.csv").exists()
+
+
+def test_results_file_keeps_earlier_runs_and_notes(tmp_path):
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "benchmarks" / "run.py")
+    run = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run)
+    out = tmp_path / "RESULTS.md"
+    run.write_results(out, "## N = 1,000 rows — first run\n\n| a | 1 |\n")
+    with out.open("a", encoding="utf-8") as fh:
+        fh.write("\n## What the figures mean (by hand)\n\nkept as written\n")
+    run.write_results(out, "## N = 1,000 rows — second run\n\n| a | 2 |\n")
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Benchmark results")
+    assert text.index("first run") < text.index("kept as written") < text.index("second run")
