@@ -553,6 +553,7 @@ def _query_cases(store, today: date) -> list[tuple[str, str, Callable[[], object
     )
     two_places = RecordFilter(phase=PHASE, localities=("Huyện Kế Sách", "Thị xã Vĩnh Châu"))
     one_type = RecordFilter(phase=PHASE, beneficiary_types=("cooperative",))
+    two_indicators = RecordFilter(phase=PHASE, indicators=("management_system", "product_standard"))
     searched = RecordFilter(phase=PHASE, search="hợp tác xã thủy sản")
     export_set = RecordFilter(
         date_from=date(2024, 1, 1), date_to=date(2024, 12, 31), indicators=("management_system",)
@@ -585,6 +586,11 @@ def _query_cases(store, today: date) -> list[tuple[str, str, Callable[[], object
             "aggregate",
             "totals, two localities (reads records)",
             lambda: queries.beneficiary_totals(store, two_places),
+        ),
+        (  # the beneficiaries page's figures when two indicators are picked
+            "aggregate",
+            "totals, two indicators (reads records)",
+            lambda: queries.beneficiary_totals(store, two_indicators),
         ),
         (
             "aggregate",

@@ -159,6 +159,55 @@ def test_other_filters_are_answered_live(filled):
     assert _same(filled, lambda: queries.beneficiary_totals(filled, flt))["turns"] > 0
 
 
+def _records(store: Store) -> pd.DataFrame:
+    return store.query_df("SELECT * FROM records")
+
+
+def test_live_totals_count_distinct_beneficiaries_like_pandas(filled):
+    recs = _records(filled)
+    recs = recs[recs["date"].between(pd.Timestamp(2021, 1, 1), pd.Timestamp(2025, 12, 31))]
+    places = tuple(recs["locality"].dropna().value_counts().index[:2])
+    cases = {
+        RecordFilter(phase=PHASES[0], beneficiary_types=("cooperative",)): recs[
+            recs["beneficiary_type"] == "cooperative"
+        ],
+        RecordFilter(phase=PHASES[0], localities=places): recs[recs["locality"].isin(places)],
+        RecordFilter(phase=PHASES[0], indicators=("management_system", "product_standard")): recs[
+            recs["indicator"].isin(["management_system", "product_standard"])
+        ],
+        RecordFilter(phase=PHASES[0], beneficiary_types=("no-such-type",)): recs.iloc[0:0],
+    }
+    for flt, want in cases.items():
+        got = queries.beneficiary_totals(filled, flt)
+        assert got["turns"] == len(want)
+        assert got["beneficiaries"] == want["beneficiary_id"].nunique()
+        assert got["quantity"] == want["quantity"].sum()
+    assert cases[next(iter(cases))]["beneficiary_id"].nunique() > 10
+
+
+def test_live_map_counts_unplaced_beneficiaries_like_pandas(filled):
+    recs = _records(filled)
+    recs = recs[recs["date"].between(pd.Timestamp(2021, 1, 1), pd.Timestamp(2025, 12, 31))]
+    recs = recs[recs["beneficiary_type"] == "enterprise"]
+    flt = RecordFilter(phase=PHASES[0], beneficiary_types=("enterprise",))
+    for level in queries.MAP_LEVELS:
+        _, rest = queries.map_values(filled, level, flt)
+        unplaced = recs[recs[level].isna() & recs["locality"].notna()]
+        assert rest["turns"] == len(unplaced)
+        assert rest["beneficiaries"] == unplaced["beneficiary_id"].nunique()
+        assert rest["no_locality"] == recs["locality"].isna().sum()
+    assert rest["beneficiaries"] > 0
+
+
+def test_live_totals_on_a_store_with_no_beneficiary(tmp_path):
+    s = Store(tmp_path / "s.duckdb")
+    flt = RecordFilter(phase=PHASES[0], beneficiary_types=("cooperative",))
+    assert queries.beneficiary_totals(s, flt) == {
+        "turns": 0, "quantity": 0, "beneficiaries": 0, "funding_vnd": 0
+    }  # fmt: skip
+    assert queries.map_values(s, "commune", flt)[1]["beneficiaries"] == 0
+
+
 def test_a_small_batch_is_added_then_rolled_back(filled, tmp_path, monkeypatch):
     flt = RecordFilter(phase="2021-2025")
     before = queries.beneficiary_totals(filled, flt)

@@ -70,6 +70,29 @@ def where(flt: RecordFilter) -> tuple[str, dict]:
     return " AND ".join(parts), params
 
 
+# Distinct beneficiaries in a one-row aggregate: a bitmap over the id range (at most
+# max id / 8 bytes, ~1.3 MB at 10M ids) is cheaper than a hash set. Grouped queries keep
+# count(DISTINCT): their bitmaps would multiply by the number of groups.
+_ID_BITMAP = "COALESCE(bit_count(bitstring_agg({ids}, $id_lo, $id_hi)), 0)"
+
+
+def _one_row(store: Store, sql: str, params: dict, ids: str = "beneficiary_id") -> pd.DataFrame:
+    """Run the one-row aggregate ``sql``, whose ``{distinct}`` counts the distinct ``ids``."""
+    with store.cursor() as cur:
+        cur.execute("BEGIN TRANSACTION")  # the id range and the records from one snapshot
+        try:
+            lo, hi = cur.execute(
+                "SELECT min(beneficiary_id), max(beneficiary_id) FROM beneficiaries"
+            ).fetchone()
+            if hi is None:  # no beneficiary yet: the id range is empty
+                plain = sql.replace("{distinct}", f"count(DISTINCT {ids})")
+                return cur.execute(plain, params).df()
+            counted = sql.replace("{distinct}", _ID_BITMAP.replace("{ids}", ids))
+            return cur.execute(counted, {**params, "id_lo": lo, "id_hi": hi}).df()
+        finally:
+            cur.execute("COMMIT")
+
+
 def _phase_only(flt: RecordFilter) -> plan.Phase | None:
     """Return the phase if ``flt`` narrows by a whole phase (and indicators) only."""
     if flt.beneficiary_types or flt.localities or flt.sectors or flt.search.strip():
@@ -217,9 +240,10 @@ def beneficiary_totals(store: Store, flt: RecordFilter) -> dict:
             return {"turns": 0, "quantity": 0, "beneficiaries": 0, "funding_vnd": 0}
         return {k: int(v) for k, v in row.iloc[0].items()}
     clause, params = where(flt)
-    df = store.query_df(
+    df = _one_row(
+        store,
         "SELECT count(*) AS turns, COALESCE(sum(quantity), 0) AS quantity, "  # noqa: S608
-        "count(DISTINCT beneficiary_id) AS beneficiaries, "
+        "{distinct} AS beneficiaries, "
         f"COALESCE(sum(funding_vnd), 0) AS funding_vnd FROM records WHERE {clause}",
         params,
     )
@@ -321,13 +345,15 @@ def map_values(store: Store, level: str, flt: RecordFilter) -> tuple[pd.DataFram
         f"AND {column} IS NOT NULL GROUP BY 1 ORDER BY 1",
         params,
     )
-    rest = store.query_df(
+    rest = _one_row(
+        store,
         "SELECT count(*) FILTER (WHERE locality IS NOT NULL) AS turns, "  # noqa: S608
         "COALESCE(sum(quantity) FILTER (WHERE locality IS NOT NULL), 0) AS quantity, "
-        "count(DISTINCT beneficiary_id) FILTER (WHERE locality IS NOT NULL) AS beneficiaries, "
+        "{distinct} AS beneficiaries, "
         "COALESCE(sum(funding_vnd) FILTER (WHERE locality IS NOT NULL), 0) AS funding_vnd, "
         "count(*) FILTER (WHERE locality IS NULL) AS no_locality "
         f"FROM records WHERE {clause} AND {column} IS NULL",
         params,
+        ids="CASE WHEN locality IS NOT NULL THEN beneficiary_id END",
     )
     return units, {k: int(v) for k, v in rest.iloc[0].items()}
