@@ -8,6 +8,7 @@ import io
 import re
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -32,7 +33,6 @@ from pqtrack.text import fold
 DELIMITERS = (",", ";", "\t")
 HEADER_SEARCH_ROWS = 10
 _BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
-_BLANK_LINE_BYTES = re.compile(rb"\n[ \t]*\r?\n")
 # Columns declared beyond the header on the fast path (rows that end in empty cells);
 # a wider row makes DuckDB refuse the read and the file takes the exact path.
 EXTRA_COLUMNS = 8
@@ -181,30 +181,26 @@ def _normalise_layout(text: str, delimiter: str) -> tuple[str, int]:
     return text, width
 
 
-def _has_blank_line(data: bytes) -> bool:
-    """Return whether UTF-8 ``data`` holds a blank line before its trailing blank space."""
-    end = len(data)
-    while end and data[end - 1] in b"\r\n \t":  # rstrip without copying the file
-        end -= 1
-    return _BLANK_LINE_BYTES.search(data, 0, end) is not None
-
-
 def prepare(
     data: bytes, file_name: str, workdir: Path, *, fast: bool = True
 ) -> tuple[IngestReport, CsvLayout | None]:
     """Decode and lay out a file; return the report so far and the layout (None if refused).
 
-    With ``fast``, a UTF-8 file without blank lines is not decoded here: DuckDB reads its
-    bytes (validating them, normalising to NFC when needed) and :class:`FastPathRefused`
-    from the store sends it back here with ``fast=False``.
+    With ``fast``, a UTF-8 file is not decoded here: the store's reader parses its bytes
+    (validating them, normalising to NFC when needed) and :class:`FastPathRefused` from the
+    store (not UTF-8 after all, a blank line, a row too wide) sends it back here with
+    ``fast=False``.
     """
-    report = IngestReport(file_name=file_name, content_hash=content_hash(data), size=len(data))
-    if not data or data.isspace():  # as ``not data.strip()``, without copying the file
+    empty = not data or data.isspace()  # as ``not data.strip()``, without copying the file
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        digest = pool.submit(content_hash, data)  # hashlib lets go of the GIL: in parallel
+        # A blank line is found by the reader (Arrow refuses the row; DuckDB's read looks
+        # for one before it starts) and sends the file back here with ``fast=False``.
+        head = sniff_utf8(data) if fast and not empty else None
+    report = IngestReport(file_name=file_name, content_hash=digest.result(), size=len(data))
+    if empty:
         report.file_problems.append(Problem("file.empty"))
         return report, None
-    head = sniff_utf8(data) if fast else None
-    if head is not None and _has_blank_line(data):
-        head = None
     text = ""
     if head is not None:
         report.encoding = head.encoding

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+_BLANK_LINE_BYTES = re.compile(rb"\n[ \t]*\r?\n")
+
+
+def has_blank_line(data: bytes) -> bool:
+    """Return whether UTF-8 ``data`` holds a blank line before its trailing blank space."""
+    end = len(data)
+    while end and data[end - 1] in b"\r\n \t":  # rstrip without copying the file
+        end -= 1
+    return _BLANK_LINE_BYTES.search(data, 0, end) is not None
 
 
 class FastPathRefused(Exception):

@@ -96,9 +96,14 @@ SELECT
      AND NOT EXISTS (SELECT 1 FROM audit a
                      WHERE a.batch_id = b.batch_id AND a.action = 'ingest')) AS unaudited,
   (SELECT count(*) FROM records r
-     WHERE r.beneficiary_id IS DISTINCT FROM (SELECT min(b.beneficiary_id) FROM beneficiaries b
-                                               WHERE b.beneficiary_key = r.beneficiary_key))
+     WHERE (r.beneficiary_name IS NOT NULL OR r.tax_code IS NOT NULL)
+       AND NOT EXISTS (SELECT 1 FROM beneficiaries b WHERE b.beneficiary_id = r.beneficiary_id
+                       AND b.beneficiary_key = CASE WHEN r.tax_code IS NOT NULL
+                           THEN 't:' || r.tax_code ELSE 'n:' || (SELECT min(n.name_key)
+                           FROM names n WHERE n.name = r.beneficiary_name) END))
      AS misnumbered,
+  (SELECT count(*) FROM records r WHERE r.beneficiary_name IS NULL AND r.tax_code IS NULL
+     AND r.beneficiary_id IS NOT NULL) AS numbered_without_key,
   (SELECT count(*) FROM (SELECT beneficiary_key FROM beneficiaries GROUP BY 1
                          HAVING count(*) > 1 UNION ALL
                          SELECT CAST(beneficiary_id AS VARCHAR) FROM beneficiaries GROUP BY 1
@@ -121,6 +126,7 @@ def check_invariants(
         "duplicate_ids",
         "unaudited",
         "misnumbered",
+        "numbered_without_key",
         "key_numbered_twice",
         "records",
         "quantity",

@@ -35,12 +35,12 @@ INSTRUMENTED_CLI = textwrap.dedent(
     import os, sys, time
     from pqtrack.store import core
 
-    _store_batch = core.Store._store_batch
+    _begin_batch = core.Store._begin_batch
     _audit = core.Store._audit
 
-    def store_batch(self, *args, **kwargs):
+    def begin_batch(self, *args, **kwargs):
         print("STORING", flush=True)
-        return _store_batch(self, *args, **kwargs)
+        return _begin_batch(self, *args, **kwargs)
 
     def audit(cur, user, action, batch_id=None, detail=None):
         _audit(cur, user, action, batch_id, detail)
@@ -48,7 +48,7 @@ INSTRUMENTED_CLI = textwrap.dedent(
             print("IN_TRANSACTION", action, flush=True)
             time.sleep(600)
 
-    core.Store._store_batch = store_batch
+    core.Store._begin_batch = begin_batch
     core.Store._audit = staticmethod(audit)
     from pqtrack.cli import main
     sys.exit(main(sys.argv[1:]))

@@ -9,7 +9,8 @@ import unicodedata
 import pytest
 
 from pqtrack import decode, ingest
-from pqtrack.store import Store, staging
+from pqtrack.layout import has_blank_line
+from pqtrack.store import Store, reader
 from tests.conftest import TODAY, csv_text
 
 HEADER = ["record_id", "date", "indicator", "quantity", "beneficiary_name", "beneficiary_type",
@@ -24,11 +25,32 @@ ROWS = [
 ]  # fmt: skip
 
 
-def _records(store: Store) -> list[tuple]:
-    return store.query_rows("SELECT * EXCLUDE (batch_id) FROM records ORDER BY row_number")
+def _records(store: Store, numbered: bool = True) -> list[tuple]:
+    """Every record; without ``numbered``, beneficiary ids (numbered per chunk) left out."""
+    if numbered:
+        return store.query_rows("SELECT * EXCLUDE (batch_id) FROM records ORDER BY row_number")
+    # One id per key and one key per id, whatever the numbers.
+    pairs = (
+        "SELECT DISTINCT b.beneficiary_key, r.beneficiary_id FROM records r "
+        "JOIN beneficiaries b USING (beneficiary_id)"
+    )
+    assert store.scalar(
+        "SELECT count(DISTINCT beneficiary_key) = count(*) "  # noqa: S608 - fixed text
+        f"AND count(DISTINCT beneficiary_id) = count(*) FROM ({pairs})"
+    )
+    return store.query_rows(
+        "SELECT * EXCLUDE (batch_id, beneficiary_id) FROM records ORDER BY row_number"
+    )
 
 
-def _both(tmp_path, data: bytes, monkeypatch, name: str = "f.csv", readers: list | None = None):
+def _both(
+    tmp_path,
+    data: bytes,
+    monkeypatch,
+    name: str = "f.csv",
+    readers: list | None = None,
+    numbered: bool = True,
+):
     """Ingest ``data`` on the fast path and on the exact path; return both outcomes.
 
     ``readers`` gets, per path, whether Arrow parsed the bytes (else DuckDB read a file).
@@ -36,21 +58,20 @@ def _both(tmp_path, data: bytes, monkeypatch, name: str = "f.csv", readers: list
     out = []
     for fast in (True, False):
         store = Store(tmp_path / f"{name}-{fast}.duckdb")
-        seen: list[bool] = []
-        real = staging._read_arrow
+        duckdb_read: list[bool] = []
+        real = reader.duckdb_chunk
 
-        def spy(layout, seen=seen, real=real):
-            table = real(layout)
-            seen.append(table is not None)
-            return table
+        def spy(cur, layout, seen=duckdb_read, real=real):
+            seen.append(True)
+            return real(cur, layout)
 
         with monkeypatch.context() as m:
-            m.setattr(staging, "_read_arrow", spy)
+            m.setattr(reader, "duckdb_chunk", spy)
             if not fast:
                 m.setattr(ingest, "sniff_utf8", lambda _data: None)
             rep = ingest.process(store, data, name, user="t", today=TODAY)
         if readers is not None:
-            readers.append(any(seen))
+            readers.append(not duckdb_read)
         problems = [] if rep.stage is None else rep.stage.problems.astype(object).values.tolist()
         out.append(
             (
@@ -62,7 +83,7 @@ def _both(tmp_path, data: bytes, monkeypatch, name: str = "f.csv", readers: list
                 [(w.code, w.params) for w in rep.warnings],
                 rep.rows_read,
                 problems,
-                _records(store),
+                _records(store, numbered),
                 store.file_bytes(rep.batch_id) if rep.stored else None,
             )
         )
@@ -126,14 +147,50 @@ def test_rectangular_utf8_is_parsed_in_memory(tmp_path, monkeypatch, data, arrow
     assert readers == [arrow, False]
 
 
-def test_a_large_file_is_read_from_disk_by_duckdb(tmp_path, monkeypatch):
-    monkeypatch.setattr(staging, "ARROW_MAX_BYTES", 100)
-    readers: list[bool] = []
-    data = csv_text(HEADER, ROWS).encode()
-    assert len(data) > 100
-    fast, exact = _both(tmp_path, data, monkeypatch, readers=readers)
-    assert fast == exact and fast[0]
-    assert readers == [False, False]
+MANY = [
+    [f"R{i}", f"{1 + i % 28}/03/2024", "workshop" if i % 3 else "product_standard", str(1 + i % 4),
+     f"Công ty TNHH Số {i % 5}", "DN", "", "Huyện Mỹ Tú" if i % 2 else "  Phường Phú Lợi ", "",
+     "TCCS", f"{i}.000.000", "", ""]
+    for i in range(1, 12)
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        MANY,
+        [*MANY[:7], [*MANY[7][:1], "31/02/2024", *MANY[7][2:]], *MANY[8:]],  # a later chunk
+        [*MANY[:8], ["R2", *MANY[8][1:]], *MANY[9:]],  # an id repeated across chunks
+        [*MANY[:9], [*MANY[9], "", "", "x"], *MANY[10:]],  # Arrow refuses a later row
+    ],
+    ids=["clean", "bad-later-chunk", "id-across-chunks", "wide-later-row"],
+)
+def test_a_file_read_in_many_chunks_equals_one_read_whole(tmp_path, monkeypatch, rows):
+    monkeypatch.setattr(reader, "CHUNK_ROWS", 3)  # the header and 11 rows: four chunks
+    data = csv_text(HEADER, rows).encode()
+    fast, exact = _both(tmp_path, data, monkeypatch, numbered=False)
+    assert fast == exact
+    assert fast[0] is (rows is MANY)
+
+
+def test_a_problem_in_a_later_chunk_leaves_the_store_unchanged(tmp_path, monkeypatch):
+    monkeypatch.setattr(reader, "CHUNK_ROWS", 3)
+    store = Store(tmp_path / "s.duckdb")
+    first = csv_text(HEADER, [[f"A{i}", *r[1:]] for i, r in enumerate(ROWS)]).encode()
+    assert ingest.process(store, first, "a.csv", today=TODAY).stored
+    tables = ("records", "batches", "files", "audit", "beneficiaries")
+    before = [store.query_rows(f"SELECT * FROM {t} ORDER BY ALL") for t in tables]  # noqa: S608
+    began: list[int] = []
+    real = Store._begin_batch
+    monkeypatch.setattr(Store, "_begin_batch", lambda s, *a: began.append(1) or real(s, *a))
+    bad = [*MANY[:10], [*MANY[10][:2], "nope", *MANY[10][3:]]]  # the last chunk's last row
+    rep = ingest.process(store, csv_text(HEADER, bad).encode(), "b.csv", today=TODAY)
+    assert not rep.stored
+    assert rep.stage.problems[["row", "code"]].values.tolist() == [[12, "rule.indicator_unknown"]]
+    assert began == [1]  # the first chunks were written, then rolled back
+    after = [store.query_rows(f"SELECT * FROM {t} ORDER BY ALL") for t in tables]  # noqa: S608
+    assert after == before
+    assert sorted(f.name for f in store.originals_folder.iterdir()) == [ingest.content_hash(first)]
 
 
 def test_row_wider_than_the_margin_falls_back(tmp_path, monkeypatch):
@@ -173,7 +230,7 @@ def test_blank_lines_take_the_exact_path(tmp_path, monkeypatch):
     ],
 )
 def test_blank_line_detection_matches_the_text_rule(data, blank):
-    assert ingest._has_blank_line(data) is blank
+    assert has_blank_line(data) is blank
     body = data.decode().rstrip("\r\n \t")
     assert bool(ingest._BLANK_LINE.search(body)) is blank
 

@@ -7,7 +7,7 @@ import hashlib
 import pytest
 
 from pqtrack import ingest
-from pqtrack.store import Store, StoreError
+from pqtrack.store import Store, StoreError, staging
 from tests.conftest import TODAY
 
 GOOD = "date,indicator,beneficiary_name,beneficiary_type\r\n15/03/2023,product_standard,A,HTX\r\n"
@@ -149,12 +149,26 @@ def test_a_failed_store_removes_the_original_it_wrote(store, monkeypatch):
         raise RuntimeError("power cut")
 
     before = content_snapshot(store)
-    monkeypatch.setattr(Store, "_store_batch", boom)
+    monkeypatch.setattr(staging, "store_chunk", boom)
     with pytest.raises(RuntimeError):
         ingest.process(store, GOOD.encode(), "a.csv", today=TODAY)
     assert content_snapshot(store) == before
     folder = store.path.with_name(store.path.name + ".originals")
     assert not folder.exists() or not any(folder.iterdir())
+
+
+def test_a_failure_as_the_batch_is_named_stores_nothing(store, monkeypatch):
+    def boom(*args, **kwargs):
+        raise RuntimeError("power cut")
+
+    before = content_snapshot(store)
+    monkeypatch.setattr(Store, "_audit", staticmethod(boom))  # the last step before COMMIT
+    with pytest.raises(RuntimeError):
+        ingest.process(store, GOOD.encode(), "a.csv", today=TODAY)
+    assert content_snapshot(store) == before
+    assert _originals(store) == []
+    monkeypatch.undo()
+    assert ingest.process(store, GOOD.encode(), "a.csv", today=TODAY).stored
 
 
 def _originals(store) -> list[str]:
@@ -172,7 +186,7 @@ def test_a_failed_check_leaves_no_original_behind(store, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("check failed")
 
-    monkeypatch.setattr(Store, "_stage", boom)
+    monkeypatch.setattr(staging, "check_rows", boom)
     with pytest.raises(RuntimeError):
         ingest.process(store, GOOD.encode(), "a.csv", today=TODAY)
     assert _originals(store) == []

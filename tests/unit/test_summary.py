@@ -248,10 +248,21 @@ def test_a_store_from_before_the_summary_gets_one_on_upgrade(tmp_path):
     s = Store(path)
     ingest.process(s, SAMPLE.read_bytes(), SAMPLE.name, today=TODAY)
     want = queries.breakdown(s, "district", RecordFilter(phase="2021-2025"))
-    with s.cursor() as cur:
+    with s.cursor() as cur:  # back to the shape version 3 had
+        cur.execute("ALTER TABLE records ADD COLUMN name_key VARCHAR")
+        cur.execute("ALTER TABLE records ADD COLUMN beneficiary_key VARCHAR")
+        cur.execute(
+            "UPDATE records SET name_key = n.name_key FROM names n "
+            "WHERE n.name = records.beneficiary_name"
+        )
+        cur.execute(
+            "UPDATE records SET beneficiary_key = b.beneficiary_key FROM beneficiaries b "
+            "WHERE b.beneficiary_id = records.beneficiary_id"
+        )
         cur.execute("DROP TABLE summary")
         cur.execute("DROP TABLE summary_state")
         cur.execute("DROP TABLE beneficiaries")
+        cur.execute("DROP TABLE names")
         cur.execute("ALTER TABLE records DROP COLUMN beneficiary_id")
         cur.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     s.close()
@@ -312,3 +323,4 @@ def test_an_added_later_record_moves_the_phase_end(tmp_path):
     assert int(upto["turns"].sum()) == 6
     whole = _same(s, lambda: queries.actuals(s, ph.start, ph.end))
     assert int(whole["turns"].sum()) == 7 and int(whole["beneficiaries"].sum()) == 6
+

@@ -8,7 +8,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,11 +17,10 @@ import pandas as pd
 
 from pqtrack.layout import CsvLayout
 from pqtrack.macro import FRAME_COLUMNS
-from pqtrack.store import migrations, originals, staging, summary
+from pqtrack.store import loading, migrations, originals, summary
+from pqtrack.store.loading import LocalityResolver, StageResult
 
 log = logging.getLogger("pqtrack")
-
-LocalityResolver = Callable[[list[tuple[str, bool]]], dict[tuple[str, bool], tuple]]
 
 
 class StoreError(Exception):
@@ -36,22 +34,6 @@ class StoreError(Exception):
 
 class StoreBusy(StoreError):
     """Another process holds the store file for writing."""
-
-
-@dataclass
-class StageResult:
-    """What validating (and possibly storing) one file produced."""
-
-    rows_read: int
-    problems: pd.DataFrame
-    problem_count: int
-    summary: pd.DataFrame
-    unmatched_localities: pd.DataFrame
-    duplicate_of: dict | None = None
-    batch_id: int | None = None
-
-
-PROBLEM_LIMIT = 100_000
 
 
 class Store:
@@ -407,195 +389,44 @@ class Store:
             # not both miss the other's batch (the second is then refused as a duplicate).
             duplicate = self.active_batch_with_hash(layout.content_hash)
             # The original is written once, outside the WAL, while the file is validated;
-            # it is in place before the transaction that names it.
+            # it is in place before the transaction that names it commits.
             pending = (
                 originals.PendingOriginal(self.originals_folder, layout.content_hash, content)
                 if commit and duplicate is None
                 else None
             )
+            req = loading.Request(
+                indicators=indicators,
+                type_lookup=type_lookup,
+                today=today,
+                user=user,
+                is_sample=is_sample,
+                resolver=resolver,
+                on_store=on_store,
+                duplicate=duplicate,
+                original=pending,
+            )
             try:
-                # Staging works on temp tables only (row ids must follow the file, so no
-                # transaction yet); the write lock keeps the checks valid until the insert.
-                result = self._stage(
-                    cur, layout, indicators, type_lookup, today, resolver, duplicate
-                )
+                result = loading.load(self, cur, layout, req)
             except BaseException:
                 if pending is not None:
                     pending.drop()
                 raise
-            if pending is not None and result.problem_count:
+            if pending is not None and result.batch_id is None:
                 pending.drop()
-            elif pending is not None:
-                if on_store is not None:
-                    on_store()
-                kept = pending.keep()
-                cur.execute("BEGIN TRANSACTION")
-                try:
-                    result.batch_id = self._store_batch(cur, layout, content, user, is_sample)
-                    cur.execute("COMMIT")
-                except BaseException:
-                    cur.execute("ROLLBACK")
-                    if kept:
-                        originals.discard(self.originals_folder, layout.content_hash)
-                    raise
         if result.batch_id is not None:
             self._records_changed(added=result.batch_id)
         return result
 
-    def _stage(
-        self,
-        cur: duckdb.DuckDBPyConnection,
-        layout: CsvLayout,
-        indicators: list[str],
-        type_lookup: dict[str, str],
-        today: date,
-        resolver: LocalityResolver | None,
-        duplicate: dict | None,
-    ) -> StageResult:
-        staging.load_raw(cur, layout)
-        staging.build_staged(cur, layout)
-        staging.build_typed(
-            cur,
-            indicators=indicators,
-            type_lookup=type_lookup,
-            id_prefix=layout.content_hash[:10],
-        )
-        # typed holds every cell ``raw`` held that is still needed: free the file's copy.
-        cur.execute("DROP VIEW staged")
-        staging.drop_raw(cur)
-        staging.build_problems(cur, today)
-        if duplicate is not None:
-            # The whole file is already stored: its ids repeating is implied, not news.
-            cur.execute("DELETE FROM problems WHERE code = 'rule.record_id_exists'")
-        self._resolve_localities(cur, resolver)
-        rows_read = cur.execute("SELECT count(*) FROM typed").fetchone()[0]
-        count = cur.execute("SELECT count(*) FROM problems").fetchone()[0]
-        problems = cur.execute(
-            "SELECT rn AS row, col AS column, value, code, detail FROM problems "
-            "ORDER BY rn NULLS FIRST, code LIMIT ?",
-            [PROBLEM_LIMIT],
-        ).df()
-        per_indicator = cur.execute(
-            "SELECT indicator_v AS indicator, count(*) AS rows, sum(quantity_v) AS quantity, "
-            "sum(funding_v) AS funding_vnd FROM typed WHERE indicator_v IS NOT NULL "
-            "GROUP BY 1 ORDER BY 1"
-        ).df()
-        unmatched = cur.execute(
-            "SELECT t.locality, count(*) AS rows, min(t.rn) AS first_row FROM typed t "
-            "JOIN loc_map m ON m.locality = t.locality AND m.after_reorg = "
-            "COALESCE(t.date_v >= DATE '2025-07-01', false) "
-            "WHERE m.status = 'unmatched' GROUP BY 1 ORDER BY 1"
-        ).df()
-        return StageResult(
-            rows_read=int(rows_read),
-            problems=problems,
-            problem_count=int(count),
-            summary=per_indicator,
-            unmatched_localities=unmatched,
-            duplicate_of=duplicate,
-        )
-
-    @staticmethod
-    def _resolve_localities(
-        cur: duckdb.DuckDBPyConnection, resolver: LocalityResolver | None
-    ) -> None:
-        pairs = cur.execute(
-            "SELECT DISTINCT locality, COALESCE(date_v >= DATE '2025-07-01', false) "
-            "FROM typed WHERE locality IS NOT NULL"
-        ).fetchall()
-        cur.execute(
-            "CREATE OR REPLACE TEMP TABLE loc_map (locality VARCHAR, after_reorg BOOLEAN, "
-            "district VARCHAR, commune VARCHAR, status VARCHAR)"
-        )
-        if not pairs:
-            return
-        matches = resolver([(p[0], bool(p[1])) for p in pairs]) if resolver else {}
-        rows = []
-        for name, after in pairs:
-            district, commune, status = matches.get((name, bool(after)), (None, None, "unknown"))
-            rows.append((name, bool(after), district, commune, status))
-        cur.executemany("INSERT INTO loc_map VALUES (?, ?, ?, ?, ?)", rows)
-
-    def _store_batch(
-        self,
-        cur: duckdb.DuckDBPyConnection,
-        layout: CsvLayout,
-        content: bytes,
-        user: str | None,
-        is_sample: bool,
+    def _begin_batch(
+        self, cur: duckdb.DuckDBPyConnection, on_store: Callable[[], None] | None
     ) -> int:
-        rows = cur.execute("SELECT count(*) FROM typed").fetchone()[0]
-        batch_id = cur.execute(
-            "INSERT INTO batches (batch_id, kind, file_name, content_hash, user_name, created_at, "
-            "row_count, status, encoding, delimiter, is_sample) VALUES (nextval('batch_seq'), "
-            "'records', ?, ?, ?, current_localtimestamp(), ?, 'active', ?, ?, ?) "
-            "RETURNING batch_id",
-            [
-                layout.file_name,
-                layout.content_hash,
-                user,
-                rows,
-                layout.encoding,
-                layout.delimiter,
-                is_sample,
-            ],
-        ).fetchone()[0]
-        # The bytes are in the originals folder (content NULL); the row ties batches to them.
-        cur.execute(
-            "INSERT INTO files SELECT ?, ?, NULL WHERE NOT EXISTS "
-            "(SELECT 1 FROM files WHERE content_hash = ?)",
-            [layout.content_hash, len(content), layout.content_hash],
-        )
-        # A file names few units many times: fold each distinct name once (strip_accents
-        # and the regex cost ~3 us a row), then join. No ORDER BY on the insert: every read
-        # orders explicitly (date, batch, row number); sorting the wide rows cost ~0.9 s
-        # per million.
-        cur.execute(
-            "CREATE OR REPLACE TEMP TABLE name_map AS SELECT name, pq_name_key(name) AS name_key "
-            "FROM (SELECT DISTINCT beneficiary_name AS name FROM typed "
-            "WHERE beneficiary_name IS NOT NULL)"
-        )
-        cur.execute(
-            """
-            CREATE OR REPLACE TEMP VIEW keyed AS
-            SELECT t.*, k.name_key,
-                   CASE WHEN t.tax_code IS NOT NULL THEN 't:' || t.tax_code
-                        WHEN t.beneficiary_name IS NOT NULL
-                        THEN 'n:' || k.name_key END AS beneficiary_key
-            FROM typed t LEFT JOIN name_map k ON k.name = t.beneficiary_name
-            """
-        )
-        # A key seen for the first time is numbered on from the largest id (migration 5).
-        cur.execute(
-            """
-            INSERT INTO beneficiaries
-            SELECT (SELECT COALESCE(max(beneficiary_id), 0) FROM beneficiaries)
-                   + CAST(row_number() OVER (ORDER BY n.k) AS INTEGER), n.k
-            FROM (SELECT DISTINCT beneficiary_key AS k FROM keyed
-                  WHERE beneficiary_key IS NOT NULL) n
-            WHERE NOT EXISTS (SELECT 1 FROM beneficiaries b WHERE b.beneficiary_key = n.k)
-            """
-        )
-        cur.execute(
-            """
-            INSERT INTO records
-            SELECT t.final_id, $batch_id, t.rn, t.date_v, t.indicator_v, t.quantity_v,
-                   t.beneficiary_name, t.type_v, t.tax_code, t.locality, t.sector, t.standard,
-                   t.funding_v, t.participants_v, t.note, t.name_key, t.beneficiary_key,
-                   m.district, m.commune, b.beneficiary_id
-            FROM keyed t
-            LEFT JOIN beneficiaries b ON b.beneficiary_key = t.beneficiary_key
-            LEFT JOIN loc_map m ON m.locality = t.locality
-                 AND m.after_reorg = (t.date_v >= DATE '2025-07-01')
-            """,
-            {"batch_id": batch_id},
-        )
-        cur.execute("DROP VIEW keyed")
-        self._audit(
-            cur,
-            user,
-            "ingest",
-            batch_id,
-            {"file_name": layout.file_name, "rows": rows, "sample": is_sample},
-        )
-        return int(batch_id)
+        """Open the batch's write transaction and return its number.
+
+        A batch refused after this point (a record id repeated across chunks of a large
+        file) leaves its number unused: the sequence does not give numbers back.
+        """
+        cur.execute("BEGIN TRANSACTION")
+        if on_store is not None:
+            on_store()
+        return int(cur.execute("SELECT nextval('batch_seq')").fetchall()[0][0])

@@ -61,7 +61,10 @@ def where(flt: RecordFilter) -> tuple[str, dict]:
             parts.append(f"list_contains($f_{attr}, {column})")
             params[f"f_{attr}"] = values
     if flt.search.strip():
-        parts.append("(contains(name_key, $f_search) OR contains(tax_code, $f_raw))")
+        parts.append(
+            "(beneficiary_name IN (SELECT name FROM names WHERE contains(name_key, $f_search)) "
+            "OR contains(tax_code, $f_raw))"
+        )
         params["f_search"] = fold_words(flt.search)
         params["f_raw"] = flt.search.strip()
     if flt.batch_id is not None:

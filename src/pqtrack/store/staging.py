@@ -1,4 +1,12 @@
-"""Bulk validation of an uploaded CSV inside DuckDB: read, clean, type, list every problem."""
+"""Bulk validation of an uploaded CSV inside DuckDB, a chunk of rows at a time.
+
+For each chunk the reader registers (``chunk_raw``: rn, c0, c1, …) this module makes the
+view ``staged`` (cells cleaned and named by the contract), parses each distinct date,
+amount, type spelling and name once into small maps, builds ``typed`` (the values as they
+will be stored, with what was given), lists the rows that break a rule with their
+spreadsheet row, column and value, and can store the chunk. Temp tables carry what spans
+chunks: the maps, every record id (for duplicates), problems, and per-chunk totals.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +14,8 @@ import re
 from datetime import date
 
 import duckdb
-import numpy as np
-import pyarrow as pa
-import pyarrow.csv as pa_csv
 
-from pqtrack.layout import CsvLayout, FastPathRefused
+from pqtrack.layout import CsvLayout
 from pqtrack.schema import (
     COLUMN_NAMES,
     DATE_MAX,
@@ -19,6 +24,8 @@ from pqtrack.schema import (
     RECORD_ID_MAX,
     TAX_CODE_PATTERN,
 )
+from pqtrack.store.migrations import NAME_KEY_SQL
+from pqtrack.store.reader import Chunk
 
 _IDENT = re.compile(r"^c[0-9]+$")
 
@@ -29,9 +36,6 @@ MACROS: tuple[str, ...] = (
         CASE WHEN ord(x) IN (32, 9, 10, 13, 160) OR ord(right(x, 1)) IN (32, 9, 10, 13, 160)
              THEN nullif(trim(x, ' ' || chr(9) || chr(10) || chr(13) || chr(160)), '')
              ELSE nullif(x, '') END""",
-    r"""CREATE OR REPLACE TEMP MACRO pq_clean(x) AS
-        CASE WHEN regexp_matches(pq_trim(x), '^''[=+\-@]') THEN pq_trim(substr(pq_trim(x), 2))
-             ELSE pq_trim(x) END""",
     r"""CREATE OR REPLACE TEMP MACRO pq_untick(t) AS
         CASE WHEN ord(t) = 39 AND regexp_matches(t, '^''[=+\-@]')
              THEN pq_trim(substr(t, 2)) ELSE t END""",
@@ -52,9 +56,7 @@ MACROS: tuple[str, ...] = (
     r"""CREATE OR REPLACE TEMP MACRO pq_fold(x) AS
         regexp_replace(lower(strip_accents(replace(replace(x, 'đ', 'd'), 'Đ', 'D'))),
                        '[^0-9a-z]', '', 'g')""",
-    r"""CREATE OR REPLACE TEMP MACRO pq_name_key(x) AS
-        trim(regexp_replace(lower(strip_accents(replace(replace(x, 'đ', 'd'), 'Đ', 'D'))),
-                            '[^0-9a-z]+', ' ', 'g'))""",
+    "CREATE OR REPLACE TEMP MACRO pq_name_key(x) AS " + NAME_KEY_SQL,
     r"""CREATE OR REPLACE TEMP MACRO pq_date(x) AS
         CASE WHEN regexp_matches(x, '^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$')
                 THEN CAST(try_strptime(x, '%Y-%m-%d') AS DATE)
@@ -64,239 +66,369 @@ MACROS: tuple[str, ...] = (
 )
 
 
-# Arrow's CSV reader parses blocks of this size on its threads.
-_ARROW_BLOCK = 4 << 20
-# A larger file (the CLI's: the dashboard takes 50 MB) is written out for DuckDB's reader,
-# which holds less of it at once: at 10M rows (1.8 GB) Arrow's copy raised peak memory from
-# 7.3 to 9.0 GiB to save ~20 s of ~140; at 1M rows (180 MB) it saves ~1.5 s of ~8.
-ARROW_MAX_BYTES = 256 << 20
+# Session tables, made fresh for each file (and each attempt at it).
+SESSION_TABLES: tuple[str, ...] = (
+    "stage_params (header_row INTEGER)",
+    "type_lookup (spelling VARCHAR, code VARCHAR)",
+    "type_map (raw VARCHAR, v VARCHAR)",
+    "date_map (raw VARCHAR, v DATE)",
+    "money_map (raw VARCHAR, v BIGINT)",
+    "name_map (raw VARCHAR, v VARCHAR)",
+    "loc_map (locality VARCHAR, after_reorg BOOLEAN, district VARCHAR, commune VARCHAR, "
+    "status VARCHAR)",
+    "loc_rows (locality VARCHAR, after_reorg BOOLEAN, rows BIGINT, first_row INTEGER)",
+    "ids (final_id VARCHAR, rn INTEGER)",
+    "ind_sum (indicator VARCHAR, rows BIGINT, quantity HUGEINT, funding_vnd HUGEINT)",
+    "problems (rn INTEGER, col VARCHAR, value VARCHAR, code VARCHAR, detail VARCHAR)",
+)
+_SESSION_NAMES = tuple(t.split(" ", 1)[0] for t in SESSION_TABLES)
+_CHUNK_TABLES = ("chunk_bad", "chunk_locs")
+
+# Distinct raw values parsed once per file: map table, contract column, SQL over ``raw``.
+MAPS: tuple[tuple[str, str, str], ...] = (
+    ("date_map", "date", "pq_date(raw)"),
+    ("money_map", "funding_vnd", "pq_money(raw)"),
+    ("name_map", "beneficiary_name", "pq_name_key(raw)"),
+    (
+        "type_map",
+        "beneficiary_type",
+        "(SELECT tl.code FROM type_lookup tl WHERE tl.spelling = pq_fold(raw))",
+    ),
+)
+
+# Rules on one row: (column, message code, detail, condition over ``typed``). A row is
+# listed once per rule it breaks, with the cell as the official typed it.
+ROW_RULES: tuple[tuple[str | None, str, str, str], ...] = (
+    ("date", "rule.date_missing", "NULL", "NOT date_given"),
+    ("date", "rule.date_format", "NULL", "date_given AND date_v IS NULL"),
+    ("date", "rule.date_range", "NULL", "date_v < $date_min OR date_v > $date_max"),
+    ("date", "rule.date_future", "NULL", "date_v > $today AND date_v <= $date_max"),
+    ("indicator", "rule.indicator_missing", "NULL", "NOT indicator_given"),
+    ("indicator", "rule.indicator_unknown", "NULL", "indicator_given AND indicator_v IS NULL"),
+    (
+        "quantity",
+        "rule.quantity_invalid",
+        "NULL",
+        "quantity_v IS NULL OR quantity_v < 1 OR quantity_v > 1000000",
+    ),
+    (
+        "beneficiary_name",
+        "rule.name_required",
+        "indicator_v",
+        "beneficiary_name IS NULL AND list_contains($needs_beneficiary, indicator_v)",
+    ),
+    (
+        "beneficiary_type",
+        "rule.type_required",
+        "indicator_v",
+        "NOT type_given AND list_contains($needs_beneficiary, indicator_v)",
+    ),
+    ("beneficiary_type", "rule.type_unknown", "NULL", "type_given AND type_v IS NULL"),
+    (
+        "tax_code",
+        "rule.tax_code_invalid",
+        "NULL",
+        "tax_code IS NOT NULL AND NOT regexp_matches(tax_code, $tax_pattern)",
+    ),
+    ("funding_vnd", "rule.funding_invalid", "NULL", "funding_given AND funding_v IS NULL"),
+    (
+        "participants",
+        "rule.participants_invalid",
+        "NULL",
+        "participants_given AND (participants_v IS NULL OR participants_v > 10000000)",
+    ),
+    ("record_id", "rule.record_id_too_long", "NULL", "length(final_id) > $id_max"),
+    (None, "rule.extra_values", "NULL", "has_extra"),
+)
+# Rules across rows, checked once every chunk is in.
+RECORD_ID_DUPLICATE = "rule.record_id_duplicate"
+RECORD_ID_EXISTS = "rule.record_id_exists"
+RULE_CODES: tuple[str, ...] = (*(r[1] for r in ROW_RULES), RECORD_ID_DUPLICATE, RECORD_ID_EXISTS)
+# The raw cells the rules name (``extra_value`` for cells beyond the named columns).
+_RULE_VALUES = (
+    "record_id",
+    "date",
+    "indicator",
+    "quantity",
+    "beneficiary_name",
+    "beneficiary_type",
+    "tax_code",
+    "funding_vnd",
+    "participants",
+    "extra_value",
+)
 
 
-# DuckDB's words when the bytes are not UTF-8, or a row has more cells than declared.
-_FAST_PATH_ERRORS = ("invalid unicode", "expected number of columns")
-
-
-def _columns_struct(ncols: int) -> str:
-    names = [f"c{i}" for i in range(ncols)]
-    assert all(_IDENT.match(n) for n in names)
-    return "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
-
-
-def _kept_columns(layout: CsvLayout) -> list[int]:
-    """Return the cells read: mapped columns and unnamed ones (whose values are an error)."""
-    return sorted(set(range(layout.ncols)) - set(layout.ignored))
-
-
-def _read_arrow(layout: CsvLayout) -> pa.Table | None:
-    """Parse the in-memory bytes with Arrow's CSV reader; None when it refuses them.
-
-    It refuses a row whose width differs from the header's, and invalid UTF-8: such a file
-    is read by DuckDB instead, which pads short rows and names the problem.
-    """
-    assert layout.data is not None
-    end = len(layout.data)
-    while end and layout.data[end - 1] in b"\r\n":  # a final line break ends no row
-        end -= 1
-    names = [f"c{i}" for i in range(layout.header_width)]
-    try:
-        table = pa_csv.read_csv(
-            pa.py_buffer(layout.data).slice(0, end),
-            read_options=pa_csv.ReadOptions(column_names=names, block_size=_ARROW_BLOCK),
-            parse_options=pa_csv.ParseOptions(
-                delimiter=layout.delimiter,
-                quote_char='"',
-                double_quote=True,
-                newlines_in_values=True,
-                ignore_empty_lines=False,
-            ),
-            convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except pa.ArrowInvalid:
-        return None
-    rows = table.num_rows
-    for i in range(layout.header_width, layout.ncols):
-        table = table.append_column(f"c{i}", pa.nulls(rows, pa.string()))
-    return table.append_column("rn", pa.array(np.arange(1, rows + 1, dtype=np.int32)))
-
-
-def load_raw(cur: duckdb.DuckDBPyConnection, layout: CsvLayout) -> None:
-    """Make ``raw``: every row of the file (blank ones too) as text, with its row number.
-
-    ``rn`` is the spreadsheet row number. A UTF-8 file still in memory, up to
-    ``ARROW_MAX_BYTES``, is parsed by Arrow and scanned where it lies; otherwise DuckDB
-    reads the file into a temp table in file order, whose ``rowid`` + 1 is the row number.
-    That read is a plain ``SELECT *``: a projection with expressions over a parallel
-    ``read_csv`` was seen (DuckDB 2.0.1) to store row groups out of file order, so
-    cleaning happens after, in ``staged``.
-    """
+def begin(cur: duckdb.DuckDBPyConnection, layout: CsvLayout, type_lookup: dict[str, str]) -> None:
+    """Make the session's temp tables and helpers, empty, for one file."""
     for macro in MACROS:
         cur.execute(macro)
-    if layout.data is not None:
-        table = _read_arrow(layout) if len(layout.data) <= ARROW_MAX_BYTES else None
-        if table is not None:
-            cur.register("raw", table)
-            return
-        layout.text_path.write_bytes(layout.data)
-    sql_template = (
-        "CREATE OR REPLACE TEMP TABLE raw_table AS SELECT * FROM read_csv($path, "
-        "header = false, all_varchar = true, null_padding = true, delim = $delim, "
-        "quote = '\"', escape = '\"', auto_detect = false, parallel = {parallel}, "
-        "columns = {columns})"
-    )
-    params = {"path": str(layout.text_path), "delim": layout.delimiter}
-    columns = _columns_struct(layout.ncols)
-    try:
-        try:
-            cur.execute(sql_template.format(parallel="true", columns=columns), params)
-        except duckdb.Error as exc:
-            if "parallel" not in str(exc):
-                raise
-            cur.execute(sql_template.format(parallel="false", columns=columns), params)
-    except duckdb.Error as exc:
-        if layout.fast and any(word in str(exc).lower() for word in _FAST_PATH_ERRORS):
-            raise FastPathRefused(str(exc)) from exc
-        raise
-    cur.execute(
-        "CREATE OR REPLACE TEMP VIEW raw AS "
-        "SELECT CAST(rowid + 1 AS INTEGER) AS rn, * FROM raw_table"
-    )
+    for table in SESSION_TABLES:
+        cur.execute("CREATE OR REPLACE TEMP TABLE " + table)
+    cur.execute("INSERT INTO stage_params VALUES ($h)", {"h": layout.header_row})
+    cur.executemany("INSERT INTO type_lookup VALUES (?, ?)", list(type_lookup.items()))
 
 
-def drop_raw(cur: duckdb.DuckDBPyConnection) -> None:
-    """Free ``raw``: the temp table behind the view, or the registered Arrow table."""
-    tables = cur.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'raw_table' AND temporary"
-    ).fetchall()[0][0]
-    if tables:
-        cur.execute("DROP VIEW raw")
-        cur.execute("DROP TABLE raw_table")
-    else:
-        cur.unregister("raw")
+def end(cur: duckdb.DuckDBPyConnection) -> None:
+    """Drop what :func:`begin` and the chunks made."""
+    cur.unregister("typed")
+    cur.execute("DROP VIEW IF EXISTS staged")
+    for table in (*_CHUNK_TABLES, *_SESSION_NAMES):
+        cur.execute("DROP TABLE IF EXISTS " + table)
 
 
-def build_staged(cur: duckdb.DuckDBPyConnection, layout: CsvLayout) -> None:
+def _cells(layout: CsvLayout, chunk: Chunk) -> tuple[dict[int, str], dict[int, str]]:
+    """Return per kept column the trimmed expression and the cleaned one (over ``cN``)."""
+    kept = [i for i in range(chunk.width) if i not in set(layout.ignored)]
+    assert all(_IDENT.match(f"c{i}") for i in kept)
+    trimmed, cleaned = {}, {}
+    for i in kept:
+        cell = f"nfc_normalize(c{i})" if layout.nfc else f"c{i}"
+        if i in chunk.dirty:
+            trimmed[i] = f"pq_trim({cell})"
+            cleaned[i] = f"pq_untick(pq_trim({cell}))"
+        else:  # Arrow made empty cells NULL; no cell starts or ends with what is cleaned
+            trimmed[i] = cleaned[i] = cell
+    return trimmed, cleaned
+
+
+def build_staged(cur: duckdb.DuckDBPyConnection, layout: CsvLayout, chunk: Chunk) -> None:
     """Create the view ``staged``: one row per non-blank data row, cells cleaned, named.
 
-    A view, not a table: ``typed`` reads it once. Each kept cell is trimmed (NULL when
-    empty) and loses a neutralising apostrophe (``pq_trim`` then ``pq_untick``, as
-    ``pq_clean``), after NFC normalisation when the layout asks for it.
+    Each cell of a column that may need it is trimmed (NULL when empty) and loses a
+    neutralising apostrophe (``pq_trim`` then ``pq_untick``), after NFC normalisation when
+    the layout asks for it.
     """
-    by_name = {name: idx for idx, name in layout.mapping.items()}
-    kept = _kept_columns(layout)
-    assert all(_IDENT.match(f"c{i}") for i in kept)
-    cell = "nfc_normalize(c{i})" if layout.nfc else "c{i}"
-    trimmed = "".join(f", pq_trim({cell.format(i=i)}) AS c{i}" for i in kept)
-    selects = []
-    for name in COLUMN_NAMES:
-        idx = by_name.get(name)
-        selects.append(f"pq_untick(c{idx}) AS {name}" if idx is not None else f"NULL AS {name}")
-    extra_idx = sorted(set(kept) - set(layout.mapping))
+    trimmed, _ = _cells(layout, chunk)
+    by_name = {name: idx for idx, name in layout.mapping.items() if idx in trimmed}
+
+    def value(i: int) -> str:
+        return f"pq_untick(c{i})" if i in chunk.dirty else f"c{i}"
+
+    selects = [
+        f"{value(by_name[name])} AS {name}" if name in by_name else f"NULL AS {name}"
+        for name in COLUMN_NAMES
+    ]
+    extra_idx = sorted(set(trimmed) - set(layout.mapping))
     extra = (
-        "COALESCE(" + ", ".join(f"pq_untick(c{i})" for i in extra_idx) + ", NULL)"
-        if extra_idx
-        else "NULL"
+        "COALESCE(" + ", ".join(value(i) for i in extra_idx) + ", NULL)" if extra_idx else "NULL"
     )
+    inner = "".join(f", {expr} AS c{i}" for i, expr in trimmed.items())
     # pq_untick never turns a trimmed cell into NULL: the blank test needs the trim only.
-    non_blank = " OR ".join([f"c{i} IS NOT NULL" for i in kept] or ["FALSE"])
-    # A view takes no parameters: the header row is read from a one-row temp table.
-    cur.execute(
-        "CREATE OR REPLACE TEMP TABLE stage_params AS SELECT $header_row AS header_row",
-        {"header_row": layout.header_row},
-    )
-    # Identifiers come from COLUMN_NAMES and generated c<N> names only; values are bound.
-    head = "CREATE OR REPLACE TEMP VIEW staged AS SELECT rn, "
-    tail = (
-        ", {extra} AS extra_value FROM (SELECT rn{trimmed} "
-        "FROM raw WHERE rn > (SELECT header_row FROM stage_params)) WHERE {non_blank}"
-    )
-    sql = head + ", ".join(selects) + tail
-    sql = sql.replace("{extra}", extra).replace("{trimmed}", trimmed)
-    cur.execute(sql.replace("{non_blank}", non_blank))
+    non_blank = " OR ".join([f"c{i} IS NOT NULL" for i in trimmed] or ["FALSE"])
+    # Identifiers come from COLUMN_NAMES and generated c<N> names only; no values.
+    sql = (
+        "CREATE OR REPLACE TEMP VIEW staged AS SELECT rn, " + ", ".join(selects)  # noqa: S608
+        + ", " + extra + " AS extra_value FROM (SELECT rn" + inner
+        + " FROM chunk_raw WHERE rn > (SELECT header_row FROM stage_params)) WHERE " + non_blank
+    )  # fmt: skip
+    cur.execute(sql)
 
 
-def build_typed(
-    cur: duckdb.DuckDBPyConnection,
-    *,
-    indicators: list[str],
-    type_lookup: dict[str, str],
-    id_prefix: str,
-) -> None:
-    """Create ``typed``: ``staged`` plus parsed values (NULL where a value does not parse)."""
-    cur.execute("CREATE OR REPLACE TEMP TABLE type_lookup (spelling VARCHAR, code VARCHAR)")
-    cur.executemany("INSERT INTO type_lookup VALUES (?, ?)", list(type_lookup.items()))
-    cur.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE typed AS
-        SELECT s.*,
-               pq_date(s.date) AS date_v,
-               CASE WHEN list_contains($indicators, lower(s.indicator))
-                    THEN lower(s.indicator) END AS indicator_v,
-               CASE WHEN s.quantity IS NULL THEN 1 ELSE pq_whole(s.quantity) END AS quantity_v,
-               tl.code AS type_v,
-               pq_money(s.funding_vnd) AS funding_v,
-               pq_whole(s.participants) AS participants_v,
-               COALESCE(s.record_id, $prefix || '-' || CAST(s.rn AS VARCHAR)) AS final_id
-        FROM staged s LEFT JOIN type_lookup tl ON tl.spelling = pq_fold(s.beneficiary_type)
-        """,
-        {"indicators": indicators, "prefix": id_prefix},
-    )
+def update_maps(cur: duckdb.DuckDBPyConnection, layout: CsvLayout, chunk: Chunk) -> None:
+    """Add this chunk's new distinct dates, amounts, names and type spellings to the maps."""
+    _, cleaned = _cells(layout, chunk)
+    by_name = {name: idx for idx, name in layout.mapping.items() if idx in cleaned}
+    for table, column, parse in MAPS:
+        idx = by_name.get(column)
+        if idx is None:
+            continue
+        # Distinct raw cells first, cleaned after: few values, each cleaned once.
+        # Tables, columns and parse expressions come from MAPS; no values.
+        cur.execute(
+            "INSERT INTO " + table + " SELECT raw, " + parse + " FROM (SELECT DISTINCT "  # noqa: S608
+            + cleaned[idx] + " AS raw FROM (SELECT DISTINCT c" + str(idx) + " FROM chunk_raw "
+            "WHERE rn > (SELECT header_row FROM stage_params))) n "
+            "WHERE raw IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + table + " m "
+            "WHERE m.raw = n.raw)"
+        )  # fmt: skip
 
 
-PROBLEMS_SQL = r"""
-CREATE OR REPLACE TEMP TABLE problems AS
-SELECT rn, 'date' AS col, date AS value, 'rule.date_missing' AS code, NULL AS detail
-  FROM typed WHERE date IS NULL
-UNION ALL SELECT rn, 'date', date, 'rule.date_format', NULL
-  FROM typed WHERE date IS NOT NULL AND date_v IS NULL
-UNION ALL SELECT rn, 'date', date, 'rule.date_range', NULL
-  FROM typed WHERE date_v < $date_min OR date_v > $date_max
-UNION ALL SELECT rn, 'date', date, 'rule.date_future', NULL
-  FROM typed WHERE date_v > $today AND date_v <= $date_max
-UNION ALL SELECT rn, 'indicator', indicator, 'rule.indicator_missing', NULL
-  FROM typed WHERE indicator IS NULL
-UNION ALL SELECT rn, 'indicator', indicator, 'rule.indicator_unknown', NULL
-  FROM typed WHERE indicator IS NOT NULL AND indicator_v IS NULL
-UNION ALL SELECT rn, 'quantity', quantity, 'rule.quantity_invalid', NULL
-  FROM typed WHERE quantity_v IS NULL OR quantity_v < 1 OR quantity_v > 1000000
-UNION ALL SELECT rn, 'beneficiary_name', beneficiary_name, 'rule.name_required', indicator_v
-  FROM typed WHERE beneficiary_name IS NULL AND list_contains($needs_beneficiary, indicator_v)
-UNION ALL SELECT rn, 'beneficiary_type', beneficiary_type, 'rule.type_required', indicator_v
-  FROM typed WHERE beneficiary_type IS NULL AND list_contains($needs_beneficiary, indicator_v)
-UNION ALL SELECT rn, 'beneficiary_type', beneficiary_type, 'rule.type_unknown', NULL
-  FROM typed WHERE beneficiary_type IS NOT NULL AND type_v IS NULL
-UNION ALL SELECT rn, 'tax_code', tax_code, 'rule.tax_code_invalid', NULL
-  FROM typed WHERE tax_code IS NOT NULL AND NOT regexp_matches(tax_code, $tax_pattern)
-UNION ALL SELECT rn, 'funding_vnd', funding_vnd, 'rule.funding_invalid', NULL
-  FROM typed WHERE funding_vnd IS NOT NULL AND funding_v IS NULL
-UNION ALL SELECT rn, 'participants', participants, 'rule.participants_invalid', NULL
-  FROM typed WHERE participants IS NOT NULL
-               AND (participants_v IS NULL OR participants_v > 10000000)
-UNION ALL SELECT rn, 'record_id', record_id, 'rule.record_id_too_long', NULL
-  FROM typed WHERE length(record_id) > $id_max
-UNION ALL SELECT rn, 'record_id', final_id, 'rule.record_id_duplicate', CAST(first_rn AS VARCHAR)
-  FROM (SELECT rn, final_id, min(rn) OVER (PARTITION BY final_id) AS first_rn FROM typed)
-  WHERE rn > first_rn
-UNION ALL SELECT t.rn, 'record_id', t.final_id, 'rule.record_id_exists', CAST(r.batch_id AS VARCHAR)
-  FROM typed t JOIN records r ON r.record_id = t.final_id
-UNION ALL SELECT rn, NULL, extra_value, 'rule.extra_values', NULL
-  FROM typed WHERE extra_value IS NOT NULL
+TYPED_SQL = """
+SELECT s.rn,
+       COALESCE(s.record_id, $prefix || '-' || CAST(s.rn AS VARCHAR)) AS final_id,
+       dm.v AS date_v, s.date IS NOT NULL AS date_given,
+       CASE WHEN list_contains($indicators, lower(s.indicator))
+            THEN lower(s.indicator) END AS indicator_v,
+       s.indicator IS NOT NULL AS indicator_given,
+       CASE WHEN s.quantity IS NULL THEN 1 ELSE pq_whole(s.quantity) END AS quantity_v,
+       s.beneficiary_name, tm.v AS type_v, s.beneficiary_type IS NOT NULL AS type_given,
+       s.tax_code, s.locality, s.sector, s.standard,
+       mm.v AS funding_v, s.funding_vnd IS NOT NULL AS funding_given,
+       pq_whole(s.participants) AS participants_v, s.participants IS NOT NULL AS participants_given,
+       s.note,
+       CASE WHEN s.tax_code IS NOT NULL THEN 't:' || s.tax_code
+            WHEN s.beneficiary_name IS NOT NULL THEN 'n:' || nm.v END AS beneficiary_key,
+       s.extra_value IS NOT NULL AS has_extra
+FROM staged s
+LEFT JOIN date_map dm ON dm.raw = s.date
+LEFT JOIN type_map tm ON tm.raw = s.beneficiary_type
+LEFT JOIN money_map mm ON mm.raw = s.funding_vnd
+LEFT JOIN name_map nm ON nm.raw = s.beneficiary_name
 """
 
 
-def build_problems(cur: duckdb.DuckDBPyConnection, today: date) -> None:
-    """Create ``problems``: one row per broken rule (row, column, value, code, detail)."""
+def build_typed(cur: duckdb.DuckDBPyConnection, *, indicators: list[str], id_prefix: str) -> int:
+    """Register ``typed`` for the chunk (parsed values, what was given); return its rows.
+
+    An Arrow table, not a temp table: a temp table replaced inside the batch's transaction
+    is kept until COMMIT (at 10M rows, 4.4 GiB more), an Arrow table is freed at once.
+    """
+    table = cur.sql(TYPED_SQL, params={"indicators": indicators, "prefix": id_prefix})
+    typed = table.to_arrow_table()
+    cur.register("typed", typed)
+    return typed.num_rows
+
+
+def _rule_params(today: date) -> dict:
+    return {
+        "date_min": DATE_MIN,
+        "date_max": DATE_MAX,
+        "today": today,
+        "needs_beneficiary": sorted(INDICATORS_NEEDING_BENEFICIARY),
+        "tax_pattern": TAX_CODE_PATTERN,
+        "id_max": RECORD_ID_MAX,
+    }
+
+
+def check_rows(cur: duckdb.DuckDBPyConnection, today: date) -> None:
+    """Add a problem for each rule each row of the chunk breaks (with the cell's text)."""
+    broken = " OR ".join(f"({cond})" for *_, cond in ROW_RULES)
     cur.execute(
-        PROBLEMS_SQL,
-        {
-            "date_min": DATE_MIN,
-            "date_max": DATE_MAX,
-            "today": today,
-            "needs_beneficiary": sorted(INDICATORS_NEEDING_BENEFICIARY),
-            "tax_pattern": TAX_CODE_PATTERN,
-            "id_max": RECORD_ID_MAX,
-        },
+        "CREATE OR REPLACE TEMP TABLE chunk_bad AS SELECT * FROM typed WHERE " + broken,  # noqa: S608
+        _rule_params(today),
+    )
+    if not cur.execute("SELECT count(*) FROM chunk_bad").fetchall()[0][0]:
+        return
+    values = ", ".join(f"s.{c} AS v_{c}" for c in _RULE_VALUES)
+    # Columns, codes and conditions come from ROW_RULES; values are bound.
+    branches = [
+        "SELECT rn, " + ("NULL" if column is None else f"'{column}'")  # noqa: S608
+        + ", v_" + (column or "extra_value") + ", '" + code + "', " + detail
+        + " FROM j WHERE " + cond
+        for column, code, detail, cond in ROW_RULES
+    ]  # fmt: skip
+    cur.execute(
+        "INSERT INTO problems WITH j AS (SELECT b.*, " + values + " FROM chunk_bad b "  # noqa: S608
+        "JOIN staged s USING (rn)) " + " UNION ALL ".join(branches),
+        _rule_params(today),
+    )
+
+
+def add_chunk_facts(cur: duckdb.DuckDBPyConnection) -> list[tuple[str, bool]]:
+    """Keep the chunk's ids and totals; return its (locality, after July 2025) not yet placed."""
+    cur.execute("INSERT INTO ids SELECT final_id, rn FROM typed")
+    cur.execute(
+        "INSERT INTO ind_sum SELECT indicator_v, count(*), sum(quantity_v), sum(funding_v) "
+        "FROM typed WHERE indicator_v IS NOT NULL GROUP BY 1"
+    )
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE chunk_locs AS SELECT locality, "
+        "COALESCE(date_v >= DATE '2025-07-01', false) AS after_reorg, count(*) AS rows, "
+        "CAST(min(rn) AS INTEGER) AS first_row FROM typed WHERE locality IS NOT NULL GROUP BY 1, 2"
+    )
+    cur.execute("INSERT INTO loc_rows SELECT * FROM chunk_locs")
+    return [
+        (name, bool(after))
+        for name, after in cur.execute(
+            "SELECT locality, after_reorg FROM chunk_locs "
+            "EXCEPT SELECT locality, after_reorg FROM loc_map"
+        ).fetchall()
+    ]
+
+
+def add_localities(cur: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
+    """Add (locality, after, district, commune, status) rows to the locality map."""
+    if rows:
+        cur.executemany("INSERT INTO loc_map VALUES (?, ?, ?, ?, ?)", rows)
+
+
+def problem_count(cur: duckdb.DuckDBPyConnection) -> int:
+    """Return how many problems the file has so far."""
+    return int(cur.execute("SELECT count(*) FROM problems").fetchall()[0][0])
+
+
+def check_record_ids(
+    cur: duckdb.DuckDBPyConnection, batch_id: int | None, *, stored_too: bool
+) -> None:
+    """Add problems for ids repeated in the file and, if ``stored_too``, ids already stored.
+
+    Records of ``batch_id`` (this file's chunks stored so far) are not "already stored".
+    """
+    cur.execute(
+        "INSERT INTO problems SELECT i.rn, 'record_id', i.final_id, $code, "
+        "CAST(d.first_rn AS VARCHAR) FROM ids i JOIN (SELECT final_id, min(rn) AS first_rn "
+        "FROM ids GROUP BY final_id HAVING count(*) > 1) d ON d.final_id = i.final_id "
+        "WHERE i.rn > d.first_rn",
+        {"code": RECORD_ID_DUPLICATE},
+    )
+    if stored_too:
+        cur.execute(
+            "INSERT INTO problems SELECT i.rn, 'record_id', i.final_id, $code, "
+            "CAST(r.batch_id AS VARCHAR) FROM ids i JOIN records r "
+            "ON r.record_id = i.final_id WHERE r.batch_id <> $batch",
+            {"code": RECORD_ID_EXISTS, "batch": -1 if batch_id is None else batch_id},
+        )
+
+
+def store_chunk(cur: duckdb.DuckDBPyConnection, batch_id: int) -> None:
+    """Insert the chunk's records (and its new beneficiaries) into the store."""
+    # A key seen for the first time is numbered on from the largest id (migration 5). No
+    # ORDER BY on the insert: every read orders explicitly (date, batch, row number).
+    cur.execute(
+        """
+        INSERT INTO beneficiaries
+        SELECT (SELECT COALESCE(max(beneficiary_id), 0) FROM beneficiaries)
+               + CAST(row_number() OVER (ORDER BY n.k) AS INTEGER), n.k
+        FROM (SELECT DISTINCT beneficiary_key AS k FROM typed
+              WHERE beneficiary_key IS NOT NULL) n
+        WHERE NOT EXISTS (SELECT 1 FROM beneficiaries b WHERE b.beneficiary_key = n.k)
+        """
+    )
+    cur.execute(
+        """
+        INSERT INTO records
+        SELECT t.final_id, $batch_id, t.rn, t.date_v, t.indicator_v, t.quantity_v,
+               t.beneficiary_name, t.type_v, t.tax_code, t.locality, t.sector, t.standard,
+               t.funding_v, t.participants_v, t.note, m.district, m.commune, b.beneficiary_id
+        FROM typed t
+        LEFT JOIN beneficiaries b ON b.beneficiary_key = t.beneficiary_key
+        LEFT JOIN loc_map m ON m.locality = t.locality
+             AND m.after_reorg = (t.date_v >= DATE '2025-07-01')
+        """,
+        {"batch_id": batch_id},
+    )
+
+
+def store_names(cur: duckdb.DuckDBPyConnection) -> None:
+    """Keep the search key of each beneficiary name the file brings for the first time."""
+    cur.execute(
+        "INSERT INTO names SELECT raw, v FROM name_map n "
+        "WHERE NOT EXISTS (SELECT 1 FROM names x WHERE x.name = n.raw)"
+    )
+
+
+def problems_listing(cur: duckdb.DuckDBPyConnection, limit: int) -> duckdb.DuckDBPyRelation:
+    """Return the first ``limit`` problems, by row, as (row, column, value, code, detail)."""
+    return cur.execute(
+        "SELECT rn AS row, col AS column, value, code, detail FROM problems "
+        "ORDER BY rn NULLS FIRST, code LIMIT ?",
+        [limit],
+    )
+
+
+def indicator_totals(cur: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Return rows, quantity and funding per valid indicator over the whole file."""
+    return cur.execute(
+        "SELECT indicator, CAST(sum(rows) AS BIGINT) AS rows, sum(quantity) AS quantity, "
+        "sum(funding_vnd) AS funding_vnd FROM ind_sum GROUP BY 1 ORDER BY 1"
+    )
+
+
+def unmatched_localities(cur: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Return each locality no unit matched: its rows and first row."""
+    return cur.execute(
+        "SELECT l.locality, CAST(sum(l.rows) AS BIGINT) AS rows, min(l.first_row) AS first_row "
+        "FROM loc_rows l JOIN loc_map m ON m.locality = l.locality "
+        "AND m.after_reorg = l.after_reorg WHERE m.status = 'unmatched' GROUP BY 1 ORDER BY 1"
     )

@@ -1,0 +1,259 @@
+"""The cells of an uploaded CSV, a chunk of rows at a time, as text with their row numbers.
+
+A UTF-8 file still in memory is parsed by Arrow's streaming CSV reader: each chunk is a
+table of ``c0``… text columns (an empty cell is NULL) plus ``rn``, the spreadsheet row
+number, and arrives with the set of columns holding a cell that may need cleaning (padding,
+a neutralising apostrophe). A file Arrow refuses (rows wider or narrower than the header,
+bytes that are not UTF-8) or one already written out as text is read by DuckDB into a temp
+table instead, as one chunk whose every column is cleaned.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+
+from pqtrack.layout import CsvLayout, FastPathRefused, has_blank_line
+
+# Rows per chunk: whole row groups of DuckDB (122,880 rows), so that each chunk's insert
+# writes full row groups straight to the file.
+CHUNK_ROWS = 8 * 122_880
+# Arrow parses blocks of this size on its threads.
+ARROW_BLOCK = 16 << 20
+
+# DuckDB's words when the bytes are not UTF-8, or a row has more cells than declared.
+_FAST_PATH_ERRORS = ("invalid unicode", "expected number of columns")
+
+# First and last bytes of a cell that cleaning may change: blanks trimmed (space, tab,
+# CR, LF; a no-break space is C2 A0) and the apostrophe that neutralises a formula.
+_FIRST = np.zeros(256, dtype=bool)
+_FIRST[[0x20, 0x09, 0x0A, 0x0D, 0x27]] = True
+_LAST = np.zeros(256, dtype=bool)
+_LAST[[0x20, 0x09, 0x0A, 0x0D]] = True
+
+
+class ArrowRefused(Exception):
+    """Arrow's reader refused the bytes: the file is read by DuckDB instead."""
+
+
+@dataclass
+class Chunk:
+    """One chunk of rows, registered on the cursor as ``chunk_raw`` (rn, c0, c1, …)."""
+
+    width: int
+    dirty: frozenset[int]
+    last: bool
+
+
+def _column_may_need_cleaning(column: pa.ChunkedArray) -> bool:
+    """Return whether a cell of ``column`` may start or end with what cleaning removes."""
+    for arr in column.chunks:
+        if arr.null_count == len(arr):
+            continue
+        _, offsets_buf, data_buf = arr.buffers()
+        data = np.frombuffer(data_buf, dtype=np.uint8)
+        if data.size == 0:
+            continue
+        offsets = np.frombuffer(
+            offsets_buf, dtype=np.int32, count=len(arr) + 1, offset=arr.offset * 4
+        )
+        top = data.size - 1
+        # An empty (NULL) cell points at its neighbour's bytes: looked at anyway, no harm.
+        starts = np.minimum(offsets[:-1], top)
+        ends = np.maximum(offsets[1:] - 1, 0)
+        first, last = data[starts], data[ends]
+        if _FIRST[first].any() or _LAST[last].any():
+            return True
+        if ((first == 0xC2) & (data[np.minimum(starts + 1, top)] == 0xA0)).any():
+            return True
+        if ((last == 0xA0) & (data[np.maximum(ends - 1, 0)] == 0xC2)).any():
+            return True
+    return False
+
+
+def _dirty_columns(table: pa.Table, width: int, pool: ThreadPoolExecutor) -> frozenset[int]:
+    flags = pool.map(lambda i: _column_may_need_cleaning(table.column(i)), range(width))
+    return frozenset(i for i, flag in enumerate(flags) if flag)
+
+
+def _arrow_batches(layout: CsvLayout) -> Iterator[pa.RecordBatch]:
+    assert layout.data is not None
+    end = len(layout.data)
+    while end and layout.data[end - 1] in b"\r\n":  # a final line break ends no row
+        end -= 1
+    names = [f"c{i}" for i in range(layout.header_width)]
+    try:
+        reader = pa_csv.open_csv(
+            pa.BufferReader(pa.py_buffer(layout.data).slice(0, end)),
+            read_options=pa_csv.ReadOptions(column_names=names, block_size=ARROW_BLOCK),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=layout.delimiter,
+                quote_char='"',
+                double_quote=True,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+                null_values=[""],
+            ),
+        )
+        yield from reader
+    except pa.ArrowInvalid as exc:
+        raise ArrowRefused(str(exc)) from exc
+
+
+def _arrow_chunks(layout: CsvLayout) -> Iterator[tuple[pa.Table, int, bool]]:
+    """Yield (table of at most CHUNK_ROWS rows, its first row number, is it the last).
+
+    A chunk is cut only once more rows follow it, so the last one is known as such.
+    """
+    pending: list[pa.RecordBatch] = []
+    have = 0
+    first_rn = 1
+    for batch in _arrow_batches(layout):
+        pending.append(batch)
+        have += batch.num_rows
+        while have > CHUNK_ROWS:
+            table = pa.Table.from_batches(pending)
+            pending = table.slice(CHUNK_ROWS).to_batches()
+            have -= CHUNK_ROWS
+            yield table.slice(0, CHUNK_ROWS), first_rn, False
+            first_rn += CHUNK_ROWS
+    schema = pending[0].schema if pending else None
+    yield (pa.Table.from_batches(pending, schema) if schema else _empty(layout)), first_rn, True
+
+
+def _empty(layout: CsvLayout) -> pa.Table:
+    names = [f"c{i}" for i in range(layout.header_width)]
+    return pa.table({n: pa.array([], pa.string()) for n in names})
+
+
+def _prepared_chunks(layout: CsvLayout) -> Iterator[tuple[pa.Table, frozenset[int], bool]]:
+    """Yield each chunk with its row numbers, the columns it needs cleaned, and if it is last."""
+    width = layout.header_width
+    with ThreadPoolExecutor(2) as pool:
+        for table, first_rn, last in _arrow_chunks(layout):
+            rn = np.arange(first_rn, first_rn + table.num_rows, dtype=np.int32)
+            table = table.append_column("rn", pa.array(rn))
+            dirty = frozenset(range(width)) if layout.nfc else _dirty_columns(table, width, pool)
+            yield table, dirty, last
+
+
+class _ReadAhead:
+    """Run a generator on a thread of its own, one item ahead of its consumer.
+
+    Arrow parses (and numpy checks) without holding the GIL, so the next chunk is read
+    while DuckDB works on this one. The generator's exception reaches the consumer.
+    """
+
+    DONE = object()
+
+    def __init__(self, items: Iterator) -> None:
+        self._items = items
+        self._queue: queue.Queue = queue.Queue(maxsize=1)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="pqtrack-read", daemon=True)
+        self._thread.start()
+
+    def _put(self, item: object) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self) -> None:
+        try:
+            for item in self._items:
+                if not self._put((item, None)):
+                    return
+            self._put((self.DONE, None))
+        except BaseException as exc:  # handed to the consumer
+            self._put((None, exc))
+
+    def get(self) -> object:
+        """Return the next item, or ``DONE``; raise what the generator raised."""
+        item, exc = self._queue.get()
+        if exc is not None:
+            raise exc
+        return item
+
+    def close(self) -> None:
+        """Stop the thread (it drops what it read ahead) and wait for it."""
+        self._stop.set()
+        with contextlib.suppress(queue.Empty):
+            while True:
+                self._queue.get_nowait()
+        self._thread.join()
+
+
+def arrow_chunks(cur: duckdb.DuckDBPyConnection, layout: CsvLayout) -> Iterator[Chunk]:
+    """Register each chunk of an in-memory UTF-8 file as ``chunk_raw``; raise ArrowRefused."""
+    ahead = _ReadAhead(_prepared_chunks(layout))
+    try:
+        while (item := ahead.get()) is not _ReadAhead.DONE:
+            table, dirty, last = item
+            cur.register("chunk_raw", table)
+            try:
+                yield Chunk(width=layout.header_width, dirty=dirty, last=last)
+            finally:
+                cur.unregister("chunk_raw")
+                del table, item
+    finally:
+        ahead.close()
+
+
+def duckdb_chunk(cur: duckdb.DuckDBPyConnection, layout: CsvLayout) -> Iterator[Chunk]:
+    """Read the whole file with DuckDB into a temp table, registered as one ``chunk_raw``.
+
+    It reads the file in file order (a plain ``SELECT *``: a projection over a parallel
+    ``read_csv`` was seen, DuckDB 2.0.1, to store row groups out of order), so ``rowid`` + 1
+    is the row number. On the fast path a blank line, invalid UTF-8 or a row wider than the
+    margin raises :class:`FastPathRefused`: the file is then decoded and laid out in Python.
+    """
+    if layout.data is not None:
+        if has_blank_line(layout.data):
+            raise FastPathRefused("blank line")  # DuckDB would skip it: rows would shift
+        layout.text_path.write_bytes(layout.data)
+    sql_template = (
+        "CREATE OR REPLACE TEMP TABLE raw_table AS SELECT * FROM read_csv($path, "
+        "header = false, all_varchar = true, null_padding = true, delim = $delim, "
+        "quote = '\"', escape = '\"', auto_detect = false, parallel = {parallel}, "
+        "columns = {columns})"
+    )
+    params = {"path": str(layout.text_path), "delim": layout.delimiter}
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(layout.ncols)) + "}"
+    try:
+        try:
+            cur.execute(sql_template.format(parallel="true", columns=columns), params)
+        except duckdb.Error as exc:
+            if "parallel" not in str(exc):
+                raise
+            cur.execute(sql_template.format(parallel="false", columns=columns), params)
+    except duckdb.Error as exc:
+        if layout.fast and any(word in str(exc).lower() for word in _FAST_PATH_ERRORS):
+            raise FastPathRefused(str(exc)) from exc
+        raise
+    cur.execute(
+        "CREATE OR REPLACE TEMP VIEW chunk_raw AS "
+        "SELECT *, CAST(rowid + 1 AS INTEGER) AS rn FROM raw_table"
+    )
+    try:
+        yield Chunk(width=layout.ncols, dirty=frozenset(range(layout.ncols)), last=True)
+    finally:
+        cur.execute("DROP VIEW IF EXISTS chunk_raw")
+        cur.execute("DROP TABLE IF EXISTS raw_table")
