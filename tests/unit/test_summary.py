@@ -324,3 +324,41 @@ def test_an_added_later_record_moves_the_phase_end(tmp_path):
     whole = _same(s, lambda: queries.actuals(s, ph.start, ph.end))
     assert int(whole["turns"].sum()) == 7 and int(whole["beneficiaries"].sum()) == 6
 
+
+def test_a_rebuild_counts_the_same_with_bitmaps_or_hash_sets(filled, monkeypatch):
+    from pqtrack.store import distinct
+
+    def rebuilt() -> list[tuple]:
+        with filled.cursor() as cur:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                summary.refresh(cur)
+                return cur.execute("SELECT * FROM summary ORDER BY ALL").fetchall()
+            finally:
+                cur.execute("ROLLBACK")
+
+    used: list[str] = []
+    real = distinct.counter
+    monkeypatch.setattr(
+        distinct, "counter", lambda *a: used.append(real(*a)[0].split("(")[0]) or real(*a)
+    )
+    bitmaps = rebuilt()
+    assert set(used) == {"COALESCE"}  # every distinct count took a bitmap
+    monkeypatch.setattr(distinct, "BITMAP_BUDGET", 0)
+    used.clear()
+    hash_sets = rebuilt()
+    assert set(used) == {"count"}
+    assert bitmaps == hash_sets and len(bitmaps) > 500
+
+
+def test_distinct_counter_keeps_to_its_budget():
+    from pqtrack.store import distinct
+
+    assert distinct.counter("x", None, 1) == ("count(DISTINCT x)", {})
+    sql, params = distinct.counter("x", (1, 80_000), 10)
+    assert sql.startswith("COALESCE(bit_count(bitstring_agg(x,") and params == {
+        "id_lo": 1,
+        "id_hi": 80_000,
+    }
+    per_group = 80_000 // 8
+    assert distinct.counter("x", (1, 80_000), distinct.BITMAP_BUDGET // per_group + 1)[1] == {}

@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from pqtrack import plan
+from pqtrack.store import distinct
 
 INTRODUCED_IN = 4  # schema version that added the summary tables
 
@@ -81,20 +82,29 @@ def refresh(cur: duckdb.DuckDBPyConnection) -> None:
     """Rebuild the summary from ``records`` (call inside the writing transaction)."""
     cur.execute("DELETE FROM summary")
     _phases(cur)
+    ids = distinct.id_range(cur)
     # One marker row per phase, even an empty one: its presence says the summary is fresh.
+    counted, params = distinct.counter("r.beneficiary_id", ids, len(plan.PHASES))
     cur.execute(
-        "INSERT INTO summary SELECT p.phase, '*', 'total', NULL, count(r.date), "
-        "COALESCE(sum(r.quantity), 0), count(DISTINCT r.beneficiary_id), "
+        "INSERT INTO summary SELECT p.phase, '*', 'total', NULL, count(r.date), "  # noqa: S608
+        f"COALESCE(sum(r.quantity), 0), {counted}, "
         "COALESCE(sum(r.funding_vnd), 0), max(r.date) FROM summary_phases p "
-        "LEFT JOIN records r ON r.date BETWEEN p.first_day AND p.last_day GROUP BY p.phase"
+        "LEFT JOIN records r ON r.date BETWEEN p.first_day AND p.last_day GROUP BY p.phase",
+        params,
     )
-    for dim, scope, value, rows, distinct in _GROUPS[1:]:
-        counted = "count(DISTINCT beneficiary_id)" if distinct else "NULL"
+    for dim, scope, value, rows, counts_distinct in _GROUPS[1:]:
+        counted, params = "NULL", {}
+        if counts_distinct:
+            groups = cur.execute(
+                f"SELECT count(*) FROM (SELECT DISTINCT phase, {scope}, {value} "  # noqa: S608 - fixed expressions
+                f"FROM phased WHERE {rows})"
+            ).fetchall()[0][0]
+            counted, params = distinct.counter("beneficiary_id", ids, groups)
         cur.execute(
             f"INSERT INTO summary SELECT phase, {scope}, $dim, {value}, count(*), "  # noqa: S608 - fixed expressions
             f"sum(quantity), {counted}, sum(funding_vnd), max(date) FROM phased WHERE {rows} "
             f"GROUP BY phase, {scope}, {value}",
-            {"dim": dim},
+            {"dim": dim, **params},
         )
     _stamp(cur)
     cur.execute("DROP VIEW phased")
@@ -153,8 +163,8 @@ def add_batch(cur: duckdb.DuckDBPyConnection, batch_id: int) -> None:
         "(SELECT beneficiary_id FROM summary_new WHERE beneficiary_id IS NOT NULL)",
         {"b": batch_id},
     )
-    for dim, scope, value, rows, distinct in _GROUPS:
-        counted = "count(DISTINCT n.k) FILTER (WHERE o.k IS NULL)" if distinct else "NULL"
+    for dim, scope, value, rows, counts_distinct in _GROUPS:
+        counted = "count(DISTINCT n.k) FILTER (WHERE o.k IS NULL)" if counts_distinct else "NULL"
         cur.execute(
             "CREATE OR REPLACE TEMP TABLE summary_delta AS "  # noqa: S608 - fixed expressions
             f"WITH n AS (SELECT phase, {scope} AS scope, {value} AS value, "
