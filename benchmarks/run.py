@@ -430,7 +430,7 @@ SUMMARY_ADD_STEP = "summary update with one batch (after COMMIT)"
 def _phase_timers(timings: dict[str, float], cpu: dict[str, float] | None = None):  # noqa: ANN202
     """Wrap the ingest pipeline's steps with timers (no change to the package)."""
     from pqtrack import ingest
-    from pqtrack.store import core, originals, staging, summary
+    from pqtrack.store import loading, originals, reader, staging, summary
 
     patched: list[tuple[object, str, object]] = []
 
@@ -449,19 +449,46 @@ def _phase_timers(timings: dict[str, float], cpu: dict[str, float] | None = None
         patched.append((owner, attr, owner.__dict__[attr]))
         setattr(owner, attr, staticmethod(timed) if static else timed)
 
+    def wrap_chunks(owner: object, attr: str, label: str) -> None:
+        """Time a chunk generator's own work: each step to the next chunk."""
+        original = getattr(owner, attr)
+
+        def timed(*a, **kw):
+            gen = original(*a, **kw)
+            while True:
+                t0, c0 = time.perf_counter(), cpu_seconds()
+                try:
+                    item = next(gen)
+                except StopIteration:
+                    return
+                finally:
+                    timings[label] = timings.get(label, 0.0) + time.perf_counter() - t0
+                    if cpu is not None:
+                        cpu[label] = cpu.get(label, 0.0) + cpu_seconds() - c0
+                yield item
+
+        patched.append((owner, attr, owner.__dict__[attr]))
+        setattr(owner, attr, timed)
+
     wrap(ingest, "content_hash", "hash")
     wrap(ingest, "decode_bytes", "decode")
     wrap(ingest, "_find_header", "find_header")
     wrap(ingest, "_normalise_layout", "layout")
     wrap(ingest, "prepare", "prepare (total)")
-    wrap(staging, "load_raw", "load_raw")
+    wrap_chunks(reader, "arrow_chunks", "read: Arrow (parse, check cells)")
+    wrap_chunks(reader, "duckdb_chunk", "read: DuckDB read_csv")
     wrap(staging, "build_staged", "build_staged")
+    wrap(staging, "update_maps", "update_maps")
     wrap(staging, "build_typed", "build_typed")
-    wrap(staging, "build_problems", "build_problems")
-    wrap(core.Store, "_resolve_localities", "localities", static=True)
-    wrap(core.Store, "_stage", "stage (total)")
+    wrap(staging, "check_rows", "check_rows")
+    wrap(staging, "add_chunk_facts", "ids, totals, localities")
+    wrap(loading, "_place_localities", "place localities")
+    wrap(staging, "check_record_ids", "check_record_ids")
+    wrap(staging, "store_chunk", "store_chunk")
+    wrap(loading, "_result", "result")
+    wrap(loading, "load", "check and store (total)")
     wrap(originals.PendingOriginal, "keep", "original: wait for its write")
-    wrap(core.Store, "_store_batch", "store_batch")
+    wrap(loading, "_commit", "name the batch, COMMIT")
     wrap(summary, "refresh", SUMMARY_STEP)
     wrap(summary, "add_batch", SUMMARY_ADD_STEP)
     try:
