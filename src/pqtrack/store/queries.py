@@ -9,7 +9,7 @@ import pandas as pd
 
 from pqtrack import plan
 from pqtrack.filters import RecordFilter
-from pqtrack.store import summary
+from pqtrack.store import distinct, summary
 from pqtrack.store.core import Store
 from pqtrack.text import fold_words
 
@@ -73,25 +73,23 @@ def where(flt: RecordFilter) -> tuple[str, dict]:
     return " AND ".join(parts), params
 
 
-# Distinct beneficiaries in a one-row aggregate: a bitmap over the id range (at most
-# max id / 8 bytes, ~1.3 MB at 10M ids) is cheaper than a hash set. Grouped queries keep
-# count(DISTINCT): their bitmaps would multiply by the number of groups.
-_ID_BITMAP = "COALESCE(bit_count(bitstring_agg({ids}, $id_lo, $id_hi)), 0)"
+def _counted(
+    store: Store, sql: str, params: dict, groups_sql: str | None, ids: str = "beneficiary_id"
+) -> pd.DataFrame:
+    """Run ``sql``, whose ``{distinct}`` counts the distinct ``ids`` of each group.
 
-
-def _one_row(store: Store, sql: str, params: dict, ids: str = "beneficiary_id") -> pd.DataFrame:
-    """Run the one-row aggregate ``sql``, whose ``{distinct}`` counts the distinct ``ids``."""
+    ``groups_sql`` counts the groups ``sql`` makes (None: one row); the count decides
+    whether bitmaps over the id range fit (``distinct``), read from the same snapshot.
+    """
     with store.cursor() as cur:
-        cur.execute("BEGIN TRANSACTION")  # the id range and the records from one snapshot
+        cur.execute("BEGIN TRANSACTION")  # the id range, groups and records from one snapshot
         try:
-            lo, hi = cur.execute(
-                "SELECT min(beneficiary_id), max(beneficiary_id) FROM beneficiaries"
-            ).fetchone()
-            if hi is None:  # no beneficiary yet: the id range is empty
-                plain = sql.replace("{distinct}", f"count(DISTINCT {ids})")
-                return cur.execute(plain, params).df()
-            counted = sql.replace("{distinct}", _ID_BITMAP.replace("{ids}", ids))
-            return cur.execute(counted, {**params, "id_lo": lo, "id_hi": hi}).df()
+            id_range = distinct.id_range(cur)
+            groups = 1
+            if groups_sql is not None and id_range is not None:
+                groups = cur.execute(groups_sql, params).fetchall()[0][0]
+            counted, extra = distinct.counter(ids, id_range, groups)
+            return cur.execute(sql.replace("{distinct}", counted), {**params, **extra}).df()
         finally:
             cur.execute("COMMIT")
 
@@ -138,11 +136,14 @@ def actuals(store: Store, start: date, end: date) -> pd.DataFrame:
     )
     if found is not None:
         return found[0]
-    return store.query_df(
-        "SELECT indicator, sum(quantity) AS actual, count(*) AS turns, "
-        "count(DISTINCT beneficiary_id) AS beneficiaries, sum(funding_vnd) AS funding_vnd "
-        "FROM records WHERE date BETWEEN $start AND $end GROUP BY indicator ORDER BY indicator",
+    window = "FROM records WHERE date BETWEEN $start AND $end"
+    return _counted(
+        store,
+        "SELECT indicator, sum(quantity) AS actual, count(*) AS turns, "  # noqa: S608 - fixed text
+        "{distinct} AS beneficiaries, sum(funding_vnd) AS funding_vnd "
+        f"{window} GROUP BY indicator ORDER BY indicator",
         {"start": start, "end": end},
+        f"SELECT count(DISTINCT indicator) {window}",
     )
 
 
@@ -191,11 +192,12 @@ def breakdown(store: Store, dimension: str, flt: RecordFilter) -> pd.DataFrame:
     clause, params = where(flt)
     sql = (
         f"SELECT indicator, {expr} AS {dimension}, count(*) AS turns, "  # noqa: S608 - allow-list
-        "sum(quantity) AS quantity, count(DISTINCT beneficiary_id) AS beneficiaries, "
+        "sum(quantity) AS quantity, {distinct} AS beneficiaries, "
         f"sum(funding_vnd) AS funding_vnd FROM records WHERE {clause} "
         "GROUP BY ALL ORDER BY indicator, quantity DESC, 2"
     )
-    return store.query_df(sql, params)
+    groups = f"SELECT count(*) FROM (SELECT DISTINCT indicator, {expr} FROM records WHERE {clause})"  # noqa: S608 - allow-list
+    return _counted(store, sql, params, groups)
 
 
 def _totals_row(flt: RecordFilter) -> tuple[str, str, str | None] | None:
@@ -243,12 +245,13 @@ def beneficiary_totals(store: Store, flt: RecordFilter) -> dict:
             return {"turns": 0, "quantity": 0, "beneficiaries": 0, "funding_vnd": 0}
         return {k: int(v) for k, v in row.iloc[0].items()}
     clause, params = where(flt)
-    df = _one_row(
+    df = _counted(
         store,
         "SELECT count(*) AS turns, COALESCE(sum(quantity), 0) AS quantity, "  # noqa: S608
         "{distinct} AS beneficiaries, "
         f"COALESCE(sum(funding_vnd), 0) AS funding_vnd FROM records WHERE {clause}",
         params,
+        None,
     )
     return {k: int(v) for k, v in df.iloc[0].items()}
 
@@ -341,14 +344,16 @@ def map_values(store: Store, level: str, flt: RecordFilter) -> tuple[pd.DataFram
         units, rest = found
         return units, {k: int(v) for k, v in rest.iloc[0].items()}
     clause, params = where(flt)
-    units = store.query_df(
+    units = _counted(
+        store,
         f"SELECT {column} AS unit, count(*) AS turns, sum(quantity) AS quantity, "  # noqa: S608
-        "count(DISTINCT beneficiary_id) AS beneficiaries, "
+        "{distinct} AS beneficiaries, "
         f"COALESCE(sum(funding_vnd), 0) AS funding_vnd FROM records WHERE {clause} "
         f"AND {column} IS NOT NULL GROUP BY 1 ORDER BY 1",
         params,
+        f"SELECT count(DISTINCT {column}) FROM records WHERE {clause}",  # noqa: S608 - allow-list
     )
-    rest = _one_row(
+    rest = _counted(
         store,
         "SELECT count(*) FILTER (WHERE locality IS NOT NULL) AS turns, "  # noqa: S608
         "COALESCE(sum(quantity) FILTER (WHERE locality IS NOT NULL), 0) AS quantity, "
@@ -357,6 +362,7 @@ def map_values(store: Store, level: str, flt: RecordFilter) -> tuple[pd.DataFram
         "count(*) FILTER (WHERE locality IS NULL) AS no_locality "
         f"FROM records WHERE {clause} AND {column} IS NULL",
         params,
+        None,
         ids="CASE WHEN locality IS NOT NULL THEN beneficiary_id END",
     )
     return units, {k: int(v) for k, v in rest.iloc[0].items()}
