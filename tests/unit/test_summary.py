@@ -267,6 +267,7 @@ def test_a_store_from_before_the_summary_gets_one_on_upgrade(tmp_path):
         )
         cur.execute("DROP TABLE summary")
         cur.execute("DROP TABLE summary_state")
+        cur.execute("DROP TABLE summary_reach")
         cur.execute("DROP TABLE beneficiaries")
         cur.execute("DROP TABLE names")
         cur.execute("ALTER TABLE records DROP COLUMN beneficiary_id")
@@ -364,3 +365,24 @@ def test_distinct_counter_keeps_to_its_budget():
     }
     per_group = 80_000 // 8
     assert distinct.counter("x", (1, 80_000), distinct.BITMAP_BUDGET // per_group + 1)[1] == {}
+
+
+def test_totals_of_any_indicator_set_come_from_the_summary(filled, monkeypatch):
+    sets = [("management_system", "product_standard"), ("workshop", "lab_17025", "award_winner")]
+    want = {
+        inds: _live(
+            filled,
+            lambda i=inds: queries.beneficiary_totals(
+                filled, RecordFilter(phase=PHASES[0], indicators=i)
+            ),
+        )
+        for inds in sets
+    }
+
+    def no_records(*args, **kwargs):
+        raise AssertionError("the records were read")
+
+    monkeypatch.setattr(queries, "_counted", no_records)
+    for inds in sets:
+        got = queries.beneficiary_totals(filled, RecordFilter(phase=PHASES[0], indicators=inds))
+        assert got == want[inds] and got["beneficiaries"] > 0

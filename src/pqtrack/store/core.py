@@ -138,7 +138,7 @@ class Store:
                     for stmt in migrations.MIGRATIONS[target]:
                         cur.execute(stmt)
                     # Built in the last step, once the records have every column it reads.
-                    if target == migrations.LATEST and version < summary.INTRODUCED_IN:
+                    if target == migrations.LATEST and version < summary.SHAPE_CHANGED_IN:
                         summary.refresh(cur)
                     cur.execute(
                         "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(target)]

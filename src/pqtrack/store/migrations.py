@@ -145,6 +145,12 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE records DROP COLUMN name_key",
         "ALTER TABLE records DROP COLUMN beneficiary_key",
     ),
+    7: (
+        # Distinct beneficiaries of any set of indicators, from the summary: per phase, how
+        # many beneficiaries were reached by exactly each combination of indicators.
+        "CREATE TABLE summary_reach (phase VARCHAR NOT NULL, indicators VARCHAR[] NOT NULL, "
+        "beneficiaries BIGINT NOT NULL)",
+    ),
 }
 
 LATEST = max(MIGRATIONS)

@@ -225,6 +225,9 @@ def _totals_row(flt: RecordFilter) -> tuple[str, str, str | None] | None:
     return None
 
 
+TOTALS: tuple[str, ...] = ("turns", "quantity", "beneficiaries", "funding_vnd")
+
+
 def beneficiary_totals(store: Store, flt: RecordFilter) -> dict:
     """Return overall turns, quantity, distinct beneficiaries and funding for ``flt``."""
     cell = _totals_row(flt)
@@ -244,6 +247,26 @@ def beneficiary_totals(store: Store, flt: RecordFilter) -> dict:
         if row.empty:
             return {"turns": 0, "quantity": 0, "beneficiaries": 0, "funding_vnd": 0}
         return {k: int(v) for k, v in row.iloc[0].items()}
+    if cell is None and flt.indicators:
+        found = _from_summary(
+            store,
+            _phase_only(flt),
+            [  # sums add up over indicators; beneficiaries by the indicators that reached them
+                "SELECT COALESCE(sum(turns), 0) AS turns, COALESCE(sum(quantity), 0) AS quantity, "
+                "COALESCE(sum(funding_vnd), 0) AS funding_vnd FROM summary WHERE phase = $phase "
+                "AND dimension = 'total' AND scope <> '*' AND list_contains($inds, scope)",
+                "SELECT COALESCE(sum(beneficiaries), 0) AS beneficiaries FROM summary_reach "
+                "WHERE phase = $phase AND list_has_any(indicators, $inds)",
+            ],
+            {"inds": list(flt.indicators)},
+            flt.window()[1],
+        )
+        if found is not None:
+            sums, reach = (df.iloc[0] for df in found)
+            totals = {**sums.to_dict(), "beneficiaries": reach["beneficiaries"]}
+            return {
+                k: int(totals[k]) for k in ("turns", "quantity", "beneficiaries", "funding_vnd")
+            }
     clause, params = where(flt)
     df = _counted(
         store,

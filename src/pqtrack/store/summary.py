@@ -19,7 +19,9 @@ import pandas as pd
 from pqtrack import plan
 from pqtrack.store import distinct
 
-INTRODUCED_IN = 4  # schema version that added the summary tables
+# The schema version that last changed what the summary holds: an upgrade from before it
+# rebuilds the summary.
+SHAPE_CHANGED_IN = 7
 
 # The records' state: a new records batch raises the first part, a rollback the second.
 RECORDS_VERSION_SQL = (
@@ -106,9 +108,49 @@ def refresh(cur: duckdb.DuckDBPyConnection) -> None:
             f"GROUP BY phase, {scope}, {value}",
             {"dim": dim, **params},
         )
+    cur.execute("DELETE FROM summary_reach")
+    cur.execute(
+        "INSERT INTO summary_reach SELECT phase, indicators, count(*) FROM ("  # noqa: S608
+        + _reached("phased")
+        + ") GROUP BY phase, indicators"
+    )
     _stamp(cur)
     cur.execute("DROP VIEW phased")
     cur.execute("DROP TABLE summary_phases")
+
+
+def _reached(rows: str) -> str:
+    """Return SQL giving each beneficiary of a phase in ``rows`` (fixed SQL) the sorted
+    list of indicators that reached it."""
+    return (
+        "SELECT phase, beneficiary_id, list_sort(list_distinct(list(indicator))) AS indicators "
+        "FROM " + rows + " WHERE beneficiary_id IS NOT NULL GROUP BY phase, beneficiary_id"  # noqa: S608
+    )
+
+
+def _add_reach(cur: duckdb.DuckDBPyConnection) -> None:
+    """Move the batch's beneficiaries to the indicator combinations they have now."""
+    before = _reached("summary_old")
+    after = _reached(
+        "(SELECT phase, beneficiary_id, indicator FROM summary_old UNION ALL "
+        "SELECT phase, beneficiary_id, indicator FROM summary_new)"
+    )
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE reach_delta AS SELECT phase, indicators, sum(d) AS d "  # noqa: S608
+        f"FROM (SELECT phase, indicators, -1 AS d FROM ({before}) UNION ALL "  # noqa: S608 - fixed
+        f"SELECT phase, indicators, 1 FROM ({after})) GROUP BY ALL HAVING sum(d) <> 0"
+    )
+    cur.execute(
+        "UPDATE summary_reach AS r SET beneficiaries = r.beneficiaries + d.d FROM reach_delta d "
+        "WHERE r.phase = d.phase AND r.indicators = d.indicators"
+    )
+    cur.execute(
+        "INSERT INTO summary_reach SELECT phase, indicators, d FROM reach_delta d "
+        "WHERE NOT EXISTS (SELECT 1 FROM summary_reach r WHERE r.phase = d.phase "
+        "AND r.indicators = d.indicators)"
+    )
+    cur.execute("DELETE FROM summary_reach WHERE beneficiaries = 0")
+    cur.execute("DROP TABLE reach_delta")
 
 
 def records_version(cur: duckdb.DuckDBPyConnection) -> str:
@@ -197,6 +239,7 @@ def add_batch(cur: duckdb.DuckDBPyConnection, batch_id: int) -> None:
             "AND s.value IS NOT DISTINCT FROM d.value)",
             {"dim": dim},
         )
+    _add_reach(cur)
     _stamp(cur)
     cur.execute("DROP TABLE summary_delta")
     cur.execute("DROP TABLE summary_new")
