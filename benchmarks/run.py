@@ -608,19 +608,20 @@ def _query_cases(store, today: date) -> list[tuple[str, str, Callable[[], object
             lambda: queries.beneficiary_totals(store, phase),
         ),
         ("aggregate", "totals, narrow filter", lambda: queries.beneficiary_totals(store, narrow)),
-        # Filters the per-phase summary cannot answer exactly: these read the records.
-        (
+        (  # the beneficiaries page's figures when two indicators are picked
             "aggregate",
+            "totals, two indicators",
+            lambda: queries.beneficiary_totals(store, two_indicators),
+        ),
+        # Filters no page offers for aggregates (the records page lists and counts): the
+        # per-phase summary cannot answer them, they read the records.
+        (
+            "stress",
             "totals, two localities (reads records)",
             lambda: queries.beneficiary_totals(store, two_places),
         ),
-        (  # the beneficiaries page's figures when two indicators are picked
-            "aggregate",
-            "totals, two indicators (reads records)",
-            lambda: queries.beneficiary_totals(store, two_indicators),
-        ),
         (
-            "aggregate",
+            "stress",
             "breakdown by locality, one type (reads records)",
             lambda: queries.breakdown(store, "locality", one_type),
         ),
@@ -926,8 +927,11 @@ def build_rows(res: dict) -> list[tuple[str, str, str, str]]:
     q = res.get("queries", {})
     agg_target = 100.0
     for item in q.get("queries", []):
-        target = f"p95 ≤ {agg_target:.0f} ms @10M" if item["kind"] == "aggregate" else ""
-        ok = item["p95_ms"] <= agg_target if item["kind"] == "aggregate" else None
+        target, ok = "", None
+        if item["kind"] in ("aggregate", "stress"):
+            target = f"p95 ≤ {agg_target:.0f} ms @10M"
+            target += " (no page asks)" if item["kind"] == "stress" else ""
+            ok = item["p95_ms"] <= agg_target
         add(
             f"query: {item['label']}",
             f"median {_fmt_ms(item['median_ms'])} ms, p95 {_fmt_ms(item['p95_ms'])} ms",
