@@ -262,3 +262,24 @@ def test_nfc_safe_ranges_are_safe():
             assert not decode.may_need_nfc(f"a{ch}b".encode()), hex(cp)
     for ch in ("\u0301", "\u2126", "\u2000", "\u1161", "\u0344", "Ω", "\U0001d15e"):
         assert decode.may_need_nfc(f"a{ch}b".encode()), repr(ch)
+
+
+@pytest.mark.parametrize(
+    ("cells", "dirty"),
+    [
+        (["Công ty A", "Trà Vinh", "Hợp tác xã", None], False),  # "à" ends in A0, not C2 A0
+        (["Công ty A", " Trà Vinh"], True),
+        (["Công ty A", "Trà Vinh\t"], True),
+        (["\u00a0Trà Vinh", "x"], True),
+        (["x", "Trà Vinh\u00a0"], True),
+        (["x", "'=1+1"], True),
+        (["x", "a\nb"], False),
+        (["x", "a\n"], True),
+        ([None, None], False),
+    ],
+)
+def test_a_column_needs_cleaning_only_where_a_cell_edge_asks(cells, dirty):
+    import pyarrow as pa
+
+    column = pa.chunked_array([pa.array(["pad", *cells, "pad"], pa.string()).slice(1, len(cells))])
+    assert reader._column_may_need_cleaning(column) is dirty

@@ -60,9 +60,9 @@ def _column_may_need_cleaning(column: pa.ChunkedArray) -> bool:
         if arr.null_count == len(arr):
             continue
         _, offsets_buf, data_buf = arr.buffers()
-        data = np.frombuffer(data_buf, dtype=np.uint8)
-        if data.size == 0:
+        if data_buf is None or data_buf.size == 0:
             continue
+        data = np.frombuffer(data_buf, dtype=np.uint8)
         offsets = np.frombuffer(
             offsets_buf, dtype=np.int32, count=len(arr) + 1, offset=arr.offset * 4
         )
