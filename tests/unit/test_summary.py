@@ -386,3 +386,25 @@ def test_totals_of_any_indicator_set_come_from_the_summary(filled, monkeypatch):
     for inds in sets:
         got = queries.beneficiary_totals(filled, RecordFilter(phase=PHASES[0], indicators=inds))
         assert got == want[inds] and got["beneficiaries"] > 0
+
+
+def test_reach_is_the_same_by_mask_or_by_list_and_after_adding(filled, monkeypatch):
+    def reach() -> list[tuple]:
+        return filled.query_rows("SELECT * FROM summary_reach ORDER BY ALL")
+
+    added = reach()  # the fixture's last two batches were added, not rebuilt
+    assert added and all(n > 0 for *_, n in added)
+    assert all(list(inds) == sorted(inds) for _, inds, _ in added)
+
+    def rebuilt() -> list[tuple]:
+        with filled.cursor() as cur:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                summary.refresh(cur)
+                return cur.execute("SELECT * FROM summary_reach ORDER BY ALL").fetchall()
+            finally:
+                cur.execute("ROLLBACK")
+
+    by_mask = rebuilt()
+    monkeypatch.setattr(summary, "MASK_INDICATORS", 0)
+    assert rebuilt() == by_mask == added

@@ -94,29 +94,63 @@ def refresh(cur: duckdb.DuckDBPyConnection) -> None:
         "LEFT JOIN records r ON r.date BETWEEN p.first_day AND p.last_day GROUP BY p.phase",
         params,
     )
+    # How many groups each distinct count may make, at most, from one pass: the budget for
+    # bitmaps (a group count per statement cost 40% of the rebuild at 1M rows).
+    values = sorted({value for *_, value, _, counts_distinct in _GROUPS[1:] if counts_distinct})
+    counts = cur.execute(
+        "SELECT count(DISTINCT phase), count(DISTINCT indicator), "  # noqa: S608 - fixed expressions
+        + ", ".join(f"count(DISTINCT {v})" for v in values)
+        + " FROM phased"
+    ).fetchall()[0]
+    phases, indicators = counts[0], counts[1]
+    cardinality = dict(zip(values, counts[2:], strict=True))
     for dim, scope, value, rows, counts_distinct in _GROUPS[1:]:
         counted, params = "NULL", {}
         if counts_distinct:
-            groups = cur.execute(
-                f"SELECT count(*) FROM (SELECT DISTINCT phase, {scope}, {value} "  # noqa: S608 - fixed expressions
-                f"FROM phased WHERE {rows})"
-            ).fetchall()[0][0]
-            counted, params = distinct.counter("beneficiary_id", ids, groups)
+            groups = phases * (indicators if scope == "indicator" else 1)
+            counted, params = distinct.counter(
+                "beneficiary_id", ids, groups * (cardinality[value] + 1)
+            )
         cur.execute(
             f"INSERT INTO summary SELECT phase, {scope}, $dim, {value}, count(*), "  # noqa: S608 - fixed expressions
             f"sum(quantity), {counted}, sum(funding_vnd), max(date) FROM phased WHERE {rows} "
             f"GROUP BY phase, {scope}, {value}",
             {"dim": dim, **params},
         )
-    cur.execute("DELETE FROM summary_reach")
-    cur.execute(
-        "INSERT INTO summary_reach SELECT phase, indicators, count(*) FROM ("  # noqa: S608
-        + _reached("phased")
-        + ") GROUP BY phase, indicators"
-    )
+    _rebuild_reach(cur)
     _stamp(cur)
     cur.execute("DROP VIEW phased")
     cur.execute("DROP TABLE summary_phases")
+
+
+# Beneficiaries are grouped by a bit mask of the indicators that reached them while the
+# records hold at most this many distinct indicators (the contract has 9).
+MASK_INDICATORS = 62
+
+
+def _rebuild_reach(cur: duckdb.DuckDBPyConnection) -> None:
+    """Count, per phase, the beneficiaries each combination of indicators reached."""
+    cur.execute("DELETE FROM summary_reach")
+    inds = [
+        r[0] for r in cur.execute("SELECT DISTINCT indicator FROM phased ORDER BY 1").fetchall()
+    ]
+    if len(inds) > MASK_INDICATORS:
+        cur.execute(
+            "INSERT INTO summary_reach SELECT phase, indicators, count(*) FROM ("  # noqa: S608
+            + _reached("phased")
+            + ") GROUP BY phase, indicators"
+        )
+        return
+    # A bit per indicator is 5x cheaper than a list per beneficiary (0.08 s vs 0.44 at 1M).
+    cur.execute(
+        "INSERT INTO summary_reach SELECT phase, "
+        "list_filter($inds, lambda x, i: (m >> (i - 1)) & 1 = 1), count(*) "
+        "FROM (SELECT phase, beneficiary_id, "
+        "bit_or(CAST(1 AS BIGINT) << (list_position($inds, indicator) - 1)) AS m "
+        "FROM phased WHERE beneficiary_id IS NOT NULL GROUP BY phase, beneficiary_id) "
+        "GROUP BY phase, m",
+        {"inds": inds},
+    )
 
 
 def _reached(rows: str) -> str:
