@@ -165,8 +165,12 @@ MANY = [
     ],
     ids=["clean", "bad-later-chunk", "id-across-chunks", "wide-later-row"],
 )
-def test_a_file_read_in_many_chunks_equals_one_read_whole(tmp_path, monkeypatch, rows):
+@pytest.mark.parametrize("streamed", [False, True], ids=["parsed-whole", "streamed"])
+def test_a_file_read_in_many_chunks_equals_one_read_whole(tmp_path, monkeypatch, rows, streamed):
     monkeypatch.setattr(reader, "CHUNK_ROWS", 3)  # the header and 11 rows: four chunks
+    if streamed:  # in blocks of a few rows, cut across the chunks
+        monkeypatch.setattr(reader, "ARROW_WHOLE_BYTES", 0)
+        monkeypatch.setattr(reader, "ARROW_BLOCK", 400)
     data = csv_text(HEADER, rows).encode()
     fast, exact = _both(tmp_path, data, monkeypatch, numbered=False)
     assert fast == exact

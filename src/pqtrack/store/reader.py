@@ -29,6 +29,9 @@ from pqtrack.layout import CsvLayout, FastPathRefused, has_blank_line
 CHUNK_ROWS = 8 * 122_880
 # Arrow parses blocks of this size on its threads.
 ARROW_BLOCK = 16 << 20
+# A file up to this size is parsed whole, on every core (1M rows, 180 MB: 0.54 s against
+# 0.9 s streamed); a larger one (the CLI's: uploads stop at 50 MB) is streamed.
+ARROW_WHOLE_BYTES = 256 << 20
 
 # DuckDB's words when the bytes are not UTF-8, or a row has more cells than declared.
 _FAST_PATH_ERRORS = ("invalid unicode", "expected number of columns")
@@ -86,30 +89,35 @@ def _dirty_columns(table: pa.Table, width: int, pool: ThreadPoolExecutor) -> fro
 
 
 def _arrow_batches(layout: CsvLayout) -> Iterator[pa.RecordBatch]:
+    """Yield the file's rows as Arrow batches: parsed whole up to ``ARROW_WHOLE_BYTES``
+    (on every core), streamed beyond (memory bounded by a few blocks)."""
     assert layout.data is not None
     end = len(layout.data)
     while end and layout.data[end - 1] in b"\r\n":  # a final line break ends no row
         end -= 1
     names = [f"c{i}" for i in range(layout.header_width)]
+    source = pa.py_buffer(layout.data).slice(0, end)
+    options = {
+        "read_options": pa_csv.ReadOptions(column_names=names, block_size=ARROW_BLOCK),
+        "parse_options": pa_csv.ParseOptions(
+            delimiter=layout.delimiter,
+            quote_char='"',
+            double_quote=True,
+            newlines_in_values=True,
+            ignore_empty_lines=False,
+        ),
+        "convert_options": pa_csv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+            null_values=[""],
+        ),
+    }
     try:
-        reader = pa_csv.open_csv(
-            pa.BufferReader(pa.py_buffer(layout.data).slice(0, end)),
-            read_options=pa_csv.ReadOptions(column_names=names, block_size=ARROW_BLOCK),
-            parse_options=pa_csv.ParseOptions(
-                delimiter=layout.delimiter,
-                quote_char='"',
-                double_quote=True,
-                newlines_in_values=True,
-                ignore_empty_lines=False,
-            ),
-            convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=True,
-                null_values=[""],
-            ),
-        )
-        yield from reader
+        if end <= ARROW_WHOLE_BYTES:
+            yield from pa_csv.read_csv(source, **options).to_batches()
+        else:
+            yield from pa_csv.open_csv(pa.BufferReader(source), **options)
     except pa.ArrowInvalid as exc:
         raise ArrowRefused(str(exc)) from exc
 
