@@ -420,13 +420,15 @@ class Store:
 
     def _begin_batch(
         self, cur: duckdb.DuckDBPyConnection, on_store: Callable[[], None] | None
-    ) -> int:
-        """Open the batch's write transaction and return its number.
+    ) -> tuple[duckdb.DuckDBPyConnection, int]:
+        """Open the batch's write transaction on a cursor of its own; return it and the number.
 
-        A batch refused after this point (a record id repeated across chunks of a large
-        file) leaves its number unused: the sequence does not give numbers back.
+        The checking goes on in ``cur``, outside the transaction. A batch refused after this
+        point (a record id repeated across chunks of a large file) leaves its number unused:
+        the sequence does not give numbers back.
         """
-        cur.execute("BEGIN TRANSACTION")
+        writer = cur.cursor()
+        writer.execute("BEGIN TRANSACTION")
         if on_store is not None:
             on_store()
-        return int(cur.execute("SELECT nextval('batch_seq')").fetchall()[0][0])
+        return writer, int(writer.execute("SELECT nextval('batch_seq')").fetchall()[0][0])

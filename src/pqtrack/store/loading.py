@@ -78,6 +78,7 @@ def _run(
     chunks: Generator[reader.Chunk, None, None],
 ) -> StageResult:
     staging.begin(cur, layout, req.type_lookup)
+    writer: duckdb.DuckDBPyConnection | None = None  # the batch's transaction, once begun
     batch_id: int | None = None
     rows = 0
     try:
@@ -85,35 +86,41 @@ def _run(
             for chunk in chunks:
                 staging.build_staged(cur, layout, chunk)
                 staging.update_maps(cur, layout, chunk)
-                rows += staging.build_typed(
+                typed = staging.build_typed(
                     cur, indicators=req.indicators, id_prefix=layout.content_hash[:10]
                 )
+                rows += typed.num_rows
                 staging.check_rows(cur, req.today)
                 _place_localities(cur, staging.add_chunk_facts(cur), req.resolver)
                 if chunk.last:
                     break  # stored (or not) once the checks across rows are done
                 if req.original is not None and not staging.problem_count(cur):
-                    batch_id = batch_id or store._begin_batch(cur, req.on_store)
-                    staging.store_chunk(cur, batch_id)
-            staging.check_record_ids(cur, batch_id, stored_too=req.duplicate is None)
+                    if writer is None:
+                        writer, batch_id = store._begin_batch(cur, req.on_store)
+                    staging.store_chunk(writer, typed, staging.places(cur), batch_id)
+            # The writer's rows are not committed: "already stored" means before this file.
+            staging.check_record_ids(cur, stored_too=req.duplicate is None)
             clean = not staging.problem_count(cur)
             if req.original is not None and clean:
-                batch_id = batch_id or store._begin_batch(cur, req.on_store)
-                staging.store_chunk(cur, batch_id)
+                if writer is None:
+                    writer, batch_id = store._begin_batch(cur, req.on_store)
+                staging.store_chunk(writer, typed, staging.places(cur), batch_id)
         finally:
             chunks.close()  # the reader's chunk and temp tables go; the session's stay
-        result = _result(cur, rows, req.duplicate)  # read before the transaction ends
-        if batch_id is not None and clean:
-            _commit(store, cur, layout, req, batch_id, rows)
+        result = _result(cur, rows, req.duplicate)
+        if writer is not None and clean:
+            _commit(store, writer, cur, layout, req, batch_id, rows)
             result.batch_id = batch_id
-        elif batch_id is not None:
-            cur.execute("ROLLBACK")
+        elif writer is not None:
+            writer.execute("ROLLBACK")
     except BaseException:
-        if batch_id is not None:
+        if writer is not None:
             with contextlib.suppress(duckdb.TransactionException):  # a failed COMMIT ended it
-                cur.execute("ROLLBACK")
+                writer.execute("ROLLBACK")
         raise
     finally:
+        if writer is not None:
+            writer.close()
         staging.end(cur)
     return result
 
@@ -150,16 +157,18 @@ def _result(cur: duckdb.DuckDBPyConnection, rows: int, duplicate: dict | None) -
 def _commit(
     store: Store,
     cur: duckdb.DuckDBPyConnection,
+    session: duckdb.DuckDBPyConnection,
     layout: CsvLayout,
     req: Request,
     batch_id: int,
     rows: int,
 ) -> None:
-    """Name the batch, its original and the event, then COMMIT (the original in place first)."""
+    """Store the file's new names, name the batch, its original and the event, then COMMIT
+    (the original in place first). ``cur`` is the batch's writer, ``session`` the checker."""
     assert req.original is not None
     kept = req.original.keep()
     try:
-        staging.store_names(cur)
+        staging.store_names(cur, staging.new_names(session))
         cur.execute(
             "INSERT INTO batches (batch_id, kind, file_name, content_hash, user_name, created_at, "
             "row_count, status, encoding, delimiter, is_sample) VALUES (?, 'records', ?, ?, ?, "

@@ -14,6 +14,7 @@ import re
 from datetime import date
 
 import duckdb
+import pyarrow as pa
 
 from pqtrack.layout import CsvLayout
 from pqtrack.schema import (
@@ -268,16 +269,17 @@ LEFT JOIN name_map nm ON nm.raw = s.beneficiary_name
 """
 
 
-def build_typed(cur: duckdb.DuckDBPyConnection, *, indicators: list[str], id_prefix: str) -> int:
-    """Register ``typed`` for the chunk (parsed values, what was given); return its rows.
+def build_typed(
+    cur: duckdb.DuckDBPyConnection, *, indicators: list[str], id_prefix: str
+) -> pa.Table:
+    """Return the chunk's ``typed`` rows (parsed values, what was given), registered as such.
 
-    An Arrow table, not a temp table: a temp table replaced inside the batch's transaction
-    is kept until COMMIT (at 10M rows, 4.4 GiB more), an Arrow table is freed at once.
+    An Arrow table the batch's writer reads as it is (see :func:`store_chunk`).
     """
-    table = cur.sql(TYPED_SQL, params={"indicators": indicators, "prefix": id_prefix})
-    typed = table.to_arrow_table()
-    cur.register("typed", typed)
-    return typed.num_rows
+    typed = cur.sql(TYPED_SQL, params={"indicators": indicators, "prefix": id_prefix})
+    table = typed.to_arrow_table()
+    cur.register("typed", table)
+    return table
 
 
 def _rule_params(today: date) -> dict:
@@ -348,12 +350,10 @@ def problem_count(cur: duckdb.DuckDBPyConnection) -> int:
     return int(cur.execute("SELECT count(*) FROM problems").fetchall()[0][0])
 
 
-def check_record_ids(
-    cur: duckdb.DuckDBPyConnection, batch_id: int | None, *, stored_too: bool
-) -> None:
+def check_record_ids(cur: duckdb.DuckDBPyConnection, *, stored_too: bool) -> None:
     """Add problems for ids repeated in the file and, if ``stored_too``, ids already stored.
 
-    Records of ``batch_id`` (this file's chunks stored so far) are not "already stored".
+    ``cur`` sees committed records only: not this file's chunks its writer has inserted.
     """
     cur.execute(
         "INSERT INTO problems SELECT i.rn, 'record_id', i.final_id, $code, "
@@ -365,17 +365,37 @@ def check_record_ids(
     if stored_too:
         cur.execute(
             "INSERT INTO problems SELECT i.rn, 'record_id', i.final_id, $code, "
-            "CAST(r.batch_id AS VARCHAR) FROM ids i JOIN records r "
-            "ON r.record_id = i.final_id WHERE r.batch_id <> $batch",
-            {"code": RECORD_ID_EXISTS, "batch": -1 if batch_id is None else batch_id},
+            "CAST(r.batch_id AS VARCHAR) FROM ids i JOIN records r ON r.record_id = i.final_id",
+            {"code": RECORD_ID_EXISTS},
         )
 
 
-def store_chunk(cur: duckdb.DuckDBPyConnection, batch_id: int) -> None:
-    """Insert the chunk's records (and its new beneficiaries) into the store."""
+def places(cur: duckdb.DuckDBPyConnection) -> pa.Table:
+    """Return the locality map so far (locality, after July 2025, district, commune)."""
+    return cur.sql("SELECT locality, after_reorg, district, commune FROM loc_map").to_arrow_table()
+
+
+def new_names(cur: duckdb.DuckDBPyConnection) -> pa.Table:
+    """Return each beneficiary name of the file with its search key."""
+    return cur.sql("SELECT raw AS name, v AS name_key FROM name_map").to_arrow_table()
+
+
+# The batch's writer is a cursor of its own, in the batch's one transaction, and reads the
+# session's Arrow tables by their Python names (DuckDB's replacement scans). A table
+# registered on a cursor inside a transaction would be kept until COMMIT, every chunk of
+# it (at 10M rows, ~2 GiB).
+
+
+def store_chunk(
+    writer: duckdb.DuckDBPyConnection, typed: pa.Table, places: pa.Table, batch_id: int
+) -> None:
+    """Insert the chunk's records (and its new beneficiaries) into the store.
+
+    ``typed`` and ``places`` (see :func:`places`) are read by their Python names.
+    """
     # A key seen for the first time is numbered on from the largest id (migration 5). No
     # ORDER BY on the insert: every read orders explicitly (date, batch, row number).
-    cur.execute(
+    writer.execute(
         """
         INSERT INTO beneficiaries
         SELECT (SELECT COALESCE(max(beneficiary_id), 0) FROM beneficiaries)
@@ -385,7 +405,7 @@ def store_chunk(cur: duckdb.DuckDBPyConnection, batch_id: int) -> None:
         WHERE NOT EXISTS (SELECT 1 FROM beneficiaries b WHERE b.beneficiary_key = n.k)
         """
     )
-    cur.execute(
+    writer.execute(
         """
         INSERT INTO records
         SELECT t.final_id, $batch_id, t.rn, t.date_v, t.indicator_v, t.quantity_v,
@@ -393,18 +413,18 @@ def store_chunk(cur: duckdb.DuckDBPyConnection, batch_id: int) -> None:
                t.funding_v, t.participants_v, t.note, m.district, m.commune, b.beneficiary_id
         FROM typed t
         LEFT JOIN beneficiaries b ON b.beneficiary_key = t.beneficiary_key
-        LEFT JOIN loc_map m ON m.locality = t.locality
+        LEFT JOIN places m ON m.locality = t.locality
              AND m.after_reorg = (t.date_v >= DATE '2025-07-01')
         """,
         {"batch_id": batch_id},
     )
 
 
-def store_names(cur: duckdb.DuckDBPyConnection) -> None:
+def store_names(writer: duckdb.DuckDBPyConnection, in_file: pa.Table) -> None:
     """Keep the search key of each beneficiary name the file brings for the first time."""
-    cur.execute(
-        "INSERT INTO names SELECT raw, v FROM name_map n "
-        "WHERE NOT EXISTS (SELECT 1 FROM names x WHERE x.name = n.raw)"
+    writer.execute(  # ``in_file`` (name, name_key) is read by its Python name
+        "INSERT INTO names SELECT f.name, f.name_key FROM in_file f "
+        "WHERE NOT EXISTS (SELECT 1 FROM names x WHERE x.name = f.name)"
     )
 
 
