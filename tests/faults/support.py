@@ -104,6 +104,11 @@ SELECT
      AS misnumbered,
   (SELECT count(*) FROM records r WHERE r.beneficiary_name IS NULL AND r.tax_code IS NULL
      AND r.beneficiary_id IS NOT NULL) AS numbered_without_key,
+  (SELECT count(*) FROM records r WHERE r.name_id IS DISTINCT FROM
+     (SELECT min(n.name_id) FROM names n WHERE n.name = r.beneficiary_name)) AS misnamed,
+  (SELECT count(*) FROM (SELECT name FROM names GROUP BY 1 HAVING count(*) > 1 UNION ALL
+     SELECT CAST(name_id AS VARCHAR) FROM names GROUP BY 1 HAVING count(*) > 1))
+     AS name_numbered_twice,
   (SELECT count(*) FROM (SELECT beneficiary_key FROM beneficiaries GROUP BY 1
                          HAVING count(*) > 1 UNION ALL
                          SELECT CAST(beneficiary_id AS VARCHAR) FROM beneficiaries GROUP BY 1
@@ -127,6 +132,8 @@ def check_invariants(
         "unaudited",
         "misnumbered",
         "numbered_without_key",
+        "misnamed",
+        "name_numbered_twice",
         "key_numbered_twice",
         "records",
         "quantity",

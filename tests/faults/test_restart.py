@@ -142,13 +142,17 @@ def test_v1_store_is_migrated_to_latest_without_losing_data(tmp_path):
     store = Store(db)  # applies every migration above 1
     assert store.schema_version() == migrations.LATEST
     with store.cursor() as cur:
-        got = cur.execute("SELECT * EXCLUDE (beneficiary_id) FROM records ORDER BY record_id")
+        got = cur.execute(
+            "SELECT * EXCLUDE (beneficiary_id, name_id) FROM records ORDER BY record_id"
+        )
         assert got.fetchall() == old_rows
         # Version 5 numbered the one beneficiary key; the workshop row has none.
         assert cur.execute("SELECT * FROM beneficiaries").fetchall() == [(1, "n:cong ty a")]
         ids = cur.execute("SELECT beneficiary_id FROM records ORDER BY record_id").fetchall()
         assert ids == [(None,), (1,)]
-        assert cur.execute("SELECT * FROM names").fetchall() == [("Công ty A", "cong ty a")]
+        assert cur.execute("SELECT * FROM names").fetchall() == [(1, "Công ty A", "cong ty a")]
+        names = cur.execute("SELECT name_id FROM records ORDER BY record_id").fetchall()
+        assert names == [(None,), (1,)]
         assert cur.execute("SELECT * FROM batches").fetchall() == old_batches
         assert cur.execute("SELECT * FROM audit").fetchall() == old_audit
         check_invariants(cur)

@@ -26,20 +26,21 @@ ROWS = [
 
 
 def _records(store: Store, numbered: bool = True) -> list[tuple]:
-    """Every record; without ``numbered``, beneficiary ids (numbered per chunk) left out."""
+    """Every record; without ``numbered``, beneficiary and name numbers (given per chunk)
+    left out, once each is checked to stand for one key or name only."""
     if numbered:
         return store.query_rows("SELECT * EXCLUDE (batch_id) FROM records ORDER BY row_number")
-    # One id per key and one key per id, whatever the numbers.
-    pairs = (
-        "SELECT DISTINCT b.beneficiary_key, r.beneficiary_id FROM records r "
-        "JOIN beneficiaries b USING (beneficiary_id)"
-    )
-    assert store.scalar(
-        "SELECT count(DISTINCT beneficiary_key) = count(*) "  # noqa: S608 - fixed text
-        f"AND count(DISTINCT beneficiary_id) = count(*) FROM ({pairs})"
-    )
+    for pairs in (
+        "SELECT DISTINCT b.beneficiary_key AS k, r.beneficiary_id AS i FROM records r "
+        "JOIN beneficiaries b USING (beneficiary_id)",
+        "SELECT DISTINCT n.name AS k, r.name_id AS i FROM records r JOIN names n USING (name_id)",
+    ):
+        assert store.scalar(
+            "SELECT count(DISTINCT k) = count(*) AND count(DISTINCT i) = count(*) "  # noqa: S608
+            f"FROM ({pairs})"
+        )
     return store.query_rows(
-        "SELECT * EXCLUDE (batch_id, beneficiary_id) FROM records ORDER BY row_number"
+        "SELECT * EXCLUDE (batch_id, beneficiary_id, name_id) FROM records ORDER BY row_number"
     )
 
 

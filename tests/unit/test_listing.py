@@ -37,3 +37,35 @@ def test_pages_tile_the_sorted_records(store):
         got = pd.concat([p for p in pages if len(p)], ignore_index=True)
         assert list(got.columns) == list(want.columns)
         assert _rows(got) == _rows(want)
+
+
+def test_search_finds_names_without_diacritics_across_batches(store):
+    head = "date,indicator,beneficiary_name,beneficiary_type,tax_code\r\n"
+    first = head + (
+        "15/03/2023,product_standard,Hợp tác xã Thủy sản Mỹ Thanh,HTX,\r\n"
+        "16/03/2023,product_standard,Công ty TNHH Lúa Vàng,DN,2200000001\r\n"
+    )
+    later = head + (
+        "17/03/2023,management_system,Hợp tác xã thủy sản Mỹ Thanh,HTX,\r\n"  # other case
+        "18/03/2023,management_system,Hộ kinh doanh Ba Tri,HKD,\r\n"
+        "19/03/2023,workshop,,,\r\n"
+    )
+    for name, text in (("a.csv", first), ("b.csv", later)):
+        assert ingest.process(store, text.encode(), name, today=TODAY).stored
+
+    def found(search: str) -> list[str]:
+        flt = RecordFilter(phase="2021-2025", search=search)
+        rows = queries.list_records(store, flt, 50)
+        assert queries.count_records(store, flt) == len(rows)
+        return sorted(rows["beneficiary_name"])
+
+    assert found("hop tac xa thuy san") == [
+        "Hợp tác xã Thủy sản Mỹ Thanh",
+        "Hợp tác xã thủy sản Mỹ Thanh",
+    ]
+    assert found("BA TRI") == ["Hộ kinh doanh Ba Tri"]
+    assert found("2200000001") == ["Công ty TNHH Lúa Vàng"]  # the tax code, as typed
+    assert found("không có") == []
+    # each distinct name is kept once, numbered once, whichever batch brought it
+    assert store.scalar("SELECT count(*) FROM names") == 4
+    assert store.scalar("SELECT count(DISTINCT name_id) FROM records") == 4

@@ -137,11 +137,18 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     ),
     6: (
         # Records no longer carry a name key and a beneficiary key each (two long texts a
-        # row, about a quarter of the insert's time): a name's key is kept once per distinct
-        # name, for search; a beneficiary's key once, in ``beneficiaries``, with its id.
-        "CREATE TABLE names (name VARCHAR NOT NULL, name_key VARCHAR NOT NULL)",
-        "INSERT INTO names SELECT x, " + NAME_KEY_SQL + " FROM (SELECT DISTINCT "  # noqa: S608
-        "beneficiary_name AS x FROM records WHERE beneficiary_name IS NOT NULL)",
+        # row, about a quarter of the insert's time): each distinct name is numbered and
+        # kept once with its search key, records hold the number; a beneficiary's key is
+        # kept once, in ``beneficiaries``, with its id.
+        "CREATE TABLE names (name_id INTEGER NOT NULL, name VARCHAR NOT NULL, "
+        "name_key VARCHAR NOT NULL)",
+        "INSERT INTO names SELECT CAST(row_number() OVER (ORDER BY x) AS INTEGER), x, "  # noqa: S608
+        + NAME_KEY_SQL
+        + " FROM (SELECT DISTINCT beneficiary_name AS x FROM records "
+        "WHERE beneficiary_name IS NOT NULL)",
+        "ALTER TABLE records ADD COLUMN name_id INTEGER",
+        "UPDATE records SET name_id = n.name_id FROM names n "
+        "WHERE n.name = records.beneficiary_name",
         "ALTER TABLE records DROP COLUMN name_key",
         "ALTER TABLE records DROP COLUMN beneficiary_key",
     ),

@@ -62,7 +62,7 @@ def where(flt: RecordFilter) -> tuple[str, dict]:
             params[f"f_{attr}"] = values
     if flt.search.strip():
         parts.append(
-            "(beneficiary_name IN (SELECT name FROM names WHERE contains(name_key, $f_search)) "
+            "(name_id IN (SELECT name_id FROM names WHERE contains(name_key, $f_search)) "
             "OR contains(tax_code, $f_raw))"
         )
         params["f_search"] = fold_words(flt.search)

@@ -74,7 +74,7 @@ SESSION_TABLES: tuple[str, ...] = (
     "type_map (raw VARCHAR, v VARCHAR)",
     "date_map (raw VARCHAR, v DATE)",
     "money_map (raw VARCHAR, v BIGINT)",
-    "name_map (raw VARCHAR, v VARCHAR)",
+    "name_map (raw VARCHAR, v VARCHAR, id INTEGER, new BOOLEAN)",
     "loc_map (locality VARCHAR, after_reorg BOOLEAN, district VARCHAR, commune VARCHAR, "
     "status VARCHAR)",
     "loc_rows (locality VARCHAR, after_reorg BOOLEAN, rows BIGINT, first_row INTEGER)",
@@ -237,12 +237,28 @@ def update_maps(cur: duckdb.DuckDBPyConnection, layout: CsvLayout, chunk: Chunk)
         # Distinct raw cells first, cleaned after: few values, each cleaned once.
         # Tables, columns and parse expressions come from MAPS; no values.
         cur.execute(
-            "INSERT INTO " + table + " SELECT raw, " + parse + " FROM (SELECT DISTINCT "  # noqa: S608
+            "INSERT INTO " + table + " (raw, v) SELECT raw, " + parse + " FROM (SELECT DISTINCT "  # noqa: S608
             + cleaned[idx] + " AS raw FROM (SELECT DISTINCT c" + str(idx) + " FROM chunk_raw "
             "WHERE rn > (SELECT header_row FROM stage_params))) n "
             "WHERE raw IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + table + " m "
             "WHERE m.raw = n.raw)"
         )  # fmt: skip
+    if "beneficiary_name" in by_name:
+        _number_names(cur)
+
+
+def _number_names(cur: duckdb.DuckDBPyConnection) -> None:
+    """Give each new name of the map its stored number, or the next one (kept at COMMIT)."""
+    cur.execute(
+        "UPDATE name_map SET id = n.name_id, new = false FROM names n "
+        "WHERE name_map.id IS NULL AND n.name = name_map.raw"
+    )
+    cur.execute(
+        "UPDATE name_map SET id = x.id, new = true FROM (SELECT raw, "
+        "(SELECT greatest(COALESCE(max(name_id), 0), (SELECT COALESCE(max(id), 0) "
+        "FROM name_map)) FROM names) + CAST(row_number() OVER (ORDER BY raw) AS INTEGER) AS id "
+        "FROM name_map WHERE id IS NULL) x WHERE name_map.raw = x.raw"
+    )
 
 
 TYPED_SQL = """
@@ -257,7 +273,7 @@ SELECT s.rn,
        s.tax_code, s.locality, s.sector, s.standard,
        mm.v AS funding_v, s.funding_vnd IS NOT NULL AS funding_given,
        pq_whole(s.participants) AS participants_v, s.participants IS NOT NULL AS participants_given,
-       s.note,
+       s.note, nm.id AS name_id,
        CASE WHEN s.tax_code IS NOT NULL THEN 't:' || s.tax_code
             WHEN s.beneficiary_name IS NOT NULL THEN 'n:' || nm.v END AS beneficiary_key,
        s.extra_value IS NOT NULL AS has_extra
@@ -376,8 +392,10 @@ def places(cur: duckdb.DuckDBPyConnection) -> pa.Table:
 
 
 def new_names(cur: duckdb.DuckDBPyConnection) -> pa.Table:
-    """Return each beneficiary name of the file with its search key."""
-    return cur.sql("SELECT raw AS name, v AS name_key FROM name_map").to_arrow_table()
+    """Return the beneficiary names the file brings for the first time: number, name, key."""
+    return cur.sql(
+        "SELECT id AS name_id, raw AS name, v AS name_key FROM name_map WHERE new"
+    ).to_arrow_table()
 
 
 # The batch's writer is a cursor of its own, in the batch's one transaction, and reads the
@@ -407,10 +425,13 @@ def store_chunk(
     )
     writer.execute(
         """
-        INSERT INTO records
+        INSERT INTO records (record_id, batch_id, row_number, date, indicator, quantity,
+               beneficiary_name, beneficiary_type, tax_code, locality, sector, standard,
+               funding_vnd, participants, note, district, commune, beneficiary_id, name_id)
         SELECT t.final_id, $batch_id, t.rn, t.date_v, t.indicator_v, t.quantity_v,
                t.beneficiary_name, t.type_v, t.tax_code, t.locality, t.sector, t.standard,
-               t.funding_v, t.participants_v, t.note, m.district, m.commune, b.beneficiary_id
+               t.funding_v, t.participants_v, t.note, m.district, m.commune, b.beneficiary_id,
+               t.name_id
         FROM typed t
         LEFT JOIN beneficiaries b ON b.beneficiary_key = t.beneficiary_key
         LEFT JOIN places m ON m.locality = t.locality
@@ -421,10 +442,9 @@ def store_chunk(
 
 
 def store_names(writer: duckdb.DuckDBPyConnection, in_file: pa.Table) -> None:
-    """Keep the search key of each beneficiary name the file brings for the first time."""
-    writer.execute(  # ``in_file`` (name, name_key) is read by its Python name
-        "INSERT INTO names SELECT f.name, f.name_key FROM in_file f "
-        "WHERE NOT EXISTS (SELECT 1 FROM names x WHERE x.name = f.name)"
+    """Keep the names the file brings for the first time, numbered, with their search keys."""
+    writer.execute(  # ``in_file`` (see :func:`new_names`) is read by its Python name
+        "INSERT INTO names SELECT f.name_id, f.name, f.name_key FROM in_file f"
     )
 
 
