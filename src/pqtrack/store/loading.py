@@ -98,6 +98,8 @@ def _run(
                     if writer is None:
                         writer, batch_id = store._begin_batch(cur, req.on_store)
                     staging.store_chunk(writer, typed, staging.places(cur), batch_id)
+            else:  # every reader ends on a chunk marked last; storing it twice must not happen
+                raise RuntimeError("the reader ended without its last chunk")
             # The writer's rows are not committed: "already stored" means before this file.
             staging.check_record_ids(cur, stored_too=req.duplicate is None)
             clean = not staging.problem_count(cur)

@@ -245,7 +245,7 @@ def beneficiary_totals(store: Store, flt: RecordFilter) -> dict:
     if found is not None:
         row = found[0]
         if row.empty:
-            return {"turns": 0, "quantity": 0, "beneficiaries": 0, "funding_vnd": 0}
+            return dict.fromkeys(TOTALS, 0)
         return {k: int(v) for k, v in row.iloc[0].items()}
     if cell is None and flt.indicators:
         found = _from_summary(
@@ -264,9 +264,7 @@ def beneficiary_totals(store: Store, flt: RecordFilter) -> dict:
         if found is not None:
             sums, reach = (df.iloc[0] for df in found)
             totals = {**sums.to_dict(), "beneficiaries": reach["beneficiaries"]}
-            return {
-                k: int(totals[k]) for k in ("turns", "quantity", "beneficiaries", "funding_vnd")
-            }
+            return {k: int(totals[k]) for k in TOTALS}
     clause, params = where(flt)
     df = _counted(
         store,

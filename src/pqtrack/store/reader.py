@@ -1,11 +1,13 @@
 """The cells of an uploaded CSV, a chunk of rows at a time, as text with their row numbers.
 
-A UTF-8 file still in memory is parsed by Arrow's streaming CSV reader: each chunk is a
-table of ``c0``… text columns (an empty cell is NULL) plus ``rn``, the spreadsheet row
-number, and arrives with the set of columns holding a cell that may need cleaning (padding,
-a neutralising apostrophe). A file Arrow refuses (rows wider or narrower than the header,
-bytes that are not UTF-8) or one already written out as text is read by DuckDB into a temp
-table instead, as one chunk whose every column is cleaned.
+A UTF-8 file still in memory is parsed by Arrow: up to 256 MiB whole, on every core, and cut
+into chunks; beyond that, streamed block by block. Each chunk is a table of ``c0``… text
+columns (an empty cell is NULL) plus ``rn``, the spreadsheet row number, and arrives with the
+set of columns holding a cell that may need cleaning (padding, a neutralising apostrophe). A
+thread reads one chunk ahead while the caller works on the current one. A file Arrow refuses
+(rows wider or narrower than the header, bytes that are not UTF-8, a blank line) or one
+already written out as text is read by DuckDB into a temp table instead, as one chunk whose
+every column is cleaned.
 """
 
 from __future__ import annotations

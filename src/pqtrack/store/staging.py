@@ -146,18 +146,7 @@ RECORD_ID_DUPLICATE = "rule.record_id_duplicate"
 RECORD_ID_EXISTS = "rule.record_id_exists"
 RULE_CODES: tuple[str, ...] = (*(r[1] for r in ROW_RULES), RECORD_ID_DUPLICATE, RECORD_ID_EXISTS)
 # The raw cells the rules name (``extra_value`` for cells beyond the named columns).
-_RULE_VALUES = (
-    "record_id",
-    "date",
-    "indicator",
-    "quantity",
-    "beneficiary_name",
-    "beneficiary_type",
-    "tax_code",
-    "funding_vnd",
-    "participants",
-    "extra_value",
-)
+_RULE_VALUES = tuple(dict.fromkeys(column or "extra_value" for column, *_ in ROW_RULES))
 
 
 def begin(cur: duckdb.DuckDBPyConnection, layout: CsvLayout, type_lookup: dict[str, str]) -> None:
@@ -448,7 +437,7 @@ def store_names(writer: duckdb.DuckDBPyConnection, in_file: pa.Table) -> None:
     )
 
 
-def problems_listing(cur: duckdb.DuckDBPyConnection, limit: int) -> duckdb.DuckDBPyRelation:
+def problems_listing(cur: duckdb.DuckDBPyConnection, limit: int) -> duckdb.DuckDBPyConnection:
     """Return the first ``limit`` problems, by row, as (row, column, value, code, detail)."""
     return cur.execute(
         "SELECT rn AS row, col AS column, value, code, detail FROM problems "
