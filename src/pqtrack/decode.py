@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import codecs
-import re
 import unicodedata
 from dataclasses import dataclass
 
+import numpy as np
 from charset_normalizer import from_bytes
 
 # Windows-1258 is what Excel's plain "CSV" writes on Vietnamese Windows.
@@ -85,8 +85,7 @@ HEAD_BYTES = 4 * 65536 + 4096  # the 65,536 characters the header search reads, 
 # precedes it (tests/unit/test_ingest_fastpath.py checks the ranges with unicodedata).
 # A file with any other character is normalised by DuckDB (``nfc_normalize``).
 _SAFE_LEAD = bytes(b for b in range(256) if b < 0xC0 or 0xC2 <= b <= 0xCB or b in (0xE1, 0xE2))
-_E1_OTHER = re.compile(rb"\xe1[^\xb8-\xbb]")
-_E2_OTHER = re.compile(rb"\xe2(?:[^\x80-\x82]|\x80[\x80-\x8f])")
+_SCAN_BLOCK = 1 << 22  # bytes per numpy pass over E1/E2 characters: a few MiB at a time
 
 
 # Lead bytes of overlong forms, surrogates and code points past U+10FFFF (and bytes that
@@ -106,11 +105,31 @@ def may_need_nfc(data: bytes, start: int = 0) -> bool:
 
 
 def _may_need_nfc(data: bytes, start: int, others: bytes) -> bool:
-    if others:
-        return True
-    if _E1_OTHER.search(data, start) is not None:
-        return True
-    return data.find(b"\xe2", start) >= 0 and _E2_OTHER.search(data, start) is not None
+    return bool(others) or _outside_safe_e1_e2(data, start)
+
+
+def _outside_safe_e1_e2(data: bytes, start: int) -> bool:
+    """Return whether ``data[start:]`` holds an E1 or E2 character outside the safe ranges.
+
+    That is E1 followed by anything but B8-BB, or E2 by anything but 80 90-82 BF; a lead
+    byte the data ends on is left to the UTF-8 check.
+    """
+    a = np.frombuffer(data, np.uint8)
+    any_e2 = data.find(b"\xe2", start) >= 0
+    for lo in range(start, len(a) - 1, _SCAN_BLOCK):
+        hi = min(lo + _SCAN_BLOCK, len(a) - 1)  # bytes with a byte after them
+        lead, after = a[lo:hi], a[lo + 1 : hi + 1]
+        if ((lead == 0xE1) & ((after - np.uint8(0xB8)) > 3)).any():
+            return True
+        if any_e2:
+            at = np.flatnonzero(lead == 0xE2) + lo
+            second = a[at + 1]
+            if ((second - np.uint8(0x80)) > 2).any():
+                return True
+            at = at[(second == 0x80) & (at + 2 < len(a))]
+            if ((a[at + 2] - np.uint8(0x80)) < 0x10).any():
+                return True
+    return False
 
 
 @dataclass(frozen=True)
