@@ -138,8 +138,28 @@ def test_fast_path_equals_exact_path(tmp_path, monkeypatch, data):
         (("TIÊU ĐỀ,,\r\n" + csv_text(HEADER, ROWS)).encode(), False),
         (csv_text(HEADER, [[*r, "", "", ""] for r in ROWS]).encode(), False),
         (csv_text(HEADER, [ROWS[0][:5], *ROWS[1:]]).encode(), False),
+        # a full-width title row above the header; rows with no cell, or only blanks
+        (
+            csv_text(HEADER, [["TIÊU ĐỀ", *[""] * 12], HEADER, *ROWS]).split("\r\n", 1)[1].encode(),
+            True,
+        ),
+        (
+            csv_text(
+                HEADER, [ROWS[0], [""] * 13, [" ", "\t", "\u00a0 ", *[""] * 10], *ROWS[1:]]
+            ).encode(),
+            True,
+        ),
     ],
-    ids=["bom", "semicolon", "lf", "title", "trailing-empty", "short-row"],
+    ids=[
+        "bom",
+        "semicolon",
+        "lf",
+        "title",
+        "trailing-empty",
+        "short-row",
+        "full-title",
+        "blank-rows",
+    ],
 )
 def test_rectangular_utf8_is_parsed_in_memory(tmp_path, monkeypatch, data, arrow):
     readers: list[bool] = []
@@ -267,6 +287,26 @@ def test_nfc_safe_ranges_are_safe():
             assert not decode.may_need_nfc(f"a{ch}b".encode()), hex(cp)
     for ch in ("\u0301", "\u2126", "\u2000", "\u1161", "\u0344", "Ω", "\U0001d15e"):
         assert decode.may_need_nfc(f"a{ch}b".encode()), repr(ch)
+
+
+def test_every_e1_and_e2_character_outside_the_safe_ranges_is_flagged():
+    """U+1000-U+2FFF (lead bytes E1, E2): flagged exactly outside U+1E00-1EFF, U+2010-20BF."""
+    for cp in range(0x1000, 0x3000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        safe = 0x1E00 <= cp <= 0x1EFF or 0x2010 <= cp <= 0x20BF
+        assert decode.may_need_nfc(f"ab{chr(cp)}c".encode()) is not safe, hex(cp)
+
+
+@pytest.mark.parametrize("offset", range(-4, 3))
+def test_a_character_across_a_scan_block_is_seen(monkeypatch, offset):
+    monkeypatch.setattr(decode, "_SCAN_BLOCK", 64)
+    for ch, flagged in (("\u1f00", True), ("\u2000", True), ("\u1ea1", False), ("₫", False)):
+        data = ("x" * (64 + offset) + ch + "y").encode()
+        assert decode.may_need_nfc(data) is flagged, (repr(ch), offset)
+    # a lead byte the data ends on is left to the UTF-8 check, as is a cut E2 80
+    assert not decode.may_need_nfc(b"x" * 63 + b"\xe1")
+    assert not decode.may_need_nfc(b"x" * 62 + b"\xe2\x80")
 
 
 @pytest.mark.parametrize(

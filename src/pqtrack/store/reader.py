@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from pqtrack.layout import CsvLayout, FastPathRefused, has_blank_line
@@ -44,6 +45,8 @@ _FIRST = np.zeros(256, dtype=bool)
 _FIRST[[0x20, 0x09, 0x0A, 0x0D, 0x27]] = True
 _LAST = np.zeros(256, dtype=bool)
 _LAST[[0x20, 0x09, 0x0A, 0x0D]] = True
+# What trimming removes (``pq_trim``): a cell of only these is empty.
+_BLANKS = " \t\n\r\u00a0"
 
 
 class ArrowRefused(Exception):
@@ -57,6 +60,9 @@ class Chunk:
     width: int
     dirty: frozenset[int]
     last: bool
+    # Only data rows with a cell (the reader left out the header and blank rows): the
+    # staging needs no filter, and DuckDB knows how many rows it joins.
+    data_rows_only: bool = False
 
 
 def _column_may_need_cleaning(column: pa.ChunkedArray) -> bool:
@@ -158,7 +164,27 @@ def _prepared_chunks(layout: CsvLayout) -> Iterator[tuple[pa.Table, frozenset[in
             rn = np.arange(first_rn, first_rn + table.num_rows, dtype=np.int32)
             table = table.append_column("rn", pa.array(rn))
             dirty = frozenset(range(width)) if layout.nfc else _dirty_columns(table, width, pool)
-            yield table, dirty, last
+            yield _data_rows(table, layout, dirty, first_rn), dirty, last
+
+
+def _data_rows(
+    table: pa.Table, layout: CsvLayout, dirty: frozenset[int], first_rn: int
+) -> pa.Table:
+    """Return the rows of ``table`` below the header that hold a cell once trimmed."""
+    below = min(max(layout.header_row - first_rn + 1, 0), table.num_rows)
+    table = table.slice(below)
+    filled = None
+    for i in range(layout.header_width):
+        if i in layout.ignored:
+            continue
+        column = table.column(i)
+        has = pc.is_valid(column)
+        if i in dirty:
+            has = pc.and_kleene(has, pc.not_equal(pc.utf8_trim(column, _BLANKS), ""))
+        filled = has if filled is None else pc.or_(filled, has)
+    if filled is None:
+        return table.slice(0, 0)
+    return table if pc.all(filled).as_py() is not False else table.filter(filled)
 
 
 class _ReadAhead:
@@ -219,7 +245,7 @@ def arrow_chunks(cur: duckdb.DuckDBPyConnection, layout: CsvLayout) -> Iterator[
             table, dirty, last = item
             cur.register("chunk_raw", table)
             try:
-                yield Chunk(width=layout.header_width, dirty=dirty, last=last)
+                yield Chunk(width=layout.header_width, dirty=dirty, last=last, data_rows_only=True)
             finally:
                 cur.unregister("chunk_raw")
                 del table, item

@@ -205,12 +205,18 @@ def build_staged(cur: duckdb.DuckDBPyConnection, layout: CsvLayout, chunk: Chunk
     )
     inner = "".join(f", {expr} AS c{i}" for i, expr in trimmed.items())
     # pq_untick never turns a trimmed cell into NULL: the blank test needs the trim only.
+    # A chunk of data rows only has no filter: DuckDB then knows its size when it joins.
     non_blank = " OR ".join([f"c{i} IS NOT NULL" for i in trimmed] or ["FALSE"])
+    below_header, non_blank = (
+        ("", "")
+        if chunk.data_rows_only
+        else (" WHERE rn > (SELECT header_row FROM stage_params)", " WHERE " + non_blank)
+    )
     # Identifiers come from COLUMN_NAMES and generated c<N> names only; no values.
     sql = (
         "CREATE OR REPLACE TEMP VIEW staged AS SELECT rn, " + ", ".join(selects)  # noqa: S608
-        + ", " + extra + " AS extra_value FROM (SELECT rn" + inner
-        + " FROM chunk_raw WHERE rn > (SELECT header_row FROM stage_params)) WHERE " + non_blank
+        + ", " + extra + " AS extra_value FROM (SELECT rn" + inner + " FROM chunk_raw"
+        + below_header + ")" + non_blank
     )  # fmt: skip
     cur.execute(sql)
 
