@@ -85,15 +85,29 @@ SESSION_TABLES: tuple[str, ...] = (
 _SESSION_NAMES = tuple(t.split(" ", 1)[0] for t in SESSION_TABLES)
 _CHUNK_TABLES = ("chunk_bad", "chunk_locs")
 
-# Distinct raw values parsed once per file: map table, contract column, SQL over ``raw``.
-MAPS: tuple[tuple[str, str, str], ...] = (
-    ("date_map", "date", "pq_date(raw)"),
-    ("money_map", "funding_vnd", "pq_money(raw)"),
-    ("name_map", "beneficiary_name", "pq_name_key(raw)"),
+# Distinct raw values parsed once per file: map table, contract column, the map's row
+# (SQL over ``n.raw``) and what it is joined with. A name is given its stored number and
+# key, or the next number (kept at COMMIT) and its key.
+_NEXT_NAME_ID = (
+    "(SELECT greatest(COALESCE(max(name_id), 0), (SELECT COALESCE(max(id), 0) FROM name_map)) "
+    "FROM names) + CAST(row_number() OVER (PARTITION BY s.name_id IS NULL ORDER BY n.raw) "
+    "AS INTEGER)"
+)
+MAPS: tuple[tuple[str, str, str, str], ...] = (
+    ("date_map", "date", "n.raw, pq_date(n.raw)", ""),
+    ("money_map", "funding_vnd", "n.raw, pq_money(n.raw)", ""),
+    (
+        "name_map",
+        "beneficiary_name",
+        "n.raw, COALESCE(s.name_key, pq_name_key(n.raw)), "
+        "COALESCE(s.name_id, " + _NEXT_NAME_ID + "), s.name_id IS NULL",
+        " LEFT JOIN names s ON s.name = n.raw",
+    ),
     (
         "type_map",
         "beneficiary_type",
-        "(SELECT tl.code FROM type_lookup tl WHERE tl.spelling = pq_fold(raw))",
+        "n.raw, (SELECT tl.code FROM type_lookup tl WHERE tl.spelling = pq_fold(n.raw))",
+        "",
     ),
 )
 
@@ -225,35 +239,19 @@ def update_maps(cur: duckdb.DuckDBPyConnection, layout: CsvLayout, chunk: Chunk)
     """Add this chunk's new distinct dates, amounts, names and type spellings to the maps."""
     _, cleaned = _cells(layout, chunk)
     by_name = {name: idx for idx, name in layout.mapping.items() if idx in cleaned}
-    for table, column, parse in MAPS:
+    for table, column, values, join in MAPS:
         idx = by_name.get(column)
         if idx is None:
             continue
         # Distinct raw cells first, cleaned after: few values, each cleaned once.
-        # Tables, columns and parse expressions come from MAPS; no values.
+        # Tables, columns and SQL come from MAPS; no values.
         cur.execute(
-            "INSERT INTO " + table + " (raw, v) SELECT raw, " + parse + " FROM (SELECT DISTINCT "  # noqa: S608
+            "INSERT INTO " + table + " SELECT " + values + " FROM (SELECT DISTINCT "  # noqa: S608
             + cleaned[idx] + " AS raw FROM (SELECT DISTINCT c" + str(idx) + " FROM chunk_raw "
-            "WHERE rn > (SELECT header_row FROM stage_params))) n "
-            "WHERE raw IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + table + " m "
+            "WHERE rn > (SELECT header_row FROM stage_params))) n" + join
+            + " WHERE n.raw IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + table + " m "
             "WHERE m.raw = n.raw)"
         )  # fmt: skip
-    if "beneficiary_name" in by_name:
-        _number_names(cur)
-
-
-def _number_names(cur: duckdb.DuckDBPyConnection) -> None:
-    """Give each new name of the map its stored number, or the next one (kept at COMMIT)."""
-    cur.execute(
-        "UPDATE name_map SET id = n.name_id, new = false FROM names n "
-        "WHERE name_map.id IS NULL AND n.name = name_map.raw"
-    )
-    cur.execute(
-        "UPDATE name_map SET id = x.id, new = true FROM (SELECT raw, "
-        "(SELECT greatest(COALESCE(max(name_id), 0), (SELECT COALESCE(max(id), 0) "
-        "FROM name_map)) FROM names) + CAST(row_number() OVER (ORDER BY raw) AS INTEGER) AS id "
-        "FROM name_map WHERE id IS NULL) x WHERE name_map.raw = x.raw"
-    )
 
 
 TYPED_SQL = """
