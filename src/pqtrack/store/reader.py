@@ -39,14 +39,15 @@ ARROW_WHOLE_BYTES = 256 << 20
 # DuckDB's words when the bytes are not UTF-8, or a row has more cells than declared.
 _FAST_PATH_ERRORS = ("invalid unicode", "expected number of columns")
 
-# First and last bytes of a cell that cleaning may change: blanks trimmed (space, tab,
-# CR, LF; a no-break space is C2 A0) and the apostrophe that neutralises a formula.
+# What trimming removes from both ends of a cell (staging's ``pq_trim`` is made from it).
+BLANKS = " \t\n\r\u00a0"
+# First and last bytes of a cell that cleaning may change: the ASCII blanks (a no-break
+# space is C2 A0, checked apart) and, first, the apostrophe that neutralises a formula.
+_ASCII_BLANKS = [ord(c) for c in BLANKS if ord(c) < 0x80]
 _FIRST = np.zeros(256, dtype=bool)
-_FIRST[[0x20, 0x09, 0x0A, 0x0D, 0x27]] = True
+_FIRST[[*_ASCII_BLANKS, 0x27]] = True
 _LAST = np.zeros(256, dtype=bool)
-_LAST[[0x20, 0x09, 0x0A, 0x0D]] = True
-# What trimming removes (``pq_trim``): a cell of only these is empty.
-_BLANKS = " \t\n\r\u00a0"
+_LAST[_ASCII_BLANKS] = True
 
 
 class ArrowRefused(Exception):
@@ -180,7 +181,7 @@ def _data_rows(
         column = table.column(i)
         has = pc.is_valid(column)
         if i in dirty:
-            has = pc.and_kleene(has, pc.not_equal(pc.utf8_trim(column, _BLANKS), ""))
+            has = pc.and_kleene(has, pc.not_equal(pc.utf8_trim(column, BLANKS), ""))
         filled = has if filled is None else pc.or_(filled, has)
     if filled is None:
         return table.slice(0, 0)

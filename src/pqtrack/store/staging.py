@@ -26,17 +26,20 @@ from pqtrack.schema import (
     TAX_CODE_PATTERN,
 )
 from pqtrack.store.migrations import NAME_KEY_SQL
-from pqtrack.store.reader import Chunk
+from pqtrack.store.reader import BLANKS, Chunk
 
 _IDENT = re.compile(r"^c[0-9]+$")
+
+# The characters trimmed from a cell's ends, as SQL (code points from reader.BLANKS).
+_BLANK_CODES = ", ".join(str(ord(c)) for c in BLANKS)
+_BLANK_CHARS = " || ".join(f"chr({ord(c)})" for c in BLANKS)
 
 # Cleaning and parsing helpers, created per connection (temp macros).
 MACROS: tuple[str, ...] = (
     # trim(x, characters) is slow: call it only when an end holds one of the characters.
-    r"""CREATE OR REPLACE TEMP MACRO pq_trim(x) AS
-        CASE WHEN ord(x) IN (32, 9, 10, 13, 160) OR ord(right(x, 1)) IN (32, 9, 10, 13, 160)
-             THEN nullif(trim(x, ' ' || chr(9) || chr(10) || chr(13) || chr(160)), '')
-             ELSE nullif(x, '') END""",
+    "CREATE OR REPLACE TEMP MACRO pq_trim(x) AS "
+    "CASE WHEN ord(x) IN (" + _BLANK_CODES + ") OR ord(right(x, 1)) IN (" + _BLANK_CODES + ") "
+    "THEN nullif(trim(x, " + _BLANK_CHARS + "), '') ELSE nullif(x, '') END",
     r"""CREATE OR REPLACE TEMP MACRO pq_untick(t) AS
         CASE WHEN ord(t) = 39 AND regexp_matches(t, '^''[=+\-@]')
              THEN pq_trim(substr(t, 2)) ELSE t END""",
@@ -196,6 +199,11 @@ def _cells(layout: CsvLayout, chunk: Chunk) -> tuple[dict[int, str], dict[int, s
     return trimmed, cleaned
 
 
+def _below_header(chunk: Chunk) -> str:
+    """Return the WHERE clause keeping the rows below the header (none if the reader did)."""
+    return "" if chunk.data_rows_only else " WHERE rn > (SELECT header_row FROM stage_params)"
+
+
 def build_staged(cur: duckdb.DuckDBPyConnection, layout: CsvLayout, chunk: Chunk) -> None:
     """Create the view ``staged``: one row per non-blank data row, cells cleaned, named.
 
@@ -220,17 +228,13 @@ def build_staged(cur: duckdb.DuckDBPyConnection, layout: CsvLayout, chunk: Chunk
     inner = "".join(f", {expr} AS c{i}" for i, expr in trimmed.items())
     # pq_untick never turns a trimmed cell into NULL: the blank test needs the trim only.
     # A chunk of data rows only has no filter: DuckDB then knows its size when it joins.
-    non_blank = " OR ".join([f"c{i} IS NOT NULL" for i in trimmed] or ["FALSE"])
-    below_header, non_blank = (
-        ("", "")
-        if chunk.data_rows_only
-        else (" WHERE rn > (SELECT header_row FROM stage_params)", " WHERE " + non_blank)
-    )
+    any_cell = " OR ".join([f"c{i} IS NOT NULL" for i in trimmed] or ["FALSE"])
+    non_blank = "" if chunk.data_rows_only else " WHERE " + any_cell
     # Identifiers come from COLUMN_NAMES and generated c<N> names only; no values.
     sql = (
         "CREATE OR REPLACE TEMP VIEW staged AS SELECT rn, " + ", ".join(selects)  # noqa: S608
         + ", " + extra + " AS extra_value FROM (SELECT rn" + inner + " FROM chunk_raw"
-        + below_header + ")" + non_blank
+        + _below_header(chunk) + ")" + non_blank
     )  # fmt: skip
     cur.execute(sql)
 
@@ -247,8 +251,8 @@ def update_maps(cur: duckdb.DuckDBPyConnection, layout: CsvLayout, chunk: Chunk)
         # Tables, columns and SQL come from MAPS; no values.
         cur.execute(
             "INSERT INTO " + table + " SELECT " + values + " FROM (SELECT DISTINCT "  # noqa: S608
-            + cleaned[idx] + " AS raw FROM (SELECT DISTINCT c" + str(idx) + " FROM chunk_raw "
-            "WHERE rn > (SELECT header_row FROM stage_params))) n" + join
+            + cleaned[idx] + " AS raw FROM (SELECT DISTINCT c" + str(idx) + " FROM chunk_raw"
+            + _below_header(chunk) + ")) n" + join
             + " WHERE n.raw IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + table + " m "
             "WHERE m.raw = n.raw)"
         )  # fmt: skip
