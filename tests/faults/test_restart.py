@@ -131,9 +131,14 @@ def test_v1_store_is_migrated_to_latest_without_losing_data(tmp_path):
     db = tmp_path / "v1.duckdb"
     _build_v1_store(db)
     before = duckdb.connect(str(db))
-    # Version 6 keeps name keys apart, once per name: the rest of each record stays.
+    # Version 6 keeps name keys apart, once per name, and version 8 the names: the rest of
+    # each record stays.
     old_rows = before.execute(
-        "SELECT * EXCLUDE (name_key, beneficiary_key) FROM records ORDER BY record_id"
+        "SELECT * EXCLUDE (name_key, beneficiary_key, beneficiary_name) FROM records "
+        "ORDER BY record_id"
+    ).fetchall()
+    old_names = before.execute(
+        "SELECT record_id, beneficiary_name FROM records ORDER BY record_id"
     ).fetchall()
     old_batches = before.execute("SELECT * FROM batches").fetchall()
     old_audit = before.execute("SELECT * FROM audit").fetchall()
@@ -153,6 +158,11 @@ def test_v1_store_is_migrated_to_latest_without_losing_data(tmp_path):
         assert cur.execute("SELECT * FROM names").fetchall() == [(1, "Công ty A", "cong ty a")]
         names = cur.execute("SELECT name_id FROM records ORDER BY record_id").fetchall()
         assert names == [(None,), (1,)]
+        named = cur.execute(
+            "SELECT r.record_id, n.name FROM records r LEFT JOIN names n USING (name_id) "
+            "ORDER BY r.record_id"
+        ).fetchall()
+        assert named == old_names
         assert cur.execute("SELECT * FROM batches").fetchall() == old_batches
         assert cur.execute("SELECT * FROM audit").fetchall() == old_audit
         check_invariants(cur)

@@ -21,7 +21,9 @@ NAMES = {r[2] for r in ROWS}
 
 
 def stored_names(store) -> set[str]:
-    return {r[0] for r in store.query_rows("SELECT beneficiary_name FROM records")}
+    return {
+        r[0] for r in store.query_rows("SELECT n.name FROM records r JOIN names n USING (name_id)")
+    }
 
 
 def run(store, data: bytes):

@@ -44,16 +44,19 @@ def test_csv_neutralises_formula_cells(store):
     assert ",'+84 ghi," in text
     # a leading apostrophe before a formula character is the neutralised form: stripped on
     # ingest, added again on export
-    assert store.scalar("SELECT beneficiary_name FROM records WHERE record_id = 'R3'") == (
-        "=already quoted"
-    )
+    assert store.scalar(
+        "SELECT n.name FROM records r JOIN names n USING (name_id) WHERE r.record_id = 'R3'"
+    ) == ("=already quoted")
     assert ",'=already quoted," in text
 
 
 def test_round_trip_is_lossless(store, tmp_path):
     load(store)
     cols = ", ".join(HEADER[1:])
-    sql = f"SELECT record_id, {cols} FROM records ORDER BY record_id"  # noqa: S608
+    sql = (  # the name is kept once, in ``names``
+        f"SELECT record_id, {cols} FROM records LEFT JOIN "  # noqa: S608
+        "(SELECT name_id, name AS beneficiary_name FROM names) USING (name_id) ORDER BY record_id"
+    )
     before = store.query_rows(sql)
     data = export.csv_bytes(store, RecordFilter())
     other = Store(tmp_path / "other.duckdb")

@@ -28,8 +28,9 @@ ROWS = [
 def _records(store: Store, numbered: bool = True) -> list[tuple]:
     """Every record; without ``numbered``, beneficiary and name numbers (given per chunk)
     left out, once each is checked to stand for one key or name only."""
+    named = "FROM records r LEFT JOIN names n USING (name_id) ORDER BY r.row_number"
     if numbered:
-        return store.query_rows("SELECT * EXCLUDE (batch_id) FROM records ORDER BY row_number")
+        return store.query_rows("SELECT * EXCLUDE (batch_id) " + named)
     for pairs in (
         "SELECT DISTINCT b.beneficiary_key AS k, r.beneficiary_id AS i FROM records r "
         "JOIN beneficiaries b USING (beneficiary_id)",
@@ -39,9 +40,7 @@ def _records(store: Store, numbered: bool = True) -> list[tuple]:
             "SELECT count(DISTINCT k) = count(*) AND count(DISTINCT i) = count(*) "  # noqa: S608
             f"FROM ({pairs})"
         )
-    return store.query_rows(
-        "SELECT * EXCLUDE (batch_id, beneficiary_id, name_id) FROM records ORDER BY row_number"
-    )
+    return store.query_rows("SELECT * EXCLUDE (batch_id, beneficiary_id, name_id) " + named)
 
 
 def _both(

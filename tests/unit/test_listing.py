@@ -27,7 +27,9 @@ def test_pages_tile_the_sorted_records(store):
         assert total > 10
         clause, params = queries.where(flt)
         want = store.query_df(
-            f"SELECT {', '.join(queries.LIST_COLUMNS)} FROM records WHERE {clause} "  # noqa: S608
+            f"SELECT {', '.join(queries.LIST_COLUMNS)} FROM "  # noqa: S608
+            f"(SELECT * FROM records WHERE {clause}) LEFT JOIN "
+            "(SELECT name_id, name AS beneficiary_name FROM names) USING (name_id) "
             "ORDER BY date DESC, batch_id DESC, row_number",
             params,
         )

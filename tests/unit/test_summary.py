@@ -255,11 +255,12 @@ def test_a_store_from_before_the_summary_gets_one_on_upgrade(tmp_path):
     ingest.process(s, SAMPLE.read_bytes(), SAMPLE.name, today=TODAY)
     want = queries.breakdown(s, "district", RecordFilter(phase="2021-2025"))
     with s.cursor() as cur:  # back to the shape version 3 had
+        cur.execute("ALTER TABLE records ADD COLUMN beneficiary_name VARCHAR")
         cur.execute("ALTER TABLE records ADD COLUMN name_key VARCHAR")
         cur.execute("ALTER TABLE records ADD COLUMN beneficiary_key VARCHAR")
         cur.execute(
-            "UPDATE records SET name_key = n.name_key FROM names n "
-            "WHERE n.name = records.beneficiary_name"
+            "UPDATE records SET beneficiary_name = n.name, name_key = n.name_key FROM names n "
+            "WHERE n.name_id = records.name_id"
         )
         cur.execute(
             "UPDATE records SET beneficiary_key = b.beneficiary_key FROM beneficiaries b "

@@ -158,6 +158,11 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE TABLE summary_reach (phase VARCHAR NOT NULL, indicators VARCHAR[] NOT NULL, "
         "beneficiaries BIGINT NOT NULL)",
     ),
+    8: (
+        # A record's beneficiary name is read from ``names`` by its number (version 6 gave
+        # every named record one): the name was the costliest text an insert compressed.
+        "ALTER TABLE records DROP COLUMN beneficiary_name",
+    ),
 }
 
 LATEST = max(MIGRATIONS)

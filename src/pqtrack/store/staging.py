@@ -133,7 +133,7 @@ ROW_RULES: tuple[tuple[str | None, str, str, str], ...] = (
         "beneficiary_name",
         "rule.name_required",
         "indicator_v",
-        "beneficiary_name IS NULL AND list_contains($needs_beneficiary, indicator_v)",
+        "name_id IS NULL AND list_contains($needs_beneficiary, indicator_v)",
     ),
     (
         "beneficiary_type",
@@ -266,13 +266,13 @@ SELECT s.rn,
             THEN lower(s.indicator) END AS indicator_v,
        s.indicator IS NOT NULL AS indicator_given,
        CASE WHEN s.quantity IS NULL THEN 1 ELSE pq_whole(s.quantity) END AS quantity_v,
-       s.beneficiary_name, tm.v AS type_v, s.beneficiary_type IS NOT NULL AS type_given,
+       tm.v AS type_v, s.beneficiary_type IS NOT NULL AS type_given,
        s.tax_code, s.locality, s.sector, s.standard,
        mm.v AS funding_v, s.funding_vnd IS NOT NULL AS funding_given,
        pq_whole(s.participants) AS participants_v, s.participants IS NOT NULL AS participants_given,
        s.note, nm.id AS name_id,
        CASE WHEN s.tax_code IS NOT NULL THEN 't:' || s.tax_code
-            WHEN s.beneficiary_name IS NOT NULL THEN 'n:' || nm.v END AS beneficiary_key,
+            WHEN nm.id IS NOT NULL THEN 'n:' || nm.v END AS beneficiary_key,
        s.extra_value IS NOT NULL AS has_extra
 FROM staged s
 LEFT JOIN date_map dm ON dm.raw = s.date
@@ -423,10 +423,10 @@ def store_chunk(
     writer.execute(
         """
         INSERT INTO records (record_id, batch_id, row_number, date, indicator, quantity,
-               beneficiary_name, beneficiary_type, tax_code, locality, sector, standard,
+               beneficiary_type, tax_code, locality, sector, standard,
                funding_vnd, participants, note, district, commune, beneficiary_id, name_id)
         SELECT t.final_id, $batch_id, t.rn, t.date_v, t.indicator_v, t.quantity_v,
-               t.beneficiary_name, t.type_v, t.tax_code, t.locality, t.sector, t.standard,
+               t.type_v, t.tax_code, t.locality, t.sector, t.standard,
                t.funding_v, t.participants_v, t.note, m.district, m.commune, b.beneficiary_id,
                t.name_id
         FROM typed t
