@@ -90,10 +90,11 @@ _CHUNK_TABLES = ("chunk_bad", "chunk_locs")
 
 # Distinct raw values parsed once per file: map table, contract column, the map's row
 # (SQL over ``n.raw``) and what it is joined with. A name is given its stored number and
-# key, or the next number (kept at COMMIT) and its key.
+# key, or the next number (kept at COMMIT) and its key. New names are numbered in the order
+# of their hash, not their text: sorting 400,000 names by text took ~1 s of a chunk.
 _NEXT_NAME_ID = (
     "(SELECT greatest(COALESCE(max(name_id), 0), (SELECT COALESCE(max(id), 0) FROM name_map)) "
-    "FROM names) + CAST(row_number() OVER (PARTITION BY s.name_id IS NULL ORDER BY n.raw) "
+    "FROM names) + CAST(row_number() OVER (PARTITION BY s.name_id IS NULL ORDER BY hash(n.raw)) "
     "AS INTEGER)"
 )
 MAPS: tuple[tuple[str, str, str, str], ...] = (
