@@ -9,6 +9,7 @@ from pqtrack.ui import session
 
 HERE = Path(__file__).parent
 
+ui.start_run()
 ui.use_navigation()
 st.set_page_config(
     page_title="Năng suất chất lượng – Sóc Trăng",

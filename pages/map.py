@@ -47,7 +47,7 @@ metric = st.segmented_control(
 )
 
 flt = RecordFilter(phase=phase_code, indicators=(indicator,) if indicator else ())
-units, rest = _map_values(ui.db_path(), ui.get_store().data_version(), level, flt)
+units, rest = _map_values(ui.db_path(), ui.data_version(), level, flt)
 label = mapview.metric_label(metric, lang)
 
 if mapview.is_empty(units, rest):

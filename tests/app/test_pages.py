@@ -9,8 +9,9 @@ import openpyxl
 import pytest
 from streamlit.runtime.pages_manager import PagesManager
 
+from pqtrack import ingest
 from pqtrack.filters import RecordFilter
-from pqtrack.store import queries
+from pqtrack.store import Store, queries
 
 from .conftest import PAGES, ROWS, app, csv_bytes, fetch, open_store
 
@@ -220,3 +221,25 @@ def test_overview_offers_the_phase_report_workbook(use_known, downloads):
     name = next(n for n in downloads if str(n).startswith("bao-cao_2026-2030"))
     wb = openpyxl.load_workbook(io.BytesIO(fetch(downloads[name])))
     assert len(wb.sheetnames) >= 9
+
+
+def test_a_run_reads_the_data_version_once_and_sees_a_write_from_outside(empty_db, monkeypatch):
+    other = Store(empty_db, keep_open=False)  # another program on the same file (the CLI)
+    batch = ingest.process(other, csv_bytes(), "cli.csv", user="cli").batch_id
+    reads: list[int] = []
+    real = Store.data_version
+
+    def counted(self) -> int:
+        reads.append(1)
+        return real(self)
+
+    monkeypatch.setattr(Store, "data_version", counted)
+    at = app("beneficiaries")
+    assert metric_values(at)[0] != "0"
+    reads.clear()
+    at.run()  # the totals and every breakdown share one reading
+    assert not at.exception
+    assert len(reads) == 1
+    other.rollback(batch, "cli")
+    at.run()  # the next run sees it
+    assert metric_values(at)[0] == "0"
