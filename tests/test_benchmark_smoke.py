@@ -46,6 +46,11 @@ def test_benchmark_small_run(tmp_path):
     assert res["generate"]["rows"] == ROWS
     assert res["ingest"]["rows"] == ROWS
     assert res["bare"]["rows"] == ROWS
+    # bare read and ingest alternate twice each; the ratio compares the fastest of each
+    assert len(res["bare_runs"]) == len(res["ingest_runs"]) == 2
+    assert res["bare"]["seconds"] == min(r["seconds"] for r in res["bare_runs"])
+    assert res["ingest"]["seconds"] == min(r["seconds"] for r in res["ingest_runs"])
+    assert "each pair in turn" in text
     assert res["ingest"]["seconds"] > 0 and res["bare"]["seconds"] > 0
     ratio = re.search(r"ingest ÷ bare read \| ([0-9.]+)×", text)
     assert ratio and float(ratio.group(1)) > 0
