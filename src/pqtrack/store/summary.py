@@ -125,7 +125,7 @@ def refresh(cur: duckdb.DuckDBPyConnection) -> None:
     counts = cur.execute(
         "SELECT count(DISTINCT phase), count(DISTINCT indicator), "  # noqa: S608 - fixed expressions
         + ", ".join(f"count(DISTINCT {v})" for v in values)
-        + f" FROM {PHASED}",
+        + f" FROM {PHASED}",  # noqa: S608 - fixed
         PHASE_PARAMS,
     ).fetchall()[0]
     phases, indicators = counts[0], counts[1]
@@ -153,23 +153,28 @@ def refresh(cur: duckdb.DuckDBPyConnection) -> None:
 
 def _copy_groups(cur: duckdb.DuckDBPyConnection, ids: tuple[int, int] | None, groups: int) -> None:
     """Add the ``_COPIED`` groups (all within an indicator) from the counted ones."""
-    copy = (
-        "INSERT INTO summary SELECT phase, scope, $dim, {value}, turns, quantity, beneficiaries, "
-        "funding_vnd, last_date FROM summary WHERE dimension = $source AND scope <> '*' {rows}"
-    )
     for (dim, _), source in _COPIED.items():
-        if source not in MAP_LEVELS:  # the total of an indicator, by that indicator
-            cur.execute(copy.format(value="scope", rows=""), {"dim": dim, "source": source})
+        params = {"dim": dim, "source": source}
+        if source not in MAP_LEVELS:  # an indicator's total, by that indicator
+            cur.execute(
+                "INSERT INTO summary SELECT phase, scope, $dim, scope, turns, quantity, "
+                "beneficiaries, funding_vnd, last_date FROM summary "
+                "WHERE dimension = $source AND scope <> '*'",
+                params,
+            )
             continue
         cur.execute(
-            copy.format(value="value", rows="AND value IS NOT NULL"), {"dim": dim, "source": source}
+            "INSERT INTO summary SELECT phase, scope, $dim, value, turns, quantity, "
+            "beneficiaries, funding_vnd, last_date FROM summary "
+            "WHERE dimension = $source AND scope <> '*' AND value IS NOT NULL",
+            params,
         )
-        counted, params = distinct.counter("beneficiary_id", ids, groups)
+        counted, bitmap = distinct.counter("beneficiary_id", ids, groups)
         cur.execute(  # the records whose locality was not placed
             f"INSERT INTO summary SELECT phase, indicator, $dim, NULL, count(*), "  # noqa: S608 - fixed expressions
             f"sum(quantity), {counted}, sum(funding_vnd), max(date) FROM {PHASED} "
             f"WHERE locality IS NOT NULL AND {source} IS NULL GROUP BY phase, indicator",
-            {"dim": dim, **PHASE_PARAMS, **params},
+            {"dim": dim, **PHASE_PARAMS, **bitmap},
         )
 
 
