@@ -165,6 +165,14 @@ def test_record_id_duplicate_in_file_names_first_row(store):
     assert list(hit["row"]) == [4] and list(hit["detail"]) == ["2"]
 
 
+def test_record_id_repeated_more_than_once_names_each_later_row(store):
+    ids = ["A", "B", "A", "B", "A", "C"]
+    rep = check(store, *(row(record_id=i) for i in ids))
+    df = rep.stage.problems
+    hit = df[df["code"] == "rule.record_id_duplicate"].sort_values("row")
+    assert list(hit["row"]) == [4, 5, 6] and list(hit["detail"]) == ["2", "3", "2"]
+
+
 def test_record_id_already_stored(store):
     assert check(store, row(record_id="A")).stored
     rep = check(store, row(record_id="A", note="other file"))

