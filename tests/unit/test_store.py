@@ -7,7 +7,7 @@ import hashlib
 import pytest
 
 from pqtrack import ingest
-from pqtrack.store import Store, StoreError, staging
+from pqtrack.store import Store, StoreError, reader, staging
 from tests.conftest import TODAY
 
 GOOD = "date,indicator,beneficiary_name,beneficiary_type\r\n15/03/2023,product_standard,A,HTX\r\n"
@@ -215,6 +215,40 @@ def test_a_changed_original_is_reported_not_served(store):
         store.file_bytes(rep.batch_id)
     assert err.value.code == "store.original_missing"
     assert err.value.params["batch_id"] == rep.batch_id
+
+
+@pytest.mark.parametrize("chunk_rows", [1_000_000, 2], ids=["one-chunk", "chunks-of-2"])
+def test_a_beneficiary_is_its_tax_code_else_its_name_across_chunks_and_batches(
+    tmp_path, monkeypatch, chunk_rows
+):
+    monkeypatch.setattr(reader, "CHUNK_ROWS", chunk_rows)
+    store = Store(tmp_path / "s.duckdb")
+    head = "date,indicator,beneficiary_name,beneficiary_type,tax_code\r\n"
+    rows = [
+        "01/03/2023,management_system,Công ty A,DN,2200000001",
+        "02/03/2023,management_system,Công ty A,DN,",
+        "03/03/2023,management_system,CÔNG TY A (chi nhánh),DN,2200000001",
+        "04/03/2023,management_system,cong ty a,DN,",
+        "05/03/2023,management_system,Công ty A,DN,2200000002",
+        "06/03/2023,workshop,,,",
+    ]
+    assert ingest.process(store, (head + "\r\n".join(rows)).encode(), "a.csv", today=TODAY).stored
+    keys = dict(store.query_rows("SELECT beneficiary_key, beneficiary_id FROM beneficiaries"))
+    assert sorted(keys) == ["n:cong ty a", "t:2200000001", "t:2200000002"]
+    assert sorted(keys.values()) == [1, 2, 3]
+    by_row = "SELECT beneficiary_id FROM records ORDER BY date"
+    t1, n, t2 = keys["t:2200000001"], keys["n:cong ty a"], keys["t:2200000002"]
+    assert [i for (i,) in store.query_rows(by_row)] == [t1, n, t1, n, t2, None]
+    names = "SELECT n.name FROM records r LEFT JOIN names n USING (name_id) ORDER BY r.date"
+    assert [x for (x,) in store.query_rows(names)] == [
+        "Công ty A", "Công ty A", "CÔNG TY A (chi nhánh)", "cong ty a", "Công ty A", None
+    ]  # fmt: skip
+    # A later file finds the stored numbers, by tax code and by name key.
+    later = head + "07/03/2024,management_system,Khác,DN,2200000002\r\n"
+    later += "08/03/2024,management_system,CONG TY A,DN,\r\n"
+    assert ingest.process(store, later.encode(), "b.csv", today=TODAY).stored
+    assert store.scalar("SELECT count(*) FROM beneficiaries") == 3
+    assert [i for (i,) in store.query_rows(by_row)][-2:] == [t2, n]
 
 
 def test_each_beneficiary_key_is_numbered_once_across_batches(store):

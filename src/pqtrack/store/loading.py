@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from pqtrack.layout import CsvLayout
-from pqtrack.store import originals, reader, staging
+from pqtrack.store import originals, people, reader, staging
 
 if TYPE_CHECKING:
     from pqtrack.store.core import Store
@@ -170,7 +170,7 @@ def _commit(
     assert req.original is not None
     kept = req.original.keep()
     try:
-        staging.store_names(cur, staging.new_names(session))
+        people.store(cur, people.new_names(session), people.new_keys(session))
         cur.execute(
             "INSERT INTO batches (batch_id, kind, file_name, content_hash, user_name, created_at, "
             "row_count, status, encoding, delimiter, is_sample) VALUES (?, 'records', ?, ?, ?, "

@@ -2,7 +2,8 @@
 
 For each chunk the reader registers (``chunk_raw``: rn, c0, c1, …) this module makes the
 view ``staged`` (cells cleaned and named by the contract), parses each distinct date,
-amount, type spelling and name once into small maps, builds ``typed`` (the values as they
+amount and type spelling once into small maps (and numbers each distinct tax code and name
+pair once, ``people``), builds ``typed`` (the values as they
 will be stored, with what was given), lists the rows that break a rule with their
 spreadsheet row, column and value, and can store the chunk. Temp tables carry what spans
 chunks: the maps, every record id (for duplicates), problems, and per-chunk totals.
@@ -25,6 +26,7 @@ from pqtrack.schema import (
     RECORD_ID_MAX,
     TAX_CODE_PATTERN,
 )
+from pqtrack.store import people
 from pqtrack.store.migrations import NAME_KEY_SQL
 from pqtrack.store.reader import BLANKS, Chunk
 
@@ -77,36 +79,23 @@ SESSION_TABLES: tuple[str, ...] = (
     "type_map (raw VARCHAR, v VARCHAR)",
     "date_map (raw VARCHAR, v DATE)",
     "money_map (raw VARCHAR, v BIGINT)",
-    "name_map (raw VARCHAR, v VARCHAR, id INTEGER, new BOOLEAN)",
     "loc_map (locality VARCHAR, after_reorg BOOLEAN, district VARCHAR, commune VARCHAR, "
     "status VARCHAR)",
     "loc_rows (locality VARCHAR, after_reorg BOOLEAN, rows BIGINT, first_row INTEGER)",
     "ids (final_id VARCHAR, rn INTEGER)",
     "ind_sum (indicator VARCHAR, rows BIGINT, quantity HUGEINT, funding_vnd HUGEINT)",
     "problems (rn INTEGER, col VARCHAR, value VARCHAR, code VARCHAR, detail VARCHAR)",
+    *people.SESSION_TABLES,
 )
 _SESSION_NAMES = tuple(t.split(" ", 1)[0] for t in SESSION_TABLES)
-_CHUNK_TABLES = ("chunk_bad", "chunk_locs")
+_CHUNK_TABLES = ("chunk_bad", "chunk_locs", *people.CHUNK_TABLES)
 
 # Distinct raw values parsed once per file: map table, contract column, the map's row
-# (SQL over ``n.raw``) and what it is joined with. A name is given its stored number and
-# key, or the next number (kept at COMMIT) and its key. New names are numbered in the order
-# of their hash, not their text: sorting 400,000 names by text took ~1 s of a chunk.
-_NEXT_NAME_ID = (
-    "(SELECT greatest(COALESCE(max(name_id), 0), (SELECT COALESCE(max(id), 0) FROM name_map)) "
-    "FROM names) + CAST(row_number() OVER (PARTITION BY s.name_id IS NULL ORDER BY hash(n.raw)) "
-    "AS INTEGER)"
-)
+# (SQL over ``n.raw``) and what it is joined with. Names and tax codes are mapped apart
+# (``people``).
 MAPS: tuple[tuple[str, str, str, str], ...] = (
     ("date_map", "date", "n.raw, pq_date(n.raw)", ""),
     ("money_map", "funding_vnd", "n.raw, pq_money(n.raw)", ""),
-    (
-        "name_map",
-        "beneficiary_name",
-        "n.raw, COALESCE(s.name_key, pq_name_key(n.raw)), "
-        "COALESCE(s.name_id, " + _NEXT_NAME_ID + "), s.name_id IS NULL",
-        " LEFT JOIN names s ON s.name = n.raw",
-    ),
     (
         "type_map",
         "beneficiary_type",
@@ -241,9 +230,17 @@ def build_staged(cur: duckdb.DuckDBPyConnection, layout: CsvLayout, chunk: Chunk
 
 
 def update_maps(cur: duckdb.DuckDBPyConnection, layout: CsvLayout, chunk: Chunk) -> None:
-    """Add this chunk's new distinct dates, amounts, names and type spellings to the maps."""
+    """Add this chunk's new distinct dates, amounts, type spellings, names and tax codes
+    to the maps."""
     _, cleaned = _cells(layout, chunk)
     by_name = {name: idx for idx, name in layout.mapping.items() if idx in cleaned}
+    tax, name = (by_name.get(c) for c in ("tax_code", "beneficiary_name"))
+    people.update(
+        cur,
+        None if tax is None else cleaned[tax],
+        None if name is None else cleaned[name],
+        _below_header(chunk),
+    )
     for table, column, values, join in MAPS:
         idx = by_name.get(column)
         if idx is None:
@@ -259,7 +256,8 @@ def update_maps(cur: duckdb.DuckDBPyConnection, layout: CsvLayout, chunk: Chunk)
         )  # fmt: skip
 
 
-TYPED_SQL = """
+TYPED_SQL = (
+    """
 SELECT s.rn,
        COALESCE(s.record_id, $prefix || '-' || CAST(s.rn AS VARCHAR)) AS final_id,
        dm.v AS date_v, s.date IS NOT NULL AS date_given,
@@ -271,16 +269,15 @@ SELECT s.rn,
        s.tax_code, s.locality, s.sector, s.standard,
        mm.v AS funding_v, s.funding_vnd IS NOT NULL AS funding_given,
        pq_whole(s.participants) AS participants_v, s.participants IS NOT NULL AS participants_given,
-       s.note, nm.id AS name_id,
-       CASE WHEN s.tax_code IS NOT NULL THEN 't:' || s.tax_code
-            WHEN nm.id IS NOT NULL THEN 'n:' || nm.v END AS beneficiary_key,
+       s.note, w.name_id, w.ben_id AS beneficiary_id,
        s.extra_value IS NOT NULL AS has_extra
 FROM staged s
 LEFT JOIN date_map dm ON dm.raw = s.date
 LEFT JOIN type_map tm ON tm.raw = s.beneficiary_type
 LEFT JOIN money_map mm ON mm.raw = s.funding_vnd
-LEFT JOIN name_map nm ON nm.raw = s.beneficiary_name
 """
+    + people.WHO_JOIN
+)
 
 
 def build_typed(
@@ -392,13 +389,6 @@ def places(cur: duckdb.DuckDBPyConnection) -> pa.Table:
     return cur.sql("SELECT locality, after_reorg, district, commune FROM loc_map").to_arrow_table()
 
 
-def new_names(cur: duckdb.DuckDBPyConnection) -> pa.Table:
-    """Return the beneficiary names the file brings for the first time: number, name, key."""
-    return cur.sql(
-        "SELECT id AS name_id, raw AS name, v AS name_key FROM name_map WHERE new"
-    ).to_arrow_table()
-
-
 # The batch's writer is a cursor of its own, in the batch's one transaction, and reads the
 # session's Arrow tables by their Python names (DuckDB's replacement scans). A table
 # registered on a cursor inside a transaction would be kept until COMMIT, every chunk of
@@ -408,22 +398,12 @@ def new_names(cur: duckdb.DuckDBPyConnection) -> pa.Table:
 def store_chunk(
     writer: duckdb.DuckDBPyConnection, typed: pa.Table, places: pa.Table, batch_id: int
 ) -> None:
-    """Insert the chunk's records (and its new beneficiaries) into the store.
+    """Insert the chunk's records into the store.
 
-    ``typed`` and ``places`` (see :func:`places`) are read by their Python names.
+    ``typed`` and ``places`` (see :func:`places`) are read by their Python names. The new
+    names and beneficiary keys the records number are stored at COMMIT (``people.store``).
     """
-    # A key seen for the first time is numbered on from the largest id (migration 5). No
-    # ORDER BY on the insert: every read orders explicitly (date, batch, row number).
-    writer.execute(
-        """
-        INSERT INTO beneficiaries
-        SELECT (SELECT COALESCE(max(beneficiary_id), 0) FROM beneficiaries)
-               + CAST(row_number() OVER (ORDER BY n.k) AS INTEGER), n.k
-        FROM (SELECT DISTINCT beneficiary_key AS k FROM typed
-              WHERE beneficiary_key IS NOT NULL) n
-        WHERE NOT EXISTS (SELECT 1 FROM beneficiaries b WHERE b.beneficiary_key = n.k)
-        """
-    )
+    # No ORDER BY on the insert: every read orders explicitly (date, batch, row number).
     writer.execute(
         """
         INSERT INTO records (record_id, batch_id, row_number, date, indicator, quantity,
@@ -431,21 +411,13 @@ def store_chunk(
                funding_vnd, participants, note, district, commune, beneficiary_id, name_id)
         SELECT t.final_id, $batch_id, t.rn, t.date_v, t.indicator_v, t.quantity_v,
                t.type_v, t.tax_code, t.locality, t.sector, t.standard,
-               t.funding_v, t.participants_v, t.note, m.district, m.commune, b.beneficiary_id,
+               t.funding_v, t.participants_v, t.note, m.district, m.commune, t.beneficiary_id,
                t.name_id
         FROM typed t
-        LEFT JOIN beneficiaries b ON b.beneficiary_key = t.beneficiary_key
         LEFT JOIN places m ON m.locality = t.locality
              AND m.after_reorg = (t.date_v >= DATE '2025-07-01')
         """,
         {"batch_id": batch_id},
-    )
-
-
-def store_names(writer: duckdb.DuckDBPyConnection, in_file: pa.Table) -> None:
-    """Keep the names the file brings for the first time, numbered, with their search keys."""
-    writer.execute(  # ``in_file`` (see :func:`new_names`) is read by its Python name
-        "INSERT INTO names SELECT f.name_id, f.name, f.name_key FROM in_file f"
     )
 
 
