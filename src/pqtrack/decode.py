@@ -116,13 +116,21 @@ def _outside_safe_e1_e2(data: bytes, start: int) -> bool:
     """
     a = np.frombuffer(data, np.uint8)
     any_e2 = data.find(b"\xe2", start) >= 0
+    # One set of block-sized buffers for every block: fresh arrays per block cost a page
+    # fault per 4 KiB (at 1.8 GB, ~1 s of the 1.4 s the scan took).
+    size = min(_SCAN_BLOCK, max(len(a) - 1 - start, 0))
+    is_lead, past, high = np.empty(size, bool), np.empty(size, np.uint8), np.empty(size, bool)
     for lo in range(start, len(a) - 1, _SCAN_BLOCK):
         hi = min(lo + _SCAN_BLOCK, len(a) - 1)  # bytes with a byte after them
+        n = hi - lo
         lead, after = a[lo:hi], a[lo + 1 : hi + 1]
-        if ((lead == 0xE1) & ((after - np.uint8(0xB8)) > 3)).any():
+        np.equal(lead, 0xE1, out=is_lead[:n])
+        np.subtract(after, np.uint8(0xB8), out=past[:n])
+        np.greater(past[:n], 3, out=high[:n])
+        if np.logical_and(is_lead[:n], high[:n], out=high[:n]).any():
             return True
         if any_e2:
-            at = np.flatnonzero(lead == 0xE2) + lo
+            at = np.flatnonzero(np.equal(lead, 0xE2, out=is_lead[:n])) + lo
             second = a[at + 1]
             if ((second - np.uint8(0x80)) > 2).any():
                 return True
