@@ -77,7 +77,7 @@ def _run(
     req: Request,
     chunks: Generator[reader.Chunk, None, None],
 ) -> StageResult:
-    staging.begin(cur, layout, req.type_lookup)
+    staging.begin(cur, layout, req.type_lookup, req.indicators)
     writer: duckdb.DuckDBPyConnection | None = None  # the batch's transaction, once begun
     batch_id: int | None = None
     rows = 0
@@ -86,9 +86,7 @@ def _run(
             for chunk in chunks:
                 staging.build_staged(cur, layout, chunk)
                 staging.update_maps(cur, layout, chunk)
-                typed = staging.build_typed(
-                    cur, indicators=req.indicators, id_prefix=layout.content_hash[:10]
-                )
+                typed = staging.build_typed(cur, id_prefix=layout.content_hash[:10])
                 rows += typed.num_rows
                 staging.check_rows(cur, req.today)
                 _place_localities(cur, staging.add_chunk_facts(cur), req.resolver)
