@@ -23,20 +23,30 @@ SESSION_TABLES: tuple[str, ...] = (
 )
 CHUNK_TABLES: tuple[str, ...] = ("chunk_pairs", "chunk_keys")
 
+
+def _next_number(stored: str, stored_id: str, session: str, found: str, order: str) -> str:
+    """Return SQL numbering a value not in ``stored`` on from the largest stored or mapped."""
+    # Identifiers and SQL are fixed by the callers below; no values.
+    return (
+        f"(SELECT greatest(COALESCE(max({stored_id}), 0), (SELECT COALESCE(max(id), 0) "  # noqa: S608
+        f"FROM {session})) FROM {stored}) + CAST(row_number() OVER (PARTITION BY {found} "
+        f"IS NULL ORDER BY {order}) AS INTEGER)"
+    )
+
+
 # A name is given its stored number and key, or the next number and its key. New names are
 # numbered in the order of their hash, not their text: sorting 400,000 names by text took
 # ~1 s of a chunk.
 _NAME_ROW = (
     "n.raw, COALESCE(s.name_key, pq_name_key(n.raw)), COALESCE(s.name_id, "
-    "(SELECT greatest(COALESCE(max(name_id), 0), (SELECT COALESCE(max(id), 0) FROM name_map)) "
-    "FROM names) + CAST(row_number() OVER (PARTITION BY s.name_id IS NULL ORDER BY hash(n.raw)) "
-    "AS INTEGER)), s.name_id IS NULL"
+    + _next_number("names", "name_id", "name_map", "s.name_id", "hash(n.raw)")
+    + "), s.name_id IS NULL"
 )
 # A beneficiary key is given its stored number, or the next one (migration 5).
 _KEY_ROW = (
-    "n.k, COALESCE(b.beneficiary_id, (SELECT greatest(COALESCE(max(beneficiary_id), 0), "
-    "(SELECT COALESCE(max(id), 0) FROM ben_map)) FROM beneficiaries) + CAST(row_number() OVER "
-    "(PARTITION BY b.beneficiary_id IS NULL ORDER BY n.k) AS INTEGER)), b.beneficiary_id IS NULL"
+    "n.k, COALESCE(b.beneficiary_id, "
+    + _next_number("beneficiaries", "beneficiary_id", "ben_map", "b.beneficiary_id", "n.k")
+    + "), b.beneficiary_id IS NULL"
 )
 
 # What the typed rows join on (``s`` the staged row) and take from it.

@@ -1,11 +1,11 @@
 """Bulk validation of an uploaded CSV inside DuckDB, a chunk of rows at a time.
 
 For each chunk the reader registers (``chunk_raw``: rn, c0, c1, …) this module makes the
-view ``staged`` (cells cleaned and named by the contract), parses each distinct date,
-amount and type spelling once into small maps (and numbers each distinct tax code and name
-pair once, ``people``), builds ``typed`` (the values as they
-will be stored, with what was given), lists the rows that break a rule with their
-spreadsheet row, column and value, and can store the chunk. Temp tables carry what spans
+view ``staged`` (cells cleaned and named by the contract), parses each distinct indicator,
+date, amount and type spelling once into small maps (and numbers each distinct tax code and
+name pair once, ``people``), builds ``typed`` (the values as they will be stored, with what
+was given), lists the rows that break a rule with their spreadsheet row, column and value,
+and can store the chunk. Temp tables carry what spans
 chunks: the maps, every record id (for duplicates), problems, and per-chunk totals.
 """
 
@@ -245,8 +245,7 @@ def build_staged(cur: duckdb.DuckDBPyConnection, layout: CsvLayout, chunk: Chunk
 
 
 def update_maps(cur: duckdb.DuckDBPyConnection, layout: CsvLayout, chunk: Chunk) -> None:
-    """Add this chunk's new distinct dates, amounts, type spellings, names and tax codes
-    to the maps."""
+    """Add this chunk's new distinct values and (tax code, name) pairs to the maps."""
     _, cleaned = _cells(layout, chunk)
     by_name = {name: idx for idx, name in layout.mapping.items() if idx in cleaned}
     tax, name = (by_name.get(c) for c in ("tax_code", "beneficiary_name"))
