@@ -96,14 +96,15 @@ SELECT
      AND NOT EXISTS (SELECT 1 FROM audit a
                      WHERE a.batch_id = b.batch_id AND a.action = 'ingest')) AS unaudited,
   (SELECT count(*) FROM records r
-     WHERE (r.name_id IS NOT NULL OR r.tax_code IS NOT NULL)
+     WHERE r.name_id IS NOT NULL
        AND NOT EXISTS (SELECT 1 FROM beneficiaries b WHERE b.beneficiary_id = r.beneficiary_id
-                       AND b.beneficiary_key = CASE WHEN r.tax_code IS NOT NULL
-                           THEN 't:' || r.tax_code ELSE 'n:' || (SELECT min(n.name_key)
-                           FROM names n WHERE n.name_id = r.name_id) END))
+                       AND (starts_with(b.beneficiary_key, 't:')
+                            OR b.beneficiary_key = 'n:' || (SELECT min(n.name_key)
+                               FROM names n WHERE n.name_id = r.name_id))))
      AS misnumbered,
-  (SELECT count(*) FROM records r WHERE r.name_id IS NULL AND r.tax_code IS NULL
-     AND r.beneficiary_id IS NOT NULL) AS numbered_without_key,
+  (SELECT count(*) FROM records r WHERE r.name_id IS NULL AND r.beneficiary_id IS NOT NULL
+     AND NOT EXISTS (SELECT 1 FROM beneficiaries b WHERE b.beneficiary_id = r.beneficiary_id
+                     AND starts_with(b.beneficiary_key, 't:'))) AS numbered_without_key,
   (SELECT count(*) FROM records r WHERE r.name_id IS NOT NULL AND NOT EXISTS
      (SELECT 1 FROM names n WHERE n.name_id = r.name_id)) AS misnamed,
   (SELECT count(*) FROM (SELECT name FROM names GROUP BY 1 HAVING count(*) > 1 UNION ALL

@@ -7,10 +7,12 @@ import subprocess
 import textwrap
 
 import duckdb
+import pandas as pd
 import pytest
 
 from pqtrack import ingest
-from pqtrack.store import Store, migrations
+from pqtrack.filters import RecordFilter
+from pqtrack.store import Store, migrations, queries
 from tests.faults.support import PYTHON, check_invariants, cli_env, make_records, run_cli
 
 # A dashboard-like server without Streamlit: opens the store once (as the app does), prints
@@ -102,7 +104,7 @@ def _build_v1_store(path) -> None:
     con.execute(
         "INSERT INTO batches (batch_id, kind, file_name, content_hash, user_name, created_at, "
         "row_count, status, encoding, delimiter, is_sample) VALUES (nextval('batch_seq'), "
-        "'records', 'old.csv', 'hash-old', 'officer', TIMESTAMP '2024-05-01 09:30:00', 2, "
+        "'records', 'old.csv', 'hash-old', 'officer', TIMESTAMP '2024-05-01 09:30:00', 3, "
         "'active', 'utf-8', ',', false)"
     )
     con.execute("INSERT INTO files VALUES ('hash-old', 3, 'old'::BLOB)")
@@ -114,8 +116,14 @@ def _build_v1_store(path) -> None:
         "'enterprise', NULL, 25000000, 'n:cong ty a')"
     )
     con.execute(
+        "INSERT INTO records (record_id, batch_id, row_number, date, indicator, quantity, "
+        "beneficiary_name, beneficiary_type, tax_code, locality, beneficiary_key) VALUES "
+        "('OLD-3', 1, 4, DATE '2024-05-01', 'management_system', 2, 'Công ty B', "
+        "'enterprise', '2200123456', 'TP Sóc Trăng', 't:2200123456')"
+    )
+    con.execute(
         "INSERT INTO audit VALUES (nextval('audit_seq'), TIMESTAMP '2024-05-01 09:30:00', "
-        "'officer', 'ingest', 1, '{\"file_name\": \"old.csv\", \"rows\": 2}')"
+        "'officer', 'ingest', 1, '{\"file_name\": \"old.csv\", \"rows\": 3}')"
     )
     con.close()
 
@@ -131,14 +139,14 @@ def test_v1_store_is_migrated_to_latest_without_losing_data(tmp_path):
     db = tmp_path / "v1.duckdb"
     _build_v1_store(db)
     before = duckdb.connect(str(db))
-    # Version 6 keeps name keys apart, once per name, and version 8 the names: the rest of
-    # each record stays.
+    # Version 6 keeps name keys apart, once per name, version 8 the names and version 9 the
+    # tax codes: the rest of each record stays.
     old_rows = before.execute(
-        "SELECT * EXCLUDE (name_key, beneficiary_key, beneficiary_name) FROM records "
+        "SELECT * EXCLUDE (name_key, beneficiary_key, beneficiary_name, tax_code) FROM records "
         "ORDER BY record_id"
     ).fetchall()
-    old_names = before.execute(
-        "SELECT record_id, beneficiary_name FROM records ORDER BY record_id"
+    old_people = before.execute(
+        "SELECT record_id, beneficiary_name, tax_code FROM records ORDER BY record_id"
     ).fetchall()
     old_batches = before.execute("SELECT * FROM batches").fetchall()
     old_audit = before.execute("SELECT * FROM audit").fetchall()
@@ -151,22 +159,23 @@ def test_v1_store_is_migrated_to_latest_without_losing_data(tmp_path):
             "SELECT * EXCLUDE (beneficiary_id, name_id) FROM records ORDER BY record_id"
         )
         assert got.fetchall() == old_rows
-        # Version 5 numbered the one beneficiary key; the workshop row has none.
-        assert cur.execute("SELECT * FROM beneficiaries").fetchall() == [(1, "n:cong ty a")]
+        # Version 5 numbered the beneficiary keys; the workshop row has none.
+        keys = cur.execute("SELECT * FROM beneficiaries ORDER BY 1").fetchall()
+        assert keys == [(1, "n:cong ty a"), (2, "t:2200123456")]
         ids = cur.execute("SELECT beneficiary_id FROM records ORDER BY record_id").fetchall()
-        assert ids == [(None,), (1,)]
-        assert cur.execute("SELECT * FROM names").fetchall() == [(1, "Công ty A", "cong ty a")]
-        names = cur.execute("SELECT name_id FROM records ORDER BY record_id").fetchall()
-        assert names == [(None,), (1,)]
-        named = cur.execute(
-            "SELECT r.record_id, n.name FROM records r LEFT JOIN names n USING (name_id) "
-            "ORDER BY r.record_id"
-        ).fetchall()
-        assert named == old_names
+        assert ids == [(None,), (1,), (2,)]
+        names = cur.execute("SELECT * FROM names ORDER BY 1").fetchall()
+        assert names == [(1, "Công ty A", "cong ty a"), (2, "Công ty B", "cong ty b")]
+        named = cur.execute("SELECT name_id FROM records ORDER BY record_id").fetchall()
+        assert named == [(None,), (1,), (2,)]
         assert cur.execute("SELECT * FROM batches").fetchall() == old_batches
         assert cur.execute("SELECT * FROM audit").fetchall() == old_audit
         check_invariants(cur)
         migrated_schema = _schema(cur)
+    # Names and tax codes read back as they were stored.
+    listed = queries.list_records(store, RecordFilter(), limit=10)
+    people = sorted(listed[["record_id", "beneficiary_name", "tax_code"]].itertuples(index=False))
+    assert [tuple(None if pd.isna(v) else v for v in row) for row in people] == old_people
     # The migrated schema is exactly the one a new store gets.
     fresh = Store(tmp_path / "fresh.duckdb")
     with fresh.cursor() as cur:
@@ -179,14 +188,14 @@ def test_v1_store_is_migrated_to_latest_without_losing_data(tmp_path):
     assert report.stored and report.batch_id == 2
     with store.cursor() as cur:
         figures = check_invariants(cur)
-    assert figures["records"] == 2 + rec.rows
-    assert figures["quantity"] == 4 + rec.quantity
+    assert figures["records"] == 3 + rec.rows
+    assert figures["quantity"] == 6 + rec.quantity
     store.close()
 
     # Opening again changes nothing.
     again = Store(db)
     assert again.schema_version() == migrations.LATEST
-    assert again.scalar("SELECT count(*) FROM records") == 2 + rec.rows
+    assert again.scalar("SELECT count(*) FROM records") == 3 + rec.rows
     again.close()
 
 
@@ -204,7 +213,7 @@ def test_failed_migration_rolls_back_and_keeps_data(tmp_path, monkeypatch):
     store = Store(db)
     # Every good migration before the broken one stays applied; the broken one left nothing.
     assert store.schema_version() == migrations.LATEST
-    assert store.scalar("SELECT count(*) FROM records") == 2
+    assert store.scalar("SELECT count(*) FROM records") == 3
     assert not store.scalar(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'half_done'"
     )

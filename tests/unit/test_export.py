@@ -8,7 +8,7 @@ import openpyxl
 
 from pqtrack import export, ingest
 from pqtrack.filters import RecordFilter
-from pqtrack.store import Store
+from pqtrack.store import Store, queries
 from tests.conftest import TODAY, csv_text
 
 HEADER = ["record_id", "date", "indicator", "quantity", "beneficiary_name", "beneficiary_type",
@@ -53,10 +53,8 @@ def test_csv_neutralises_formula_cells(store):
 def test_round_trip_is_lossless(store, tmp_path):
     load(store)
     cols = ", ".join(HEADER[1:])
-    sql = (  # the name is kept once, in ``names``
-        f"SELECT record_id, {cols} FROM records LEFT JOIN "  # noqa: S608
-        "(SELECT name_id, name AS beneficiary_name FROM names) USING (name_id) ORDER BY record_id"
-    )
+    # names and tax codes are kept once, in ``names`` and ``beneficiaries``
+    sql = f"SELECT record_id, {cols} FROM {queries.RECORD_ROWS} ORDER BY record_id"  # noqa: S608
     before = store.query_rows(sql)
     data = export.csv_bytes(store, RecordFilter())
     other = Store(tmp_path / "other.duckdb")

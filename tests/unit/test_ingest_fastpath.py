@@ -10,7 +10,7 @@ import pytest
 
 from pqtrack import decode, ingest
 from pqtrack.layout import has_blank_line
-from pqtrack.store import Store, reader
+from pqtrack.store import Store, queries, reader
 from tests.conftest import TODAY, csv_text
 
 HEADER = ["record_id", "date", "indicator", "quantity", "beneficiary_name", "beneficiary_type",
@@ -28,7 +28,7 @@ ROWS = [
 def _records(store: Store, numbered: bool = True) -> list[tuple]:
     """Every record; without ``numbered``, beneficiary and name numbers (given per chunk)
     left out, once each is checked to stand for one key or name only."""
-    named = "FROM records r LEFT JOIN names n USING (name_id) ORDER BY r.row_number"
+    named = f"FROM {queries.RECORD_ROWS} r ORDER BY r.row_number"
     if numbered:
         return store.query_rows("SELECT * EXCLUDE (batch_id) " + named)
     for pairs in (

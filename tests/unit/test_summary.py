@@ -258,6 +258,11 @@ def test_a_store_from_before_the_summary_gets_one_on_upgrade(tmp_path):
         cur.execute("ALTER TABLE records ADD COLUMN beneficiary_name VARCHAR")
         cur.execute("ALTER TABLE records ADD COLUMN name_key VARCHAR")
         cur.execute("ALTER TABLE records ADD COLUMN beneficiary_key VARCHAR")
+        cur.execute("ALTER TABLE records ADD COLUMN tax_code VARCHAR")
+        cur.execute(
+            "UPDATE records SET tax_code = substr(b.beneficiary_key, 3) FROM beneficiaries b "
+            "WHERE b.beneficiary_id = records.beneficiary_id AND b.beneficiary_key LIKE 't:%'"
+        )
         cur.execute(
             "UPDATE records SET beneficiary_name = n.name, name_key = n.name_key FROM names n "
             "WHERE n.name_id = records.name_id"

@@ -38,12 +38,23 @@ LIST_COLUMNS: tuple[str, ...] = (
 )
 
 
-# How each listed column is read over ``records r`` and ``names n``: a name is kept once,
-# in ``names``, and records hold its number.
-_LIST_SQL = ", ".join(
-    "n.name AS beneficiary_name" if c == "beneficiary_name" else f"r.{c}" for c in LIST_COLUMNS
+# A beneficiary's key is 't:' and the tax code when a record gives one (schema 9): the
+# tax code is kept once, in ``beneficiaries``, and records hold the beneficiary's number.
+_TAX_CODE = "CASE WHEN starts_with(b.beneficiary_key, 't:') THEN substr(b.beneficiary_key, 3) END"
+# How each listed column is read over ``records r``, ``names n`` and ``beneficiaries b``:
+# names and tax codes are kept once, records hold their numbers.
+_LIST_EXPRS = {"beneficiary_name": "n.name", "tax_code": _TAX_CODE}
+_LIST_SQL = ", ".join(f"{_LIST_EXPRS.get(c, 'r.' + c)} AS {c}" for c in LIST_COLUMNS)
+_PEOPLE_JOIN = (
+    " LEFT JOIN names n ON n.name_id = r.name_id"
+    " LEFT JOIN beneficiaries b ON b.beneficiary_id = r.beneficiary_id"
 )
-_NAMES_JOIN = " LEFT JOIN names n ON n.name_id = r.name_id"
+# Every record with its name and tax code (fixed SQL), for tools and checks that read
+# whole records.
+RECORD_ROWS = (
+    f"(SELECT r.*, n.name AS beneficiary_name, {_TAX_CODE} AS tax_code FROM records r"  # noqa: S608
+    f"{_PEOPLE_JOIN})"
+)
 
 
 def where(flt: RecordFilter) -> tuple[str, dict]:
@@ -71,7 +82,9 @@ def where(flt: RecordFilter) -> tuple[str, dict]:
     if flt.search.strip():
         parts.append(
             "(name_id IN (SELECT name_id FROM names WHERE contains(name_key, $f_search)) "
-            "OR contains(tax_code, $f_raw))"
+            "OR beneficiary_id IN (SELECT beneficiary_id FROM beneficiaries "
+            "WHERE starts_with(beneficiary_key, 't:') "
+            "AND contains(substr(beneficiary_key, 3), $f_raw)))"
         )
         params["f_search"] = fold_words(flt.search)
         params["f_raw"] = flt.search.strip()
@@ -302,7 +315,7 @@ def list_records(store: Store, flt: RecordFilter, limit: int, offset: int = 0) -
         f"WHERE {clause} ORDER BY date DESC, batch_id DESC, row_number "
         f"LIMIT $limit OFFSET $offset) SELECT {_LIST_SQL} FROM page p "
         "JOIN records r ON r.rowid = p.rid"
-        + _NAMES_JOIN
+        + _PEOPLE_JOIN
         + " ORDER BY p.date DESC, p.batch_id DESC, p.row_number",
         params,
     )
@@ -315,7 +328,7 @@ def iter_records(
     clause, params = where(flt)
     sql = (
         f"SELECT {_LIST_SQL} FROM (SELECT * FROM records WHERE {clause}) r"  # noqa: S608
-        + _NAMES_JOIN
+        + _PEOPLE_JOIN
         + " ORDER BY r.date, r.batch_id, r.row_number"
     )
     with store.cursor() as cur:

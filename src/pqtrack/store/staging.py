@@ -413,16 +413,17 @@ def store_chunk(
     """Insert the chunk's records into the store.
 
     ``typed`` and ``places`` (see :func:`places`) are read by their Python names. The new
-    names and beneficiary keys the records number are stored at COMMIT (``people.store``).
+    names and beneficiary keys the records number are stored at COMMIT (``people.store``):
+    a record's name and tax code are read from them.
     """
     # No ORDER BY on the insert: every read orders explicitly (date, batch, row number).
     writer.execute(
         """
         INSERT INTO records (record_id, batch_id, row_number, date, indicator, quantity,
-               beneficiary_type, tax_code, locality, sector, standard,
+               beneficiary_type, locality, sector, standard,
                funding_vnd, participants, note, district, commune, beneficiary_id, name_id)
         SELECT t.final_id, $batch_id, t.rn, t.date_v, t.indicator_v, t.quantity_v,
-               t.type_v, t.tax_code, t.locality, t.sector, t.standard,
+               t.type_v, t.locality, t.sector, t.standard,
                t.funding_v, t.participants_v, t.note, m.district, m.commune, t.beneficiary_id,
                t.name_id
         FROM typed t
