@@ -350,19 +350,33 @@ def _rebuilt(store: Store, table: str) -> list[tuple]:
             cur.execute("ROLLBACK")
 
 
-def test_a_rebuild_counts_the_same_with_bitmaps_or_hash_sets(filled, monkeypatch):
+def test_a_rebuild_counts_the_same_by_place_per_pass_or_with_hash_sets(filled, monkeypatch):
     used: list[str] = []
-    real = distinct.counter
+    real_counter, real_by_place = distinct.counter, summary._count_by_place
     monkeypatch.setattr(
-        distinct, "counter", lambda *a: used.append(real(*a)[0].split("(")[0]) or real(*a)
+        distinct,
+        "counter",
+        lambda *a: used.append(real_counter(*a)[0].split("(")[0]) or real_counter(*a),
     )
-    bitmaps = _rebuilt(filled, "summary")
-    assert set(used) == {"COALESCE"}  # every distinct count took a bitmap
+    monkeypatch.setattr(
+        summary, "_count_by_place", lambda *a: used.append("by place") or real_by_place(*a)
+    )
+    by_place = _rebuilt(filled, "summary")
+    assert set(used) == {"by place", "COALESCE"}  # the other dimensions took bitmaps
+
+    monkeypatch.setattr(summary, "_count_by_place", lambda *a: False)
+    used.clear()
+    per_pass = _rebuilt(filled, "summary")
+    assert set(used) == {"COALESCE"}  # every distinct count took a bitmap, in its own pass
+
+    monkeypatch.setattr(summary, "_count_by_place", real_by_place)
     monkeypatch.setattr(distinct, "BITMAP_BUDGET", 0)
     used.clear()
     hash_sets = _rebuilt(filled, "summary")
     assert set(used) == {"count"}
-    assert bitmaps == hash_sets and len(bitmaps) > 500
+    assert by_place == per_pass == hash_sets and len(by_place) > 500
+    dims = {row[2] for row in by_place}
+    assert {"total", "indicator", "locality", "map_district", "no_locality"} <= dims
 
 
 def test_distinct_counter_keeps_to_its_budget():

@@ -3,7 +3,8 @@
 Beneficiary ids are whole numbers handed out in order (``beneficiaries``), so the distinct
 ids of a group can be counted as the set bits of a bitmap over the id range: at 1M records,
 four times faster than ``count(DISTINCT)``. Each group holds a bitmap of its own, so a
-grouped count uses them only while all of them fit in ``BITMAP_BUDGET`` bytes.
+grouped count uses them only while all of them fit in ``BITMAP_BUDGET`` bytes. Bitmaps
+kept per group count a union of groups too: the bits set in any of them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import duckdb
 
 BITMAP_BUDGET = 256 << 20
 
-_BITMAP = "COALESCE(bit_count(bitstring_agg({ids}, $id_lo, $id_hi)), 0)"
+_BITMAP = "bitstring_agg({ids}, $id_lo, $id_hi)"
+_COUNTED = "COALESCE(bit_count({bitmap}), 0)"
 _HASH_SET = "count(DISTINCT {ids})"
 
 
@@ -24,14 +26,31 @@ def id_range(cur: duckdb.DuckDBPyConnection) -> tuple[int, int] | None:
     return None if hi is None else (int(lo), int(hi))
 
 
+def bitmap(ids: str, ids_range: tuple[int, int] | None, groups: int) -> tuple[str, dict] | None:
+    """Return SQL gathering the ``ids`` of each of ``groups`` groups in a bitmap, and its
+    params; None when there are no ids yet or the bitmaps would not fit the budget.
+
+    ``ids`` is an allow-listed expression over beneficiary ids (never user text).
+    """
+    if ids_range is None:
+        return None
+    lo, hi = ids_range
+    if groups * ((hi - lo) // 8 + 1) > BITMAP_BUDGET:
+        return None
+    return _BITMAP.format(ids=ids), {"id_lo": lo, "id_hi": hi}
+
+
 def counter(ids: str, ids_range: tuple[int, int] | None, groups: int) -> tuple[str, dict]:
     """Return SQL counting the distinct ``ids`` of each of ``groups`` groups, and its params.
 
     ``ids`` is an allow-listed expression over beneficiary ids (never user text).
     """
-    if ids_range is None:
+    found = bitmap(ids, ids_range, groups)
+    if found is None:
         return _HASH_SET.format(ids=ids), {}
-    lo, hi = ids_range
-    if groups * ((hi - lo) // 8 + 1) > BITMAP_BUDGET:
-        return _HASH_SET.format(ids=ids), {}
-    return _BITMAP.format(ids=ids), {"id_lo": lo, "id_hi": hi}
+    return _COUNTED.format(bitmap=found[0]), found[1]
+
+
+def counted(bitmaps: str) -> str:
+    """Return SQL counting the ids set in any of a group's ``bitmaps`` (see :func:`bitmap`)."""
+    return _COUNTED.format(bitmap=f"bit_or({bitmaps})")

@@ -85,43 +85,55 @@ _GROUPS: tuple[tuple[str, str, str, str, bool], ...] = (
     *(("no_locality", scope, "NULL", "locality IS NULL", True) for scope in ("'*'", "indicator")),
 )
 
-# Groups a rebuild copies from groups it has counted, each a full pass over the records
-# fewer: by indicator within an indicator is that indicator's total; a map level within an
-# indicator is that level's breakdown, but for the records whose locality was not placed
-# (a district or commune is set only from a placed locality). Dimension: its source.
+# Groups a rebuild that cannot count by place (see ``_BY_PLACE``) copies from groups it
+# has counted, each a full pass over the records fewer: by indicator within an indicator
+# is that indicator's total; a map level within an indicator is that level's breakdown,
+# but for the records whose locality was not placed (a district or commune is set only
+# from a placed locality). Dimension: its source.
 _COPIED: dict[tuple[str, str], str] = {
     ("indicator", "indicator"): "total",
     **{(f"map_{level}", "indicator"): level for level in MAP_LEVELS},
 }
 
 
+# The values a rebuild may count from one pass keeping, per phase, indicator and place
+# (locality, district, commune), the sums and a bitmap of the beneficiaries: the groups
+# over these (nine passes over the records, half the rebuild at 10M) are then read from
+# those few rows, the bitmaps of a group OR-ed.
+_BY_PLACE = ("NULL", "indicator", "locality", "district", "commune")
+# What a group adds up: over the records, and over the rows by place.
+_SUMS = "count(*), sum(quantity), {counted}, sum(funding_vnd), max(date)"
+_SUMS_BY_PLACE = "sum(turns), sum(quantity), {counted}, sum(funding_vnd), max(last_date)"
+
+
 def refresh(cur: duckdb.DuckDBPyConnection) -> None:
     """Rebuild the summary from ``records`` (call inside the writing transaction)."""
     cur.execute("DELETE FROM summary")
     ids = distinct.id_range(cur)
-    # One marker row per phase, even an empty one: its presence says the summary is fresh.
-    counted, params = distinct.counter("r.beneficiary_id", ids, len(plan.PHASES))
-    cur.execute(
-        "INSERT INTO summary SELECT p.phase, '*', 'total', NULL, count(r.date), "  # noqa: S608
-        f"COALESCE(sum(r.quantity), 0), {counted}, "
-        "COALESCE(sum(r.funding_vnd), 0), max(r.date) "
-        f"FROM (SELECT unnest($phase_codes) AS phase) p LEFT JOIN {PHASED} r "
-        "ON r.phase = p.phase GROUP BY p.phase",
-        {"phase_codes": list(plan.PHASE_CODES), **PHASE_PARAMS, **params},
-    )
     # How many groups each distinct count may make, at most, from one pass: the budget for
     # bitmaps (a group count per statement cost 40% of the rebuild at 1M rows).
     values = sorted({value for *_, value, _, counts_distinct in _GROUPS[1:] if counts_distinct})
     counts = cur.execute(
         "SELECT count(DISTINCT phase), count(DISTINCT indicator), "  # noqa: S608 - fixed expressions
+        "count(DISTINCT (locality, district, commune)), "
         + ", ".join(f"count(DISTINCT {v})" for v in values)
         + f" FROM {PHASED}",  # noqa: S608 - fixed
         PHASE_PARAMS,
     ).fetchall()[0]
     phases, indicators = counts[0], counts[1]
-    cardinality = dict(zip(values, counts[2:], strict=True))
+    cardinality = dict(zip(values, counts[3:], strict=True))
+    by_place = _count_by_place(cur, ids, phases * indicators * (counts[2] + 1))
+    _add_markers(cur, ids, by_place)
     for dim, scope, value, rows, counts_distinct in _GROUPS[1:]:
-        if (dim, scope) in _COPIED:
+        if by_place and value in _BY_PLACE:
+            cur.execute(
+                f"INSERT INTO summary SELECT phase, {scope}, $dim, CAST({value} AS VARCHAR), "  # noqa: S608 - fixed expressions
+                + _SUMS_BY_PLACE.format(counted=distinct.counted("ids"))
+                + f" FROM summary_by_place WHERE {rows} GROUP BY phase, {scope}, {value}",  # noqa: S608
+                {"dim": dim},
+            )
+            continue
+        if not by_place and (dim, scope) in _COPIED:
             continue
         counted, params = "NULL", {}
         if counts_distinct:
@@ -131,13 +143,61 @@ def refresh(cur: duckdb.DuckDBPyConnection) -> None:
             )
         cur.execute(
             f"INSERT INTO summary SELECT phase, {scope}, $dim, CAST({value} AS VARCHAR), "  # noqa: S608 - fixed expressions
-            f"count(*), sum(quantity), {counted}, sum(funding_vnd), max(date) FROM {PHASED} "
-            f"WHERE {rows} GROUP BY phase, {scope}, {value}",
+            + _SUMS.format(counted=counted)
+            + f" FROM {PHASED} WHERE {rows} GROUP BY phase, {scope}, {value}",  # noqa: S608
             {"dim": dim, **PHASE_PARAMS, **params},
         )
-    _copy_groups(cur, ids, phases * indicators)
+    if by_place:
+        cur.execute("DROP TABLE summary_by_place")
+    else:
+        _copy_groups(cur, ids, phases * indicators)
     _rebuild_reach(cur)
     _stamp(cur)
+
+
+def _count_by_place(
+    cur: duckdb.DuckDBPyConnection, ids: tuple[int, int] | None, groups: int
+) -> bool:
+    """Make ``summary_by_place`` (see ``_BY_PLACE``) if its ``groups`` bitmaps fit the budget;
+    return whether it did."""
+    bitmap = distinct.bitmap("beneficiary_id", ids, groups)
+    if bitmap is None:
+        return False
+    cur.execute(
+        "CREATE OR REPLACE TEMP TABLE summary_by_place AS SELECT phase, indicator, locality, "  # noqa: S608 - fixed
+        "district, commune, count(*) AS turns, sum(quantity) AS quantity, "
+        f"{bitmap[0]} AS ids, sum(funding_vnd) AS funding_vnd, max(date) AS last_date "
+        f"FROM {PHASED} GROUP BY ALL",
+        {**PHASE_PARAMS, **bitmap[1]},
+    )
+    return True
+
+
+def _add_markers(
+    cur: duckdb.DuckDBPyConnection, ids: tuple[int, int] | None, by_place: bool
+) -> None:
+    """Add each phase's total, the marker row: one per phase, even an empty one (its
+    presence says the summary is fresh)."""
+    if by_place:
+        sums = (
+            "COALESCE(sum(r.turns), 0), COALESCE(sum(r.quantity), 0), "
+            + distinct.counted("r.ids")
+            + ", COALESCE(sum(r.funding_vnd), 0), max(r.last_date)"
+        )
+        rows, params = "summary_by_place", {}
+    else:
+        counted, params = distinct.counter("r.beneficiary_id", ids, len(plan.PHASES))
+        sums = (
+            f"count(r.date), COALESCE(sum(r.quantity), 0), {counted}, "
+            "COALESCE(sum(r.funding_vnd), 0), max(r.date)"
+        )
+        rows, params = PHASED, {**PHASE_PARAMS, **params}
+    cur.execute(
+        f"INSERT INTO summary SELECT p.phase, '*', 'total', NULL, {sums} "  # noqa: S608 - fixed
+        f"FROM (SELECT unnest($phase_codes) AS phase) p LEFT JOIN {rows} r "
+        "ON r.phase = p.phase GROUP BY p.phase",
+        {"phase_codes": list(plan.PHASE_CODES), **params},
+    )
 
 
 def _copy_groups(cur: duckdb.DuckDBPyConnection, ids: tuple[int, int] | None, groups: int) -> None:
