@@ -10,7 +10,7 @@ import pytest
 
 from pqtrack import decode, ingest
 from pqtrack.layout import has_blank_line
-from pqtrack.store import Store, queries, reader
+from pqtrack.store import Store, people, queries, reader, staging
 from tests.conftest import TODAY, csv_text
 
 HEADER = ["record_id", "date", "indicator", "quantity", "beneficiary_name", "beneficiary_type",
@@ -327,3 +327,67 @@ def test_a_column_needs_cleaning_only_where_a_cell_edge_asks(cells, dirty):
 
     column = pa.chunked_array([pa.array(["pad", *cells, "pad"], pa.string()).slice(1, len(cells))])
     assert reader._column_may_need_cleaning(column) is dirty
+
+
+# Pairs of (tax code, name) in every combination a file gives: both, a name only, a tax
+# code only, a name under two tax codes, a tax code under two names.
+WHO = [
+    [f"W{i}", "02/04/2024", "workshop", "1", name, "DN", tax, "Huyện Mỹ Tú", "", "TCCS",
+     "", "", ""]
+    for i, (tax, name) in enumerate(
+        [("2200000001", "Công ty A"), ("", "Công ty B"), ("2200000002", ""),
+         ("2200000003", "Công ty A"), ("2200000001", "Công ty C"), ("", "Công ty A")] * 3
+    )
+]  # fmt: skip
+
+
+SHARED_HASHES = {
+    # Two hashes only: the first chunk's pairs already share them.
+    "first-chunk": ("hash(t, n)", "hash(t, n) % 2", 0),
+    # The second chunk's new pair ('2200000001', 'Công ty C') takes the hash of one seen.
+    "later-chunk": (
+        "hash(t, n)",
+        "CASE WHEN n = 'Công ty C' THEN hash(NULL, 'Công ty B') ELSE hash(t, n) END",
+        1,
+    ),
+}
+
+
+@pytest.mark.parametrize("shared", list(SHARED_HASHES))
+def test_rows_find_their_pair_by_text_once_two_pairs_share_a_hash(tmp_path, monkeypatch, shared):
+    monkeypatch.setattr(reader, "CHUNK_ROWS", 4)  # the header and 18 rows: five chunks
+    data = csv_text(HEADER, WHO).encode()
+    joins: list[str] = []
+    real_join = people.who_join
+    monkeypatch.setattr(people, "who_join", lambda cur: joins.append(real_join(cur)) or joins[-1])
+
+    def stored(name: str) -> list[tuple]:
+        store = Store(tmp_path / f"{name}.duckdb")
+        rep = ingest.process(store, data, "f.csv", user="t", today=TODAY)
+        assert rep.stored
+        rows = _records(store)
+        store.close()
+        return rows
+
+    by_hash = stored("hash")
+    assert joins == [people.HASH_JOIN] * 5
+    old, new, by_hash_first = SHARED_HASHES[shared]
+    macro = people.PAIR_MACRO.replace(old, new)
+    macros = tuple(macro if m == people.PAIR_MACRO else m for m in staging.MACROS)
+    monkeypatch.setattr(staging, "MACROS", macros)
+    joins.clear()
+    by_text = stored("text")
+    assert joins == [people.HASH_JOIN] * by_hash_first + [people.TEXT_JOIN] * (5 - by_hash_first)
+    assert by_text == by_hash
+    named = {(r[-2], r[-1]) for r in _named(tmp_path / "text.duckdb")}
+    assert named == {(t or None, n or None) for *_, n, _, t, _, _, _, _, _, _ in WHO}
+
+
+def _named(path) -> list[tuple]:
+    store = Store(path)
+    try:
+        return store.query_rows(
+            f"SELECT row_number, tax_code, beneficiary_name FROM {queries.RECORD_ROWS}"
+        )
+    finally:
+        store.close()

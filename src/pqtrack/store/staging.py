@@ -69,6 +69,7 @@ MACROS: tuple[str, ...] = (
              WHEN regexp_matches(x, '^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$')
                 THEN CAST(try_strptime(x, '%d/%m/%Y') AS DATE)
         END""",
+    people.PAIR_MACRO,
 )
 
 
@@ -270,8 +271,8 @@ def update_maps(cur: duckdb.DuckDBPyConnection, layout: CsvLayout, chunk: Chunk)
         )  # fmt: skip
 
 
-TYPED_SQL = (
-    """
+# The typed rows, but for the join on who each row is about (``people.who_join``).
+TYPED_SQL = """
 SELECT s.rn,
        COALESCE(s.record_id, $prefix || '-' || CAST(s.rn AS VARCHAR)) AS final_id,
        dm.v AS date_v, s.date IS NOT NULL AS date_given,
@@ -290,8 +291,6 @@ LEFT JOIN date_map dm ON dm.raw = s.date
 LEFT JOIN type_map tm ON tm.raw = s.beneficiary_type
 LEFT JOIN money_map mm ON mm.raw = s.funding_vnd
 """
-    + people.WHO_JOIN
-)
 
 
 def build_typed(cur: duckdb.DuckDBPyConnection, *, id_prefix: str) -> pa.Table:
@@ -299,7 +298,7 @@ def build_typed(cur: duckdb.DuckDBPyConnection, *, id_prefix: str) -> pa.Table:
 
     An Arrow table the batch's writer reads as it is (see :func:`store_chunk`).
     """
-    typed = cur.sql(TYPED_SQL, params={"prefix": id_prefix})
+    typed = cur.sql(TYPED_SQL + people.who_join(cur), params={"prefix": id_prefix})
     table = typed.to_arrow_table()
     cur.register("typed", table)
     return table
