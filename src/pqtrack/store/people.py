@@ -87,8 +87,7 @@ def update(cur: duckdb.DuckDBPyConnection, tax: str | None, name: str | None, ro
         return
     none = "CAST(NULL AS VARCHAR)"
     cur.execute(  # the pairs not seen in an earlier chunk
-        "CREATE OR REPLACE TEMP TABLE chunk_pairs AS SELECT DISTINCT c.tax, c.raw, "  # noqa: S608
-        "pq_pair(c.tax, c.raw) AS h FROM "
+        "CREATE OR REPLACE TEMP TABLE chunk_pairs AS SELECT DISTINCT c.tax, c.raw FROM "  # noqa: S608
         f"(SELECT {tax or none} AS tax, {name or none} AS raw FROM chunk_raw{rows}) c "
         "WHERE (c.tax IS NOT NULL OR c.raw IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM who_map w "
         "WHERE w.tax IS NOT DISTINCT FROM c.tax AND w.raw IS NOT DISTINCT FROM c.raw)"
@@ -99,7 +98,8 @@ def update(cur: duckdb.DuckDBPyConnection, tax: str | None, name: str | None, ro
         "LEFT JOIN names s ON s.name = n.raw"
     )
     cur.execute(
-        "CREATE OR REPLACE TEMP TABLE chunk_keys AS SELECT p.tax, p.raw, p.h, nm.id AS name_id, "
+        "CREATE OR REPLACE TEMP TABLE chunk_keys AS SELECT p.tax, p.raw, "
+        "pq_pair(p.tax, p.raw) AS h, nm.id AS name_id, "
         "CASE WHEN p.tax IS NOT NULL THEN 't:' || p.tax "
         "WHEN nm.id IS NOT NULL THEN 'n:' || nm.v END AS k "
         "FROM chunk_pairs p LEFT JOIN name_map nm ON nm.raw = p.raw"
