@@ -4,7 +4,7 @@ A row names its beneficiary by a tax code, a name, or both. Each distinct (tax c
 pair of the file is looked up once, in the session table ``who_map``: the name's number
 (``name_map``, with its search key) and the number of the beneficiary key (``ben_map``: the
 tax code when given, else the name's key). Numbers already stored are reused; new ones
-are numbered on from the largest (names by their hash, keys by their text) and kept at
+are numbered on from the largest (in the order of their hash) and kept at
 COMMIT. The typed rows then find both numbers in one join on the pair's hash (an integer:
 joining on the two texts took ~0.1 s more of every chunk of 10^6 rows), and the records
 insert joins nothing but the localities (joining ``beneficiaries`` by key took ~0.25 s of
@@ -54,10 +54,11 @@ _NAME_ROW = (
     + _next_number("names", "name_id", "name_map", "s.name_id", "hash(n.raw)")
     + "), s.name_id IS NULL"
 )
-# A beneficiary key is given its stored number, or the next one (migration 5).
+# A beneficiary key is given its stored number, or the next one (migration 5), new keys in
+# the order of their hash too (by text: ~0.17 s more for 500,000 keys).
 _KEY_ROW = (
     "n.k, COALESCE(b.beneficiary_id, "
-    + _next_number("beneficiaries", "beneficiary_id", "ben_map", "b.beneficiary_id", "n.k")
+    + _next_number("beneficiaries", "beneficiary_id", "ben_map", "b.beneficiary_id", "hash(n.k)")
     + "), b.beneficiary_id IS NULL"
 )
 
