@@ -4,11 +4,11 @@ A row names its beneficiary by a tax code, a name, or both. Each distinct (tax c
 pair of the file is looked up once, in the session table ``who_map``: the name's number
 (``name_map``, with its search key) and the number of the beneficiary key (``ben_map``: the
 tax code when given, else the name's key). Numbers already stored are reused; new ones
-are numbered on from the largest (in the order of their hash) and kept at
-COMMIT. The typed rows then find both numbers in one join on the pair's hash (an integer:
-joining on the two texts took ~0.1 s more of every chunk of 10^6 rows), and the records
-insert joins nothing but the localities (joining ``beneficiaries`` by key took ~0.25 s of
-every chunk of 10^6 rows).
+are numbered on from the largest (in the order of their hash) and kept at COMMIT. The
+typed rows then find both numbers in one join on the pair's hash (an integer: joining on
+the two texts took ~0.1 s more of every chunk of 10^6 rows), and the records insert joins
+nothing but the localities (joining ``beneficiaries`` by key took ~0.25 s of every chunk
+of 10^6 rows).
 
 A hash identifies a pair only while no other pair of the file has it: every row's pair is
 in ``who_map``, so while no two pairs share a hash a row finds its own pair by the hash
