@@ -57,13 +57,14 @@ if session.require("upload"):
 data = upload.getvalue() if upload is not None else b""
 name = upload.name if upload is not None else ""
 original = None  # the workbook itself, kept with the batch when an .xlsx is converted
-if upload is not None and workbook.is_xlsx(data, name):
-    try:
-        original = (name, data)
-        data, name = workbook.xlsx_to_csv(data), workbook.csv_name(name)
-        st.info(ui.tr("ui.upload.xlsx_converted"))
-    except workbook.WorkbookError:
-        st.error(ui.tr("ui.upload.xlsx_unreadable"))
+if upload is not None:
+    try:  # the same reading as ``pqtrack ingest``: same conversion, same caps
+        record = workbook.record_file(data, name)
+        data, name, original = record.data, record.name, record.original
+        if original is not None:
+            st.info(ui.tr("ui.upload.xlsx_converted"))
+    except workbook.WorkbookError as exc:
+        st.error(views.md_escape(exc.message(lang)))
         upload = None
 
 if upload is not None:

@@ -9,7 +9,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from pqtrack import export, ingest, plan, report_cli, service
+from pqtrack import export, ingest, plan, report_cli, service, workbook
 from pqtrack.cli_args import env_lang, os_user, parse_date
 from pqtrack.filters import RecordFilter
 from pqtrack.i18n import t
@@ -104,7 +104,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(t("cli.cannot_read", lang, file=path, error=exc.strerror), file=sys.stderr)
             results.append({"file": str(path), "stored": False, "problems": [str(exc.strerror)]})
             continue
-        report = ingest.process(store, data, path.name, user=user)
+        try:  # a workbook is read as the upload page reads it, and kept as the original
+            upload = workbook.record_file(data, path.name)
+        except workbook.WorkbookError as exc:
+            refused += 1
+            messages = [exc.message(lang)]
+            results.append({"file": str(path), "stored": False, "problems": messages})
+            _print_refused(path, messages, 1, args.json, lang)
+            continue
+        report = ingest.process(
+            store, upload.data, upload.name, user=user, original=upload.original
+        )
         for warning in report.warnings:
             print(f"{path}: {warning.message(lang)}", file=sys.stderr)
         if report.stored:
@@ -130,13 +140,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             refused += 1
             messages = report.messages(lang)
             results.append({"file": str(path), "stored": False, "problems": messages})
-            stream = sys.stderr if args.json else sys.stdout
-            print(t("cli.refused", lang, file=path, count=report.problem_count), file=stream)
-            for line in messages:
-                print(f"{path}: {line}", file=stream)
+            _print_refused(path, messages, report.problem_count, args.json, lang)
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2))
     return EXIT_REFUSED if refused else EXIT_OK
+
+
+def _print_refused(path: Path, messages: list[str], count: int, as_json: bool, lang: str) -> None:
+    stream = sys.stderr if as_json else sys.stdout
+    print(t("cli.refused", lang, file=path, count=count), file=stream)
+    for line in messages:
+        print(f"{path}: {line}", file=stream)
 
 
 def _filter(args: argparse.Namespace) -> RecordFilter:

@@ -215,6 +215,19 @@ def test_an_excel_workbook_upload_is_previewed_and_stored(empty_db):
     assert store.file_bytes(int(batches["batch_id"][0])) == ("bao-cao.xlsx", sent)
 
 
+def test_a_workbook_bomb_upload_is_refused_with_its_message(empty_db):
+    from tests import xlsx_craft
+
+    at = app("upload", role="editor")
+    bomb = xlsx_craft.one_cell_bomb(20 * xlsx_craft.MIB)
+    at.file_uploader[0].set_value(("bao-cao.xlsx", bomb, "application/octet-stream")).run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "giải nén ra lớn gấp" in errors[0], errors
+    assert not at.metric  # no preview: nothing was converted or checked
+    assert open_store(empty_db).batches().empty
+
+
 def test_overview_offers_the_phase_report_workbook(use_known, downloads):
     at = app(phase="2026-2030")
     assert not at.exception

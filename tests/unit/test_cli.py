@@ -127,3 +127,54 @@ def test_store_path_that_is_not_a_store_is_a_message(tmp_path):
         r = cli("batches", "--db", target)
         assert r.returncode == 1 and "Traceback" not in r.stderr
         assert "Cannot open the store" in r.stderr
+
+
+def test_ingest_takes_a_workbook_as_the_upload_page_does(tmp_path, db):
+    from pqtrack import ingest, workbook
+    from pqtrack.store import Store
+    from tests import xlsx_craft
+
+    sent = xlsx_craft.ordinary(
+        [
+            ["Ngày", "Chỉ tiêu", "Tên đơn vị", "Loại hình", "Ghi chú"],
+            ["15/03/2023", "product_standard", "Công ty A", "doanh nghiệp", "tôm khô"],
+            ["02/04/2024", "management_system", "HTX B", "hợp tác xã", ""],
+        ]
+    )
+    f = tmp_path / "bao-cao.xlsx"
+    f.write_bytes(sent)
+    r = cli("ingest", str(f), "--db", db, "--user", "an")
+    assert r.returncode == 0 and "stored 2 rows" in r.stdout, r.stdout + r.stderr
+    page_db = tmp_path / "page.duckdb"
+    page_store = Store(page_db)  # what the upload page does with the same workbook
+    rec = workbook.record_file(sent, f.name)
+    report = ingest.process(page_store, rec.data, rec.name, user="an", original=rec.original)
+    assert report.stored
+    page_store.close()
+    exports = []
+    for target in (db, str(page_db)):
+        out = tmp_path / f"{len(exports)}.csv"
+        assert cli("export", "--out", str(out), "--db", target).returncode == 0
+        exports.append(out.read_bytes())
+        store = Store(target)
+        assert store.file_bytes(1) == ("bao-cao.xlsx", sent)  # the workbook is the original
+        store.close()
+    assert exports[0] == exports[1] and exports[0].count(b"\r\n") == 3
+
+
+def test_ingest_refuses_a_workbook_bomb_with_the_pages_message(tmp_path, db):
+    from tests import xlsx_craft
+
+    f = tmp_path / "bom.xlsx"
+    f.write_bytes(xlsx_craft.one_cell_bomb(20 * xlsx_craft.MIB))
+    r = cli("ingest", str(f), "--db", db, "--json")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    (result,) = json.loads(r.stdout)
+    assert result["stored"] is False
+    (problem,) = result["problems"]
+    assert problem.startswith('Part "xl/worksheets/sheet1.xml" of the Excel file unpacks to 1,0')
+    assert problem.endswith(
+        "times its packed size (limit 100 times): an abnormal archive, not read."
+    )
+    r = cli("ingest", str(f), "--db", db, env_lang="vi")
+    assert 'bom.xlsx: Phần "xl/worksheets/sheet1.xml" của tệp Excel giải nén ra lớn gấp' in r.stdout
