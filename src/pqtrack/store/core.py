@@ -388,6 +388,10 @@ class Store:
             # Checked under the write lock: two sessions sending the same file at once must
             # not both miss the other's batch (the second is then refused as a duplicate).
             duplicate = self.active_batch_with_hash(layout.content_hash)
+            if duplicate is not None:
+                # The same bytes again: the active batch's original is put right if it was
+                # changed or lost on disk (a file refused as a duplicate stores nothing else).
+                originals.put(self.originals_folder, layout.content_hash, content)
             # The original is written once, outside the WAL, while the file is validated;
             # it is in place before the transaction that names it commits.
             pending = (
