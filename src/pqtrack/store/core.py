@@ -36,6 +36,13 @@ class StoreBusy(StoreError):
     """Another process holds the store file for writing."""
 
 
+def _purged(batch_id: int, user: str | None, at: Any) -> StoreError:
+    """Return the error that says a batch's original was purged, by whom and when."""
+    return StoreError(
+        "store.original_purged", batch_id=batch_id, user=user or "-", at=f"{at:%d/%m/%Y %H:%M}"
+    )
+
+
 class Store:
     """One DuckDB file: records, batches, original files and the audit log."""
 
@@ -231,8 +238,20 @@ class Store:
         if not rows:
             return None
         name, content, digest = rows[0]
+        # A purge is read from the audit log: this batch's own first, else one of a batch
+        # that sent the same bytes (the file they shared is gone).
+        purge = self.query_rows(
+            "SELECT a.batch_id, a.user_name, a.happened_at FROM audit a JOIN batches b "
+            "USING (batch_id) WHERE a.action = 'purge_original' AND b.content_hash = ? "
+            "ORDER BY a.batch_id = ? DESC, a.audit_id DESC LIMIT 1",
+            [digest, batch_id],
+        )
+        if purge and purge[0][0] == batch_id:
+            raise _purged(*purge[0])
         if content is None:  # kept in the originals folder (records files)
             content = originals.get(self.originals_folder, digest)
+            if content is None and purge:
+                raise _purged(*purge[0])
             if content is None:
                 raise StoreError(
                     "store.original_missing", batch_id=batch_id, path=str(self.originals_folder)

@@ -109,6 +109,12 @@ def discard(folder: Path, content_hash: str) -> None:
     (folder / content_hash).unlink(missing_ok=True)
 
 
+def remove(folder: Path, content_hash: str) -> None:
+    """Delete a kept original for good (a purge), the folder's entry synced to disk."""
+    (folder / content_hash).unlink(missing_ok=True)
+    _sync_dir(folder)
+
+
 def _sync_dir(folder: Path) -> None:
     try:
         fd = os.open(folder, os.O_RDONLY)
