@@ -91,22 +91,44 @@ class Store:
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Yield a cursor of its own (thread-safe); the file is held only as long as needed."""
-        if self.keep_open:
-            with self._open_lock:
-                if self._con is None:
-                    self._con = self._connect()
-                cur = self._con.cursor()
-            try:
-                yield cur
-            finally:
-                cur.close()
-        else:
-            con = self._connect()
-            try:
-                yield con
-            finally:
-                con.close()
+        """Yield a cursor of its own (thread-safe); the file is held only as long as needed.
+
+        A damaged file (a corrupt or missing block, a truncated file) raises
+        :class:`StoreError` ``store.corrupt`` wherever it is found, not DuckDB's error.
+        """
+        try:
+            if self.keep_open:
+                with self._open_lock:
+                    if self._con is None:
+                        self._con = self._connect()
+                    cur = self._con.cursor()
+                try:
+                    yield cur
+                finally:
+                    cur.close()
+            else:
+                con = self._connect()
+                try:
+                    yield con
+                finally:
+                    con.close()
+        except duckdb.Error as exc:
+            if not self._damaged(exc):
+                raise
+            log.error("store %s is damaged: %s", self.path, exc)
+            if self.keep_open:
+                self.close()  # a later cursor opens the file afresh
+            raise StoreError("store.corrupt", path=str(self.path)) from exc
+
+    def _damaged(self, exc: duckdb.Error) -> bool:
+        """Return whether ``exc`` says the store file itself cannot be read as written."""
+        text = str(exc)
+        return (
+            isinstance(exc, duckdb.FatalException)
+            or "Corrupt database file" in text
+            or "not a valid DuckDB database file" in text
+            or (isinstance(exc, duckdb.IOException) and self.path.name in text)
+        )
 
     def close(self) -> None:
         """Close the held connection, releasing the file."""
