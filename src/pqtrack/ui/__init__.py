@@ -313,6 +313,22 @@ def column_config(lang_: str) -> dict:
     return config
 
 
+def run_page(page: object) -> None:
+    """Run the chosen page; store errors become messages, anything else a friendly note.
+
+    The full error goes to the server log. ``PQTRACK_RAISE_ERRORS=1`` (tests) lets it through.
+    """
+    try:
+        page.run()
+    except StoreError as exc:
+        st.warning(store_message(exc), icon="⏳")
+    except Exception:
+        if os.environ.get("PQTRACK_RAISE_ERRORS") == "1":
+            raise
+        logging.getLogger("pqtrack").exception("page failed")
+        st.error(tr("ui.error.friendly"), icon="⚠️")
+
+
 # Store errors whose catalog text names a server path, and the app's words for them.
 _PATH_FREE = {
     "store.cannot_open": "ui.error.store_unavailable",
@@ -341,22 +357,6 @@ def require_store() -> None:
         )
         st.error(store_message(exc), icon="⚠️")
         st.stop()
-
-
-def run_page(page: object) -> None:
-    """Run the chosen page; store errors become messages, anything else a friendly note.
-
-    The full error goes to the server log. ``PQTRACK_RAISE_ERRORS=1`` (tests) lets it through.
-    """
-    try:
-        page.run()
-    except StoreError as exc:
-        st.warning(store_message(exc), icon="⏳")
-    except Exception:
-        if os.environ.get("PQTRACK_RAISE_ERRORS") == "1":
-            raise
-        logging.getLogger("pqtrack").exception("page failed")
-        st.error(tr("ui.error.friendly"), icon="⚠️")
 
 
 def step_reporter(status: object) -> Callable[[str], None]:
