@@ -80,3 +80,16 @@ def test_the_cli_prints_a_message_not_a_traceback(kind, sample_bytes, tmp_path):
         assert r.returncode == 1, r.stderr
         assert "Traceback" not in r.stderr
         assert "store" in r.stderr and str(path) in r.stderr  # the admin is told which file
+
+
+def test_a_busy_store_is_named_without_its_path_on_a_page(use_known, monkeypatch):
+    from pqtrack.store import StoreBusy
+
+    def busy(self, kind="records"):
+        raise StoreBusy("store.busy", path=str(self.path))
+
+    monkeypatch.setattr(Store, "batches", busy)
+    at = app("upload", lang="en")
+    assert not at.exception
+    assert any("Another process is holding the data store" in w.value for w in at.warning)
+    assert str(use_known) not in _page_text(at) and "duckdb" not in _page_text(at)
