@@ -19,6 +19,7 @@ st.set_page_config(
 )
 
 ui.language_switch()
+ui.require_store()  # a store that cannot be read: the app's own message, then stop
 ui.phase_selector()
 session.login_box(ui.get_store())
 

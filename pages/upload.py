@@ -4,7 +4,7 @@ import streamlit as st
 
 from pqtrack import ingest, ui, views, workbook
 from pqtrack.ui import session
-from pqtrack.ui.batches import rollback_controls
+from pqtrack.ui.batches import original_controls, rollback_controls
 
 lang = ui.lang()
 store = ui.get_store()
@@ -165,22 +165,8 @@ else:
         column_config=ui.batch_column_config(lang),
         key="up_batches",
     )
-    names = dict(zip(batches["batch_id"], batches["file_name"], strict=True))
     h1, h2 = st.columns(2)
     with h1:
-        pick = st.selectbox(
-            ui.tr("ui.upload.original_pick"),
-            list(names),
-            format_func=lambda b: f"#{b} · {names[b]}",
-            key="up_orig",
-        )
-        st.download_button(
-            ui.tr("ui.upload.original"),
-            data=lambda: store.file_bytes(pick)[1],
-            file_name=names[pick],
-            mime=views.mime_for(names[pick]),
-            key="up_orig_dl",
-            on_click="ignore",
-        )
+        original_controls(store, batches)
     with h2:
         rollback_controls(store, batches, "rb", "ui.upload")

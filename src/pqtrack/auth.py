@@ -19,6 +19,8 @@ PERMISSIONS: dict[str, str] = {
     "download": "viewer",
     "upload": "editor",
     "rollback": "editor",
+    "download_original": "editor",
+    "purge_original": "admin",
     "macro_upload": "editor",
     "audit_view": "editor",
     "manage_users": "admin",

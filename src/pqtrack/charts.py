@@ -18,6 +18,7 @@ from pqtrack.views import (
     fmt_int,
     fmt_pct,
     indicator_label,
+    plot_text,
     status_label,
     type_label,
 )
@@ -230,7 +231,8 @@ def bar_breakdown(
         return _separators(_layout(fig, title, height=360), lang)
     grouped = grouped.head(top)
     names = [
-        type_label(v, lang) if dimension == "beneficiary_type" else str(v) for v in grouped.index
+        type_label(v, lang) if dimension == "beneficiary_type" else plot_text(v)
+        for v in grouped.index
     ]
     fig = go.Figure(go.Bar(y=names, x=grouped.values, orientation="h", marker_color="#2f80ed"))
     fig.update_yaxes(autorange="reversed", automargin=True, title=None)

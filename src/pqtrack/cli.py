@@ -54,6 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("batch_id", type=int)
     s.add_argument("--user", default=None)
 
+    s = sub.add_parser("purge-original", parents=[common], help=t("cli.help_purge", env_lang()))
+    s.add_argument("batch_id", type=int)
+    s.add_argument("--user", default=None)
+
     s = sub.add_parser("tfp", help=t("cli.help_tfp", env_lang()))
     s.add_argument("--macro", type=Path, default=None)
     s.add_argument("--capital-share", type=float, default=None)
@@ -228,6 +232,15 @@ def cmd_rollback(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_purge_original(args: argparse.Namespace) -> int:
+    """Delete the original file of a rolled-back batch (audited; the batch keeps its hash)."""
+    from pqtrack.store import purging
+
+    name = purging.purge_original(_open(args), args.batch_id, args.user or os_user())
+    print(t("cli.purged", env_lang(), batch_id=args.batch_id, file=name))
+    return EXIT_OK
+
+
 def cmd_template(args: argparse.Namespace) -> int:
     """Write the empty upload template."""
     args.out.write_bytes(ingest.template_csv(args.headers))
@@ -316,6 +329,7 @@ COMMANDS = {
     "progress": cmd_progress,
     "batches": cmd_batches,
     "rollback": cmd_rollback,
+    "purge-original": cmd_purge_original,
     "template": cmd_template,
     "tfp": cmd_tfp,
     "user": cmd_user,

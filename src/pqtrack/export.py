@@ -18,18 +18,33 @@ from pqtrack.schema import (
     TEXT_COLUMNS,
 )
 from pqtrack.store import Store, queries
+from pqtrack.text import first_visible, formula_like
 
 EXPORT_COLUMNS: tuple[str, ...] = (*COLUMN_NAMES, "district", "commune")
 EXPORT_TEXT_COLUMNS: tuple[str, ...] = (*TEXT_COLUMNS, "district", "commune")
-_RISKY = r"^'?[=+\-@\t\r]"
 BOM = b"\xef\xbb\xbf"
 XLSX_MAX_ROWS = 1_048_575
 
 
 def neutralise(series: pd.Series) -> pd.Series:
-    """Return text cells that a spreadsheet could run as a formula prefixed with ``'``."""
+    """Return text cells that a spreadsheet could run as a formula prefixed with ``'``.
+
+    Each distinct two-character start is tested once: a risky start makes the cell risky; a
+    start of spaces or format characters only leaves it undecided, and such cells (rare) are
+    tested whole.
+    """
     text = series.astype("string")
-    risky = text.str.contains(_RISKY, regex=True, na=False)
+    head = text.str.slice(0, 2)
+    risky_heads, open_heads = [], []
+    for h in head.dropna().unique():
+        if formula_like(h):
+            risky_heads.append(h)
+        elif first_visible(h[1:] if h.startswith("'") else h) is None:
+            open_heads.append(h)
+    risky = head.isin(risky_heads).fillna(False).astype(bool)
+    undecided = head.isin(open_heads).fillna(False).astype(bool)
+    if undecided.any():
+        risky[undecided] = [formula_like(v) for v in text[undecided]]
     return text.where(~risky, "'" + text)
 
 

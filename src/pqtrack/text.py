@@ -1,4 +1,4 @@
-"""Text normalisation shared by header matching, code lookup and name keys."""
+"""Text normalisation shared by header matching, code lookup, name keys and formula checks."""
 
 from __future__ import annotations
 
@@ -30,3 +30,29 @@ def fold_words(value: str) -> str:
     """Return a key that ignores case, diacritics and repeated spaces, keeping word breaks."""
     plain = strip_diacritics(nfc(value)).lower()
     return _SPACES.sub(" ", _NON_ALNUM.sub(" ", plain)).strip()
+
+
+# What a spreadsheet may run as a formula: a cell whose first visible character folds (NFKC)
+# to one of "=+-@" (so full-width ＝ ＋ － ＠ too), spaces and format characters (zero-width
+# space, BOM, direction marks) before it not counting; or one that starts with a tab or CR.
+# Every character NFKC folds to a trigger, for the ingest's SQL (a test checks the list).
+FORMULA_TRIGGERS = (
+    "=+-@\u207a\u207c\u208a\u208c\u2a75\u2a76\ufb29\ufe62\ufe63\ufe66\ufe6b\uff0b\uff0d\uff1d\uff20"
+)
+_TRIGGERS = frozenset("=+-@")
+
+
+def first_visible(text: str) -> str | None:
+    """Return the first character of ``text`` that is not a space or a format character
+    (category Cf), NFKC-folded; None when there is none."""
+    for ch in text:
+        if ch.isspace() or unicodedata.category(ch) == "Cf":
+            continue
+        return unicodedata.normalize("NFKC", ch)[:1]
+    return None
+
+
+def formula_like(text: str) -> bool:
+    """Return whether a spreadsheet could run ``text`` as a formula (after one leading ``'``)."""
+    body = text[1:] if text.startswith("'") else text
+    return body[:1] in ("\t", "\r") or first_visible(body) in _TRIGGERS

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import date
 
 import pandas as pd
@@ -284,6 +285,15 @@ _MD_SPECIAL = "\\`*_{}[]()<>#+-.!|~$:"
 def md_escape(text: str) -> str:
     """Return ``text`` with Markdown (and HTML-looking) characters escaped for st.markdown."""
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+
+
+def plot_text(text: object) -> str:
+    """Return user text for a Plotly label, hover or legend: shown as typed, never as markup.
+
+    Plotly draws ``<b>``, ``<a href>``, ``<br>`` … in its text; ``&``, ``<`` and ``>`` are
+    written as the entities it turns back into those characters on screen.
+    """
+    return html.escape(str(text), quote=False)
 
 
 BREAKDOWN_DIMENSIONS: tuple[str, ...] = ("district", "commune", "sector", "standard", "year")

@@ -36,6 +36,13 @@ class StoreBusy(StoreError):
     """Another process holds the store file for writing."""
 
 
+def _purged(batch_id: int, user: str | None, at: Any) -> StoreError:
+    """Return the error that says a batch's original was purged, by whom and when."""
+    return StoreError(
+        "store.original_purged", batch_id=batch_id, user=user or "-", at=f"{at:%d/%m/%Y %H:%M}"
+    )
+
+
 class Store:
     """One DuckDB file: records, batches, original files and the audit log."""
 
@@ -84,22 +91,44 @@ class Store:
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Yield a cursor of its own (thread-safe); the file is held only as long as needed."""
-        if self.keep_open:
-            with self._open_lock:
-                if self._con is None:
-                    self._con = self._connect()
-                cur = self._con.cursor()
-            try:
-                yield cur
-            finally:
-                cur.close()
-        else:
-            con = self._connect()
-            try:
-                yield con
-            finally:
-                con.close()
+        """Yield a cursor of its own (thread-safe); the file is held only as long as needed.
+
+        A damaged file (a corrupt or missing block, a truncated file) raises
+        :class:`StoreError` ``store.corrupt`` wherever it is found, not DuckDB's error.
+        """
+        try:
+            if self.keep_open:
+                with self._open_lock:
+                    if self._con is None:
+                        self._con = self._connect()
+                    cur = self._con.cursor()
+                try:
+                    yield cur
+                finally:
+                    cur.close()
+            else:
+                con = self._connect()
+                try:
+                    yield con
+                finally:
+                    con.close()
+        except duckdb.Error as exc:
+            if not self._damaged(exc):
+                raise
+            log.error("store %s is damaged: %s", self.path, exc)
+            if self.keep_open:
+                self.close()  # a later cursor opens the file afresh
+            raise StoreError("store.corrupt", path=str(self.path)) from exc
+
+    def _damaged(self, exc: duckdb.Error) -> bool:
+        """Return whether ``exc`` says the store file itself cannot be read as written."""
+        text = str(exc)
+        return (
+            isinstance(exc, duckdb.FatalException)
+            or "Corrupt database file" in text
+            or "not a valid DuckDB database file" in text
+            or (isinstance(exc, duckdb.IOException) and self.path.name in text)
+        )
 
     def close(self) -> None:
         """Close the held connection, releasing the file."""
@@ -231,8 +260,20 @@ class Store:
         if not rows:
             return None
         name, content, digest = rows[0]
+        # A purge is read from the audit log: this batch's own first, else one of a batch
+        # that sent the same bytes (the file they shared is gone).
+        purge = self.query_rows(
+            "SELECT a.batch_id, a.user_name, a.happened_at FROM audit a JOIN batches b "
+            "USING (batch_id) WHERE a.action = 'purge_original' AND b.content_hash = ? "
+            "ORDER BY a.batch_id = ? DESC, a.audit_id DESC LIMIT 1",
+            [digest, batch_id],
+        )
+        if purge and purge[0][0] == batch_id:
+            raise _purged(*purge[0])
         if content is None:  # kept in the originals folder (records files)
             content = originals.get(self.originals_folder, digest)
+            if content is None and purge:
+                raise _purged(*purge[0])
             if content is None:
                 raise StoreError(
                     "store.original_missing", batch_id=batch_id, path=str(self.originals_folder)
@@ -388,6 +429,10 @@ class Store:
             # Checked under the write lock: two sessions sending the same file at once must
             # not both miss the other's batch (the second is then refused as a duplicate).
             duplicate = self.active_batch_with_hash(layout.content_hash)
+            if duplicate is not None:
+                # The same bytes again: the active batch's original is put right if it was
+                # changed or lost on disk (a file refused as a duplicate stores nothing else).
+                originals.put(self.originals_folder, layout.content_hash, content)
             # The original is written once, outside the WAL, while the file is validated;
             # it is in place before the transaction that names it commits.
             pending = (

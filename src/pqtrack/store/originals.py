@@ -24,23 +24,27 @@ class PendingOriginal:
 
     The write (and its fsync) runs while the file is validated; :meth:`keep` waits for it
     and puts the file in place, :meth:`drop` removes it. Nothing is written when the folder
-    already holds the file.
+    already holds the file with these bytes; a file there that no longer matches its hash
+    (changed on disk) is replaced, and a missing one is written again.
     """
 
     def __init__(self, folder: Path, content_hash: str, data: bytes) -> None:
         self.folder = folder
         self.target = folder / content_hash
-        self.new = not self.target.exists()
         self._tmp = folder / f".{content_hash}.{os.getpid()}.{threading.get_ident()}.tmp"
         self._error: BaseException | None = None
-        self._thread: threading.Thread | None = None
-        if self.new:
-            folder.mkdir(parents=True, exist_ok=True)
-            self._thread = threading.Thread(target=self._write, args=(data,), daemon=True)
-            self._thread.start()
+        self._written = False
+        folder.mkdir(parents=True, exist_ok=True)
+        self._thread: threading.Thread | None = threading.Thread(
+            target=self._write, args=(data,), daemon=True
+        )
+        self._thread.start()
 
     def _write(self, data: bytes) -> None:
         try:
+            if _holds(self.target, self.target.name):
+                return
+            self._written = True
             with open(self._tmp, "wb") as fh:
                 fh.write(data)
                 fh.flush()
@@ -49,7 +53,7 @@ class PendingOriginal:
             self._error = exc
 
     def keep(self) -> bool:
-        """Put the written file in place (complete or absent); return whether it is new."""
+        """Put the written file in place (complete or absent); return whether it was written."""
         if self._thread is None:
             return False
         self._thread.join()
@@ -57,6 +61,8 @@ class PendingOriginal:
         try:
             if self._error is not None:
                 raise self._error
+            if not self._written:
+                return False
             os.replace(self._tmp, self.target)
         finally:
             self._tmp.unlink(missing_ok=True)
@@ -72,8 +78,20 @@ class PendingOriginal:
 
 
 def put(folder: Path, content_hash: str, data: bytes) -> bool:
-    """Keep one original; return whether it was new."""
+    """Keep one original (rewritten when changed or missing); return whether it was written."""
     return PendingOriginal(folder, content_hash, data).keep()
+
+
+def _holds(path: Path, content_hash: str) -> bool:
+    """Return whether ``path`` exists and its bytes have the SHA-256 ``content_hash``."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    except FileNotFoundError:
+        return False
+    return digest.hexdigest() == content_hash
 
 
 def get(folder: Path, content_hash: str) -> bytes | None:
@@ -89,6 +107,12 @@ def get(folder: Path, content_hash: str) -> bytes | None:
 def discard(folder: Path, content_hash: str) -> None:
     """Remove an original written for a batch whose transaction did not commit."""
     (folder / content_hash).unlink(missing_ok=True)
+
+
+def remove(folder: Path, content_hash: str) -> None:
+    """Delete a kept original for good (a purge), the folder's entry synced to disk."""
+    (folder / content_hash).unlink(missing_ok=True)
+    _sync_dir(folder)
 
 
 def _sync_dir(folder: Path) -> None:

@@ -29,6 +29,7 @@ from pqtrack.schema import (
 from pqtrack.store import people
 from pqtrack.store.migrations import NAME_KEY_SQL
 from pqtrack.store.reader import BLANKS, Chunk
+from pqtrack.text import FORMULA_TRIGGERS
 
 _IDENT = re.compile(r"^c[0-9]+$")
 
@@ -36,15 +37,24 @@ _IDENT = re.compile(r"^c[0-9]+$")
 _BLANK_CODES = ", ".join(str(ord(c)) for c in BLANKS)
 _BLANK_CHARS = " || ".join(f"chr({ord(c)})" for c in BLANKS)
 
+# A formula's start after the apostrophe, as an RE2 pattern: spaces and format characters
+# (what str.isspace() and category Cf cover), then a character that folds to = + - @.
+_FORMULA_START = (
+    r"[\t\n\x{0b}\x{0c}\r\x{1c}-\x{1f}\x{85}\p{Z}\p{Cf}]*["
+    + "".join(f"\\x{{{ord(c):x}}}" for c in FORMULA_TRIGGERS)
+    + "]"
+)
+
 # Cleaning and parsing helpers, created per connection (temp macros).
 MACROS: tuple[str, ...] = (
     # trim(x, characters) is slow: call it only when an end holds one of the characters.
     "CREATE OR REPLACE TEMP MACRO pq_trim(x) AS "
     "CASE WHEN ord(x) IN (" + _BLANK_CODES + ") OR ord(right(x, 1)) IN (" + _BLANK_CODES + ") "
     "THEN nullif(trim(x, " + _BLANK_CHARS + "), '') ELSE nullif(x, '') END",
-    r"""CREATE OR REPLACE TEMP MACRO pq_untick(t) AS
-        CASE WHEN ord(t) = 39 AND regexp_matches(t, '^''[=+\-@]')
-             THEN pq_trim(substr(t, 2)) ELSE t END""",
+    # The apostrophe an export puts before what a spreadsheet could run (text.formula_like).
+    "CREATE OR REPLACE TEMP MACRO pq_untick(t) AS "
+    "CASE WHEN ord(t) = 39 AND regexp_matches(t, '^''" + _FORMULA_START + "') "
+    "THEN pq_trim(substr(t, 2)) ELSE t END",
     r"""CREATE OR REPLACE TEMP MACRO pq_whole(x) AS
         CASE WHEN x IS NULL THEN NULL
              WHEN regexp_matches(x, '^[0-9]{1,18}$') THEN TRY_CAST(x AS BIGINT)

@@ -1,0 +1,64 @@
+"""Original files on the upload page: editors download them, admins purge rolled-back ones."""
+
+from __future__ import annotations
+
+import pytest
+
+from pqtrack import ingest
+from pqtrack.store import purging
+from tests.app.conftest import ROWS, app, csv_bytes, fetch, open_store
+
+
+def _two_batches(path):
+    """Store batch 1 (then roll it back) and batch 2 (active); return the store."""
+    store = open_store(path)
+    one = ingest.process(store, csv_bytes(ROWS[:2]), "cu.csv", user="an")
+    two = ingest.process(store, csv_bytes(ROWS[2:4]), "moi.csv", user="an")
+    assert (one.batch_id, two.batch_id) == (1, 2)
+    store.rollback(1, "an")
+    return store
+
+
+@pytest.mark.parametrize("role", [None, "viewer"])
+def test_no_original_is_offered_below_an_editor(empty_db, downloads, role):
+    _two_batches(empty_db)
+    at = app("upload", role=role)
+    assert not at.exception
+    assert not {"cu.csv", "moi.csv"} & set(downloads)
+    assert not [s for s in at.selectbox if s.key == "up_orig"]
+    assert any("CCCD" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("role", ["editor", "admin"])
+def test_editors_and_admins_download_originals(empty_db, downloads, role):
+    _two_batches(empty_db)
+    at = app("upload", role=role)
+    assert fetch(downloads["moi.csv"]) == csv_bytes(ROWS[2:4])
+    at.selectbox(key="up_orig").select(1).run()
+    assert fetch(downloads["cu.csv"]) == csv_bytes(ROWS[:2])  # rolled back, still kept
+
+
+def test_only_an_admin_is_offered_the_purge_of_a_rolled_back_batch(empty_db):
+    _two_batches(empty_db)
+    editor = app("upload", role="editor")
+    assert not [b for b in editor.button if b.key == "purge_start"]
+    admin = app("upload", role="admin")
+    assert admin.selectbox(key="purge_pick").options == ["#1 · cu.csv"]  # never the active #2
+
+
+def test_admin_purges_after_confirming_and_the_page_says_it_was_purged(empty_db, downloads):
+    store = _two_batches(empty_db)
+    kept = store.originals_folder / store.batch(1)["content_hash"]
+    at = app("upload", role="admin")
+    at.button(key="purge_start").click().run()
+    assert kept.exists()  # not before confirming
+    at.button(key="purge_yes").click().run()
+    assert not at.exception
+    assert not kept.exists()
+    assert list(purging.purged(store)) == [1]
+    assert any("Đã xoá tệp gốc của đợt #1" in s.value for s in at.success)
+    downloads.clear()
+    at.selectbox(key="up_orig").select(1).run()
+    assert "cu.csv" not in downloads
+    assert any("đã được test-admin xoá" in i.value for i in at.info)
+    assert not [b for b in at.button if b.key == "purge_start"]  # nothing left to purge
