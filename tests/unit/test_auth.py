@@ -10,6 +10,7 @@ import pytest
 
 from pqtrack import auth, cli
 from pqtrack.store import Store, StoreError, accounts, migrations
+from pqtrack.ui.session import oidc_role
 
 PW = "đúng-mật-khẩu-123"
 T0 = datetime(2026, 11, 27, 9, 0, 0)
@@ -218,3 +219,25 @@ def test_a_store_of_version_9_upgrades_and_keeps_its_login_failures(tmp_path):
         auth.login(store, "an", "sai", now=T0 + timedelta(minutes=1 + i))
     assert auth.login(store, "an", PW, now=T0 + timedelta(minutes=3)).reason == "auth.locked"
     store.close()
+
+
+ROLES = {"Nguyen.Van.A@SocTrang.gov.vn": "editor", "b@soctrang.gov.vn": "boss"}
+
+
+@pytest.mark.parametrize(
+    ("claims", "role"),
+    [
+        ({"email": "nguyen.van.a@soctrang.gov.vn", "email_verified": True}, "editor"),
+        ({"email": "NGUYEN.VAN.A@soctrang.gov.vn", "email_verified": "true"}, "editor"),
+        ({"email": "nguyen.van.a@soctrang.gov.vn", "email_verified": False}, None),
+        ({"email": "nguyen.van.a@soctrang.gov.vn", "email_verified": "false"}, None),
+        ({"email": "nguyen.van.a@soctrang.gov.vn"}, None),  # no claim: not verified
+        ({"email": "nguyen.van.a@soctrang.gov.vn", "email_verified": 1}, None),
+        ({"email": "c@soctrang.gov.vn", "email_verified": True}, None),  # not listed
+        ({"email": "b@soctrang.gov.vn", "email_verified": True}, None),  # not a role
+        ({"email": "", "email_verified": True}, None),
+        ({"is_logged_in": True, "email_verified": True}, None),
+    ],
+)
+def test_an_identity_provider_user_needs_a_verified_listed_email(claims, role):
+    assert oidc_role(claims, ROLES) == role
