@@ -11,6 +11,7 @@ from pqtrack.store import accounts
 from pqtrack.ui import session
 from pqtrack.ui.session import USER_KEY
 from tests.app.conftest import app, csv_bytes, open_store
+from tests.app.test_tfp_page import GOOD as GOOD_MACRO
 
 PW = "mat-khau-bien-tap-1"
 
@@ -218,3 +219,41 @@ def test_store_busy_is_a_message(use_known, monkeypatch):
     at = app()
     assert not at.exception
     assert any("tiến trình khác" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize(
+    ("page", "label", "upload", "stored"),
+    [
+        (
+            "upload",
+            "ui.upload.confirm",
+            ("moi.csv", csv_bytes(), "text/csv"),
+            lambda s: s.batches(),
+        ),
+        (
+            "tfp",
+            "tfpui.upload.confirm",
+            ("yearbook.csv", GOOD_MACRO, "text/csv"),
+            lambda s: s.batches(kind="macro"),
+        ),
+    ],
+    ids=["records", "macro"],
+)
+def test_an_upload_confirmed_after_a_demotion_during_the_run_is_refused(
+    empty_db, monkeypatch, page, label, upload, stored
+):
+    store = open_store(empty_db)
+    at = app(page, role="editor")
+    at.file_uploader[0].set_value(upload).run()
+    real_t = i18n.t
+
+    def demote_while_rendering(key, lang, /, **params):
+        if key == label:  # the confirm button is drawn after the run's first look
+            accounts.update_user(store, "test-editor", "admin", role="viewer")
+        return real_t(key, lang, **params)
+
+    monkeypatch.setattr(i18n, "t", demote_while_rendering)
+    at.button(key=f"{'up' if page == 'upload' else 'tfp'}_confirm").click().run()
+    assert not at.exception
+    assert stored(store).empty
+    assert any("Không thực hiện" in e.value for e in at.error)
