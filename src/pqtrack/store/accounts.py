@@ -19,6 +19,14 @@ def get_user(store: Store, name: str) -> dict | None:
     return None if df.empty else df.iloc[0].to_dict()
 
 
+def get_user_and_version(store: Store, name: str) -> tuple[dict | None, int]:
+    """Return the account ``name`` (or None) and the data version, over one connection."""
+    with store.cursor() as cur:
+        df = cur.execute("SELECT * FROM users WHERE user_name = ?", [name]).df()
+        version = store.data_version(cur)
+    return (None if df.empty else df.iloc[0].to_dict()), version
+
+
 def list_users(store: Store) -> pd.DataFrame:
     """Return every account without its hash."""
     return store.query_df(

@@ -187,18 +187,16 @@ class Store:
             [limit if limit is not None else 2**62],
         )
 
-    def data_version(self) -> int:
+    def data_version(self, cur: duckdb.DuckDBPyConnection | None = None) -> int:
         """Return a number that changes whenever stored data changes (for caches).
 
         Only the audit entries of data writes count: logins, log-outs and account changes
-        leave every cached figure in place.
+        leave every cached figure in place. ``cur``: read over a connection already open.
         """
-        return int(
-            self.scalar(
-                "SELECT COALESCE(max(audit_id), 0) FROM audit WHERE list_contains(?, action)",
-                [list(DATA_ACTIONS)],
-            )
-        )
+        sql = "SELECT COALESCE(max(audit_id), 0) FROM audit WHERE list_contains(?, action)"
+        if cur is None:
+            return int(self.scalar(sql, [list(DATA_ACTIONS)]))
+        return int(cur.execute(sql, [list(DATA_ACTIONS)]).fetchone()[0])
 
     # -- batches -----------------------------------------------------------------------------
 

@@ -174,6 +174,11 @@ def data_version() -> int:
     return st.session_state[_RUN_VERSION]
 
 
+def note_data_version(version: int) -> None:
+    """Keep a data version read at the start of this run with other data (one file open)."""
+    st.session_state.setdefault(_RUN_VERSION, version)
+
+
 def phase_progress(phase_code: str) -> list:
     """Return every indicator's progress in the phase as of today (cached per data version)."""
     return _progress(db_path(), data_version(), phase_code, today())

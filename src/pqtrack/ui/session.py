@@ -18,7 +18,7 @@ import streamlit as st
 
 from pqtrack import auth, i18n
 from pqtrack.store import Store, accounts
-from pqtrack.ui import RUN_ACCOUNT, get_store
+from pqtrack.ui import RUN_ACCOUNT, get_store, note_data_version
 
 USER_KEY = "_pq_user"
 NOTICE_KEY = "_pq_auth_notice"
@@ -122,8 +122,11 @@ def _end(store: Store, entry: Mapping, reason: str) -> None:
         log.exception("could not record a log-out")
 
 
-def _local_user(store: Store) -> dict | None:
-    """Return the logged-in local account as read from the store now, or None."""
+def _local_user(store: Store, first: bool) -> dict | None:
+    """Return the logged-in local account as read from the store now, or None.
+
+    ``first``: the run's first look, which also keeps the data version read with it.
+    """
     entry = st.session_state.get(USER_KEY)
     if not isinstance(entry, dict):
         return None
@@ -134,7 +137,9 @@ def _local_user(store: Store) -> dict | None:
     if now - entry["seen"] > timedelta(minutes=idle_minutes()):
         _end(store, entry, "idle")
         return None
-    account = accounts.get_user(store, entry["name"])
+    account, version = accounts.get_user_and_version(store, entry["name"])
+    if first:
+        note_data_version(version)
     if account is None or not account["active"]:
         _end(store, entry, "disabled")
         return None
@@ -145,16 +150,21 @@ def _local_user(store: Store) -> dict | None:
     return {"name": account["user_name"], "role": account["role"]}
 
 
-def _read_user() -> dict | None:
-    user = _local_user(get_store()) if USER_KEY in st.session_state else None
+def _read_user(first: bool) -> dict | None:
+    user = _local_user(get_store(), first) if USER_KEY in st.session_state else None
     return user or _oidc_user()
 
 
 def current_user() -> dict | None:
     """Return ``{"name", "role"}`` of the logged-in user (read once a run), or None."""
     if RUN_ACCOUNT not in st.session_state:
-        st.session_state[RUN_ACCOUNT] = _read_user()
+        st.session_state[RUN_ACCOUNT] = _read_user(first=True)
     return st.session_state[RUN_ACCOUNT]
+
+
+def _reread() -> None:
+    """Read the account afresh (right before a change), not as cached for the run."""
+    st.session_state[RUN_ACCOUNT] = _read_user(first=False)
 
 
 def user_name() -> str | None:
@@ -175,7 +185,7 @@ def allowed(action: str) -> bool:
     Call it right before a change: an account disabled, changed or demoted since the run
     began is refused (and logged out) with a message, and nothing is done.
     """
-    st.session_state.pop(RUN_ACCOUNT, None)
+    _reread()
     if can(action):
         return True
     st.error(i18n.t("ui.auth.refused", _lang()), icon="🔒")
@@ -185,7 +195,7 @@ def allowed(action: str) -> bool:
 def require(action: str, fresh: bool = False) -> bool:
     """Return whether ``action`` is allowed (``fresh``: re-read the account); else say why."""
     if fresh:
-        st.session_state.pop(RUN_ACCOUNT, None)
+        _reread()
     if can(action):
         return True
     st.info(i18n.t("ui.auth.need_editor", _lang()), icon="🔒")
