@@ -257,3 +257,23 @@ def test_an_upload_confirmed_after_a_demotion_during_the_run_is_refused(
     assert not at.exception
     assert stored(store).empty
     assert any("Không thực hiện" in e.value for e in at.error)
+
+
+def test_the_audit_log_is_refused_after_a_demotion_during_the_run(use_known, monkeypatch):
+    at = app(role="editor")
+    store = open_store(use_known)
+    real_t = i18n.t
+
+    def demote_while_rendering(key, lang, /, **params):
+        if key == "ui.audit.title":  # drawn after the run's first look at the account
+            accounts.update_user(store, "test-editor", "admin", role="viewer")
+        return real_t(key, lang, **params)
+
+    monkeypatch.setattr(i18n, "t", demote_while_rendering)
+    try:
+        at.switch_page("pages/audit.py").run()
+    finally:
+        accounts.update_user(store, "test-editor", "admin", role="editor")  # a shared store
+    assert not at.exception
+    assert len(at.dataframe) == 0
+    assert any("biên tập viên" in i.value for i in at.info)
