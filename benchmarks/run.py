@@ -702,6 +702,15 @@ def step_pages(args: argparse.Namespace) -> dict:
     app = ROOT / "app.py"
     if not app.exists():
         return {"skipped": "app.py not found (pages not written yet)"}
+    from pqtrack.store import Store, accounts
+    from pqtrack.ui import session
+
+    # as an editor, so the editors-only pages (audit log) are measured too: the session
+    # names an account, whose role the app reads from the store
+    store = Store(args.db, keep_open=False)
+    if accounts.get_user(store, "bench") is None:
+        accounts.add_user(store, "bench", "editor", "!", by="bench")
+    bench_changed_at = accounts.get_user(store, "bench")["updated_at"]
     mem = PeakRss()
     results = []
     targets: list[tuple[str, Path | None]] = [("app.py (home)", None)]
@@ -712,8 +721,9 @@ def step_pages(args: argparse.Namespace) -> dict:
 
             def new_app() -> AppTest:
                 at = AppTest.from_file(str(app), default_timeout=120)
-                # as an editor, so the editors-only pages (audit log) are measured too
-                at.session_state["_pq_user"] = {"name": "bench", "role": "editor"}
+                at.session_state[session.USER_KEY] = session.login_entry(
+                    "bench", bench_changed_at, datetime.now()
+                )
                 return at
 
             def run_once(page: Path | None = page) -> AppTest:

@@ -7,7 +7,7 @@ from pqtrack.ui import session
 
 st.title(ui.tr("ui.audit.title"))
 st.caption(ui.tr("ui.audit.caption"))
-if session.require("audit_view"):
+if session.require("audit_view", fresh=True):
     table = auditview.audit_table(ui.get_store().audit_log(), ui.lang())
     st.dataframe(table, hide_index=True, key="audit_table")
     st.download_button(

@@ -217,7 +217,7 @@ if upload is not None:
         if same:
             st.warning(ui.tr("tfpui.upload.duplicate", batch=int(same["batch_id"])))
         confirm = st.button(ui.tr("tfpui.upload.confirm"), type="primary", key="tfp_confirm")
-        if confirm and session.can("macro_upload"):
+        if confirm and session.allowed("macro_upload"):
             batch_id = store.store_macro(
                 parsed.frame, upload.name, content, digest, session.user_name()
             )

@@ -131,7 +131,7 @@ if upload is not None:
             ),
         )
         confirm = st.button(ui.tr("ui.upload.confirm"), type="primary", key="up_confirm")
-        if confirm and session.can("upload"):
+        if confirm and session.allowed("upload"):
             with st.status(ui.tr("ui.upload.storing")) as status:
                 result = ingest.process(
                     store,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -25,8 +26,14 @@ PERMISSIONS: dict[str, str] = {
     "audit_view": "editor",
     "manage_users": "admin",
 }
+# A typed name from one client address: delays of 1, 2, 4 … s after each failure, locked
+# for LOCK_FOR once LOCK_AFTER attempts in a row failed.
 LOCK_AFTER = 5
 LOCK_FOR = timedelta(minutes=15)
+# One client address across every typed name: locked for LOCK_FOR after this many attempts
+# not known good (a success takes one off), counted again after CLIENT_WINDOW without one.
+CLIENT_LOCK_AFTER = 20
+CLIENT_WINDOW = timedelta(minutes=15)
 MIN_PASSWORD = 10
 
 _hasher = PasswordHasher()
@@ -73,6 +80,7 @@ class LoginResult:
     role: str | None = None
     reason: str | None = None
     wait_seconds: int = 0
+    changed_at: datetime | None = None  # the account's last change, as read at login
 
 
 def check_password_rules(password: str) -> str | None:
@@ -82,29 +90,74 @@ def check_password_rules(password: str) -> str | None:
     return None
 
 
-def login(store: Store, name: str, password: str, now: datetime | None = None) -> LoginResult:
-    """Check a login; throttle by typed name whether or not the account exists."""
+def _throttled(
+    attempts: int, previous: datetime | None, locked_until: datetime | None, now: datetime
+) -> LoginResult | None:
+    """Return the refusal for the ``attempts``-th attempt (counted already), or None."""
+    if attempts > LOCK_AFTER:
+        wait = _seconds((locked_until or now + LOCK_FOR) - now)
+        return LoginResult(False, reason="auth.locked", wait_seconds=wait)
+    if attempts > 1 and previous is not None and now < previous + delay_after(attempts - 1):
+        wait = _seconds(previous + delay_after(attempts - 1) - now)
+        return LoginResult(False, reason="auth.wait", wait_seconds=wait)
+    return None
+
+
+def _seconds(span: timedelta) -> int:
+    return max(math.ceil(span.total_seconds()), 1)
+
+
+def login(
+    store: Store,
+    name: str,
+    password: str,
+    now: datetime | None = None,
+    client: str | None = None,
+) -> LoginResult:
+    """Check a login, throttled per typed name and client address (see ``LOCK_AFTER``).
+
+    The attempt is counted first, in one statement, and only then is the password checked:
+    parallel guesses each get their own count. Delays and the lock apply to one typed name
+    from one address (``client``; None when unknown, e.g. on localhost: all unknown
+    addresses then share one count per name); a looser limit, ``CLIENT_LOCK_AFTER``
+    attempts across all names, applies to each known address.
+    """
     now = now or datetime.now()
     key = name.strip().lower()
-    count, last, locked_until = accounts.failures(store, key)
-    if locked_until is not None and now < locked_until:
-        wait = int((locked_until - now).total_seconds()) + 1
-        return LoginResult(False, reason="auth.locked", wait_seconds=wait)
-    if last is not None and count and now < last + delay_after(count):
-        wait = int((last + delay_after(count) - now).total_seconds()) + 1
-        return LoginResult(False, reason="auth.wait", wait_seconds=wait)
-    account = accounts.get_user(store, name.strip())
-    valid = verify_password(account["password_hash"] if account else _dummy_hash(), password)
-    if account is not None and valid and account["active"]:
-        if count:
-            accounts.clear_failures(store, key)
-        return LoginResult(True, user=account["user_name"], role=account["role"])
-    if locked_until is not None and now >= locked_until:
-        count = 0  # the lock has passed: start counting again
-    count += 1
-    lock = now + LOCK_FOR if count >= LOCK_AFTER else None
-    accounts.record_failure(store, key, count, now, lock)
-    return LoginResult(False, reason="auth.invalid")
+    where = client or ""
+    refusal = None
+    if client:
+        seen, until = accounts.count_client_attempt(
+            store, client, now, CLIENT_LOCK_AFTER, now + LOCK_FOR, CLIENT_WINDOW
+        )
+        if seen > CLIENT_LOCK_AFTER and until is not None:
+            refusal = LoginResult(
+                False, reason="auth.client_locked", wait_seconds=_seconds(until - now)
+            )
+    attempts, previous, locked_until = accounts.count_attempt(
+        store, key, where, now, LOCK_AFTER, now + LOCK_FOR
+    )
+    refusal = refusal or _throttled(attempts, previous, locked_until, now)
+    if refusal is None:
+        account = accounts.get_user(store, name.strip())
+        valid = verify_password(account["password_hash"] if account else _dummy_hash(), password)
+        if account is not None and valid and account["active"]:
+            accounts.record_login(store, account["user_name"], key, where)
+            return LoginResult(
+                True,
+                user=account["user_name"],
+                role=account["role"],
+                changed_at=account["updated_at"],
+            )
+        refusal = LoginResult(False, reason="auth.invalid")
+    detail = {"failures": attempts, "locked": attempts >= LOCK_AFTER}
+    accounts.record_failure(store, key, where, now, detail)
+    return refusal
+
+
+def unlock(store: Store, name: str, by: str | None, client: str | None = None) -> int:
+    """Lift the failed-login delays and locks of a typed name (every address); return rows."""
+    return accounts.unlock(store, name.strip().lower(), by, client)
 
 
 def add_user(store: Store, name: str, role: str, password: str, by: str | None) -> None:

@@ -76,6 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     u = users.add_parser("disable", parents=[common])
     u.add_argument("name")
     u.add_argument("--user", default=None)
+    u = users.add_parser("unlock", parents=[common])
+    u.add_argument("name")
+    u.add_argument("--client", default=None)
+    u.add_argument("--user", default=None)
     u = users.add_parser("reset-password", parents=[common])
     u.add_argument("name")
     u.add_argument("--password-stdin", action="store_true")
@@ -292,7 +296,7 @@ def _read_password(args: argparse.Namespace) -> str | None:
 
 
 def cmd_user(args: argparse.Namespace) -> int:
-    """Add, list, disable accounts and reset passwords."""
+    """Add, list, disable accounts, reset passwords and lift login locks."""
     from pqtrack import auth
     from pqtrack.store import accounts
 
@@ -310,6 +314,10 @@ def cmd_user(args: argparse.Namespace) -> int:
     if args.user_command == "disable":
         auth.disable_user(store, args.name, by)
         print(t("auth.user_disabled", lang, name=args.name))
+        return EXIT_OK
+    if args.user_command == "unlock":
+        cleared = auth.unlock(store, args.name, by, args.client)
+        print(t("auth.unlocked", lang, name=args.name, count=cleared))
         return EXIT_OK
     password = _read_password(args)
     if password is None:

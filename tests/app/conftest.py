@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,8 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from pqtrack import ingest, ui
-from pqtrack.store import Store
+from pqtrack.store import Store, accounts
+from pqtrack.ui import session
 from pqtrack.ui.session import USER_KEY
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -113,12 +114,23 @@ def open_store(path: Path) -> Store:
     return ui._open_store(str(path))
 
 
+def login_as(at: AppTest, role: str) -> str:
+    """Log ``at`` in as the account ``test-<role>`` of the app's store (made when missing)."""
+    store = ui.get_store()
+    name = f"test-{role}"
+    if accounts.get_user(store, name) is None:
+        accounts.add_user(store, name, role, "!", by="test")  # a hash no password matches
+    changed_at = accounts.get_user(store, name)["updated_at"]
+    at.session_state[USER_KEY] = session.login_entry(name, changed_at, datetime.now())
+    return name
+
+
 def app(page: str | None = None, role: str | None = None, **query: str) -> AppTest:
     """Return a run AppTest of the dashboard, optionally on ``page``, logged in with ``role``."""
     at = AppTest.from_file(APP, default_timeout=30)
     at.query_params.update(query)
     if role:
-        at.session_state[USER_KEY] = {"name": f"test-{role}", "role": role}
+        login_as(at, role)
     at.run()
     if page and page != "overview":
         at.switch_page(f"pages/{page}.py").run()

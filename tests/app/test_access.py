@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 
-from pqtrack import auth
+from pqtrack import auth, i18n, ingest
+from pqtrack.store import accounts
+from pqtrack.ui import session
 from pqtrack.ui.session import USER_KEY
 from tests.app.conftest import app, csv_bytes, open_store
+from tests.app.test_tfp_page import GOOD as GOOD_MACRO
 
 PW = "mat-khau-bien-tap-1"
 
@@ -31,26 +36,133 @@ def test_editor_gets_the_controls(use_known):
     assert [b for b in at.button if b.key == "rb_start"]
 
 
-def test_login_form_logs_in_and_wrong_password_is_refused(empty_db):
+def _log_in(at, name: str = "an", password: str = PW):
+    at.sidebar.text_input(key="auth_user").input(name)
+    at.sidebar.text_input(key="auth_password").input(password)
+    [b for b in at.sidebar.button if b.label in ("Đăng nhập", "Log in")][0].click().run()
+    return at
+
+
+def test_login_form_logs_in_and_wrong_password_is_refused(empty_db, monkeypatch):
     store = open_store(empty_db)
     auth.add_user(store, "an", "editor", PW, by="test")
-    at = app("upload")
-    at.sidebar.text_input(key="auth_user").input("an")
-    at.sidebar.text_input(key="auth_password").input("sai-mat-khau")
-    form_submit = [b for b in at.sidebar.button if "Đăng nhập" in b.label]
-    form_submit[0].click().run()
+    at = _log_in(app("upload"), password="sai-mat-khau")
     assert USER_KEY not in at.session_state
     assert any("không đúng" in e.value for e in at.sidebar.error)
     assert store.audit_log()["action"].iloc[0] == "login_failed"
-    # the growing delay applies: wait it out by clearing the failure record as time would
-    from pqtrack.store import accounts
-
-    accounts.clear_failures(store, "an")
-    at.sidebar.text_input(key="auth_user").input("an")
-    at.sidebar.text_input(key="auth_password").input(PW)
-    [b for b in at.sidebar.button if "Đăng nhập" in b.label][0].click().run()
-    assert at.session_state[USER_KEY] == {"name": "an", "role": "editor"}
+    # the growing delay applies: let it pass
+    later = datetime.now() + timedelta(seconds=2)
+    monkeypatch.setattr(session, "_now", lambda: later)
+    _log_in(at)
+    entry = at.session_state[USER_KEY]
+    assert entry["name"] == "an" and "role" not in entry  # who, never the role
     assert _uploaders(at) == 1
+    assert store.audit_log()["action"].iloc[0] == "login"
+
+
+def _editor_with_a_batch(store) -> int:
+    auth.add_user(store, "an", "editor", PW, by="test")
+    report = ingest.process(store, csv_bytes(), "a.csv", user="an")
+    assert report.stored
+    return report.batch_id
+
+
+def _has_editor_controls(at) -> bool:
+    return _uploaders(at) > 0 or any(b.key in ("rb_start", "rb_yes") for b in at.button)
+
+
+@pytest.mark.parametrize(
+    ("change", "says"),
+    [
+        (lambda s: auth.disable_user(s, "an", by="admin"), "bị khoá"),
+        (lambda s: accounts.update_user(s, "an", "admin", role="viewer"), "thay đổi"),
+    ],
+    ids=["disabled", "demoted"],
+)
+def test_a_disabled_or_demoted_editor_is_logged_out_on_the_next_run(empty_db, change, says):
+    store = open_store(empty_db)
+    _editor_with_a_batch(store)
+    at = _log_in(app("upload"))
+    assert _has_editor_controls(at)
+    change(store)
+    at.run()
+    assert not at.exception
+    assert USER_KEY not in at.session_state
+    assert not _has_editor_controls(at)
+    assert any(says in w.value for w in at.sidebar.warning)
+    with pytest.raises(Exception):  # noqa: B017 - the audit page is no longer registered
+        at.switch_page("pages/audit.py").run()
+
+
+def test_a_rollback_confirmed_after_demotion_is_refused(empty_db):
+    store = open_store(empty_db)
+    batch = _editor_with_a_batch(store)
+    at = _log_in(app("upload"))
+    at.button(key="rb_start").click().run()
+    yes = at.button(key="rb_yes")
+    accounts.update_user(store, "an", "admin", role="viewer")
+    yes.click().run()
+    assert not at.exception
+    assert store.batch(batch)["status"] == "active"
+
+
+def test_a_demotion_during_the_run_is_caught_right_before_the_rollback(empty_db, monkeypatch):
+    store = open_store(empty_db)
+    batch = _editor_with_a_batch(store)
+    at = _log_in(app("upload"))
+    at.button(key="rb_start").click().run()
+    real_t = i18n.t
+
+    def demote_while_rendering(key, lang, /, **params):
+        # The confirmation text is drawn after the run's first look at the account and
+        # before the click is acted on: the demotion lands in between.
+        if key == "ui.upload.rollback_confirm_text":
+            accounts.update_user(store, "an", "admin", role="viewer")
+        return real_t(key, lang, **params)
+
+    monkeypatch.setattr(i18n, "t", demote_while_rendering)
+    at.button(key="rb_yes").click().run()
+    assert not at.exception
+    assert store.batch(batch)["status"] == "active"
+    assert any("Không thực hiện" in e.value for e in at.error)
+
+
+def test_an_idle_session_needs_a_new_login(empty_db, monkeypatch):
+    store = open_store(empty_db)
+    _editor_with_a_batch(store)
+    at = _log_in(app("upload"))
+    start = datetime.now()
+    monkeypatch.setattr(session, "_now", lambda: start + timedelta(minutes=29))
+    at.run()
+    assert _has_editor_controls(at)  # activity within the limit keeps the login
+    monkeypatch.setattr(session, "_now", lambda: start + timedelta(minutes=29 + 31))
+    at.run()
+    assert USER_KEY not in at.session_state and not _has_editor_controls(at)
+    assert any("30 phút" in w.value for w in at.sidebar.warning)
+    assert store.audit_log()["action"].iloc[0] == "logout"
+
+
+def test_the_idle_limit_is_configurable(empty_db, monkeypatch):
+    monkeypatch.setenv("PQTRACK_IDLE_MINUTES", "90")
+    store = open_store(empty_db)
+    _editor_with_a_batch(store)
+    at = _log_in(app("upload"))
+    start = datetime.now()
+    monkeypatch.setattr(session, "_now", lambda: start + timedelta(minutes=60))
+    at.run()
+    assert _has_editor_controls(at)
+    monkeypatch.setattr(session, "_now", lambda: start + timedelta(minutes=60 + 91))
+    at.run()
+    assert not _has_editor_controls(at)
+
+
+def test_log_out_is_audited(empty_db):
+    store = open_store(empty_db)
+    _editor_with_a_batch(store)
+    at = _log_in(app("upload"))
+    at.sidebar.button(key="auth_logout").click().run()
+    assert USER_KEY not in at.session_state and not _has_editor_controls(at)
+    assert store.audit_log()["action"].iloc[0] == "logout"
 
 
 @pytest.mark.parametrize("role", [None, "editor"])
@@ -69,8 +181,6 @@ def test_uploaded_script_name_shows_as_text(empty_db):
     store = open_store(empty_db)
     evil = "<script>alert(1)</script>"
     rows = [f"X-1,15/03/2023,product_standard,1,{evil},doanh nghiệp,,,,,"]
-    from pqtrack import ingest
-
     assert ingest.process(store, csv_bytes(rows), "x.csv", user=evil).stored
     at = app("records", role="editor", phase="2021-2025")
     assert not at.exception
@@ -109,3 +219,61 @@ def test_store_busy_is_a_message(use_known, monkeypatch):
     at = app()
     assert not at.exception
     assert any("tiến trình khác" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize(
+    ("page", "label", "upload", "stored"),
+    [
+        (
+            "upload",
+            "ui.upload.confirm",
+            ("moi.csv", csv_bytes(), "text/csv"),
+            lambda s: s.batches(),
+        ),
+        (
+            "tfp",
+            "tfpui.upload.confirm",
+            ("yearbook.csv", GOOD_MACRO, "text/csv"),
+            lambda s: s.batches(kind="macro"),
+        ),
+    ],
+    ids=["records", "macro"],
+)
+def test_an_upload_confirmed_after_a_demotion_during_the_run_is_refused(
+    empty_db, monkeypatch, page, label, upload, stored
+):
+    store = open_store(empty_db)
+    at = app(page, role="editor")
+    at.file_uploader[0].set_value(upload).run()
+    real_t = i18n.t
+
+    def demote_while_rendering(key, lang, /, **params):
+        if key == label:  # the confirm button is drawn after the run's first look
+            accounts.update_user(store, "test-editor", "admin", role="viewer")
+        return real_t(key, lang, **params)
+
+    monkeypatch.setattr(i18n, "t", demote_while_rendering)
+    at.button(key=f"{'up' if page == 'upload' else 'tfp'}_confirm").click().run()
+    assert not at.exception
+    assert stored(store).empty
+    assert any("Không thực hiện" in e.value for e in at.error)
+
+
+def test_the_audit_log_is_refused_after_a_demotion_during_the_run(use_known, monkeypatch):
+    at = app(role="editor")
+    store = open_store(use_known)
+    real_t = i18n.t
+
+    def demote_while_rendering(key, lang, /, **params):
+        if key == "ui.audit.title":  # drawn after the run's first look at the account
+            accounts.update_user(store, "test-editor", "admin", role="viewer")
+        return real_t(key, lang, **params)
+
+    monkeypatch.setattr(i18n, "t", demote_while_rendering)
+    try:
+        at.switch_page("pages/audit.py").run()
+    finally:
+        accounts.update_user(store, "test-editor", "admin", role="editor")  # a shared store
+    assert not at.exception
+    assert len(at.dataframe) == 0
+    assert any("biên tập viên" in i.value for i in at.info)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import itertools
 import threading
-from datetime import date
+from collections import Counter
+from datetime import date, datetime
 
 import pytest
 
-from pqtrack import ingest
+from pqtrack import auth, ingest
 from pqtrack.filters import RecordFilter
-from pqtrack.store import Store, queries
+from pqtrack.store import Store, accounts, queries
 from tests.faults.support import check_invariants, make_records
 
 WRITERS = 10
@@ -167,4 +168,31 @@ def test_same_file_twice_at_once_stores_one_batch(tmp_path, round_):
     assert len(batches) == 1 and batches["row_count"].iloc[0] == rec.rows
     with store.cursor() as cur:
         assert check_invariants(cur)["records"] == rec.rows
+    store.close()
+
+
+@pytest.mark.parametrize("keep_open", [True, False], ids=["keep_open", "per_operation"])
+def test_parallel_wrong_passwords_are_each_counted_and_checked_at_most_once(tmp_path, keep_open):
+    store = Store(tmp_path / "l.duckdb", keep_open=keep_open)
+    auth.add_user(store, "an", "editor", "mat-khau-dung-123", by="admin")
+    guesses = 20
+    now = datetime(2026, 11, 27, 9, 0)
+    errors: list[BaseException] = []
+    results: list[auth.LoginResult] = []
+    start = threading.Barrier(guesses)
+
+    def guess(i: int):
+        def run():
+            start.wait()
+            results.append(auth.login(store, "an", f"doan-{i}", now=now))
+
+        return run
+
+    _run_threads([guess(i) for i in range(guesses)], errors)
+    assert not errors, errors
+    assert accounts.failures(store, "an")[0] == guesses
+    # Only the first attempt was early enough to have its password checked.
+    reasons = Counter(r.reason for r in results)
+    assert reasons == {"auth.invalid": 1, "auth.wait": auth.LOCK_AFTER - 1,
+                       "auth.locked": guesses - auth.LOCK_AFTER}  # fmt: skip
     store.close()

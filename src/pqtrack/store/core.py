@@ -23,6 +23,10 @@ from pqtrack.store.loading import LocalityResolver, StageResult
 log = logging.getLogger("pqtrack")
 
 
+# The audit actions that change stored data (the data version follows these only).
+DATA_ACTIONS: tuple[str, ...] = ("ingest", "rollback", "macro_upload")
+
+
 class StoreError(Exception):
     """A store failure with a message key users can read."""
 
@@ -190,11 +194,12 @@ class Store:
         action: str,
         batch_id: int | None = None,
         detail: dict | None = None,
-    ) -> None:
-        cur.execute(
-            "INSERT INTO audit VALUES (nextval('audit_seq'), current_localtimestamp(), ?, ?, ?, ?)",
+    ) -> int:
+        return cur.execute(
+            "INSERT INTO audit VALUES (nextval('audit_seq'), current_localtimestamp(), ?, ?, ?, ?) "
+            "RETURNING audit_id",
             [user, action, batch_id, json.dumps(detail or {}, ensure_ascii=False)],
-        )
+        ).fetchone()[0]
 
     def record_event(
         self, user: str | None, action: str, detail: dict | None = None, batch_id: int | None = None
@@ -211,9 +216,16 @@ class Store:
             [limit if limit is not None else 2**62],
         )
 
-    def data_version(self) -> int:
-        """Return a number that changes whenever stored data changes (for caches)."""
-        return int(self.scalar("SELECT COALESCE(max(audit_id), 0) FROM audit"))
+    def data_version(self, cur: duckdb.DuckDBPyConnection | None = None) -> int:
+        """Return a number that changes whenever stored data changes (for caches).
+
+        Only the audit entries of data writes count: logins, log-outs and account changes
+        leave every cached figure in place. ``cur``: read over a connection already open.
+        """
+        sql = "SELECT COALESCE(max(audit_id), 0) FROM audit WHERE list_contains(?, action)"
+        if cur is None:
+            return int(self.scalar(sql, [list(DATA_ACTIONS)]))
+        return int(cur.execute(sql, [list(DATA_ACTIONS)]).fetchone()[0])
 
     # -- batches -----------------------------------------------------------------------------
 

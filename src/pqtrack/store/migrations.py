@@ -173,6 +173,39 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         # was the costliest text left in the records insert (~a fifth of it at 10^6 rows).
         "ALTER TABLE records DROP COLUMN tax_code",
     ),
+    10: (
+        # Login attempts are counted per typed name *and* client address (a stranger's
+        # failures no longer lock the editor out elsewhere), each attempt counted before the
+        # password is checked; audit_* rate-limit the failed-login rows of the audit log.
+        """
+        CREATE TABLE login_attempts (
+            user_key VARCHAR NOT NULL,
+            client VARCHAR NOT NULL,
+            attempts INTEGER NOT NULL,
+            last_attempt TIMESTAMP NOT NULL,
+            prev_attempt TIMESTAMP,
+            locked_until TIMESTAMP,
+            audit_id BIGINT,
+            audit_at TIMESTAMP,
+            audit_count INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (user_key, client)
+        )
+        """,
+        # Failures counted before: kept for the unknown address ('').
+        "INSERT INTO login_attempts (user_key, client, attempts, last_attempt, prev_attempt, "
+        "locked_until) SELECT user_key, '', failures, last_failure, last_failure, locked_until "
+        "FROM login_failures",
+        "DROP TABLE login_failures",
+        # Failed attempts of one client address across all typed names (a looser limit).
+        """
+        CREATE TABLE login_clients (
+            client VARCHAR PRIMARY KEY,
+            attempts INTEGER NOT NULL,
+            last_attempt TIMESTAMP NOT NULL,
+            locked_until TIMESTAMP
+        )
+        """,
+    ),
 }
 
 LATEST = max(MIGRATIONS)

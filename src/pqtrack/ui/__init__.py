@@ -157,11 +157,14 @@ def _distinct(path: str, version: int, column: str) -> list[str]:
 # The store's data version as read in this script run: the caches' key. Opening the store
 # file for it took ~40 ms at 1M records, and a page asked up to seven times a run.
 _RUN_VERSION = "_pq_data_version"
+# The logged-in account as read from the store in this script run (see ui.session).
+RUN_ACCOUNT = "_pq_run_account"
 
 
 def start_run() -> None:
-    """Forget the data version of the previous script run (app.py calls it first)."""
+    """Forget what the previous script run read: data version, account (app.py calls it first)."""
     st.session_state.pop(_RUN_VERSION, None)
+    st.session_state.pop(RUN_ACCOUNT, None)
 
 
 def data_version() -> int:
@@ -169,6 +172,11 @@ def data_version() -> int:
     if _RUN_VERSION not in st.session_state:
         st.session_state[_RUN_VERSION] = get_store().data_version()
     return st.session_state[_RUN_VERSION]
+
+
+def note_data_version(version: int) -> None:
+    """Keep a data version read at the start of this run with other data (one file open)."""
+    st.session_state.setdefault(_RUN_VERSION, version)
 
 
 def phase_progress(phase_code: str) -> list:

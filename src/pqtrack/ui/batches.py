@@ -36,7 +36,7 @@ def rollback_controls(store: Store, batches: pd.DataFrame, prefix: str, msg: str
     st.warning(i18n.t(f"{msg}.rollback_confirm_text", lang(), batch_id=pending, batch=pending))
     yes_col, no_col = st.columns(2)
     yes = yes_col.button(tr(f"{msg}.rollback_confirm"), type="primary", key=f"{prefix}_yes")
-    if yes and session.can("rollback"):
+    if yes and session.allowed("rollback"):
         try:
             removed = store.rollback(int(pending), session.user_name())
         except StoreError as exc:
