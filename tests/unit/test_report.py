@@ -126,7 +126,7 @@ def test_indicator_table_matches_queries_and_hand_figures(filled):
     assert aw[4] == 1  # R10 only
     # Formats: percent and frozen header.
     pct_cell = next(c for c in ws["F"] if isinstance(c.value, float))
-    assert pct_cell.number_format == "0.0%"
+    assert pct_cell.number_format == "0.0 %"  # Vietnamese: a space before %
     assert ws.freeze_panes == "C5"
 
 
@@ -153,7 +153,16 @@ def test_turns_beneficiaries_and_funding_totals(filled):
     assert fund_total[1:6] == [10_000_000, 35_000_000, 55_000_000, 9_000_000, 40_000_000]
     assert fund_total[6] == 149_000_000
     cell = next(c for c in funding["G"] if c.value == 149_000_000)
-    assert cell.number_format == "#,##0"
+    assert cell.number_format == '#,##0 "đ"'
+    # The English report names the currency; its counts group the same way (Excel draws the
+    # grouping mark of the reader's system).
+    en = _build(filled, lang="en")
+    en_funding = en[t("report.sheet.funding", "en")]
+    assert next(c for c in en_funding["G"] if c.value == 149_000_000).number_format == (
+        '#,##0 "VND"'
+    )
+    en_ind = en[t("report.sheet.indicators", "en")]
+    assert next(c for c in en_ind["F"] if isinstance(c.value, float)).number_format == "0.0%"
 
 
 def test_breakdowns_by_type_locality_standard_year(filled):

@@ -11,21 +11,9 @@ from pqtrack import progress, views
 AS_OF = date(2026, 11, 27)
 
 
-def test_numbers_use_the_language_separators():
-    assert views.fmt_int(15000000, "vi") == "15.000.000"
-    assert views.fmt_int(15000000, "en") == "15,000,000"
-    assert views.fmt_vnd(1234567, "vi") == "1.234.567 đ"
-    assert views.fmt_num(1234.5, "vi") == "1.234,5"
-    assert views.fmt_pct(17.94, "vi") == "17,9 %"
-    assert views.fmt_pct(17.94, "en") == "17.9%"
-    assert views.fmt_int(None, "vi") == "—"
-    assert views.fmt_int(float("nan"), "en") == "—"
-
-
-def test_dates_are_day_month_year():
-    assert views.fmt_date(date(2026, 3, 5)) == "05/03/2026"
-    assert views.fmt_date(pd.Timestamp("2021-12-31")) == "31/12/2021"
-    assert views.fmt_date(None) == "—"
+def test_the_old_number_formatters_are_gone():
+    # One home for the rule: pqtrack.numbers (tests/unit/test_numbers.py).
+    assert not [name for name in dir(views) if name.startswith("fmt_")]
 
 
 def test_summary_sentence_counts_statuses_of_an_ongoing_phase():
