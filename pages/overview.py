@@ -44,7 +44,7 @@ for i, row in enumerate(rows):
             delta_arrow="off",
         )
         st.badge(views.status_label(row.status, lang), color=views.STATUS_BADGES[row.status])
-        if not finished:
+        if not finished and row.status != "not_yet_due":
             st.caption(
                 ui.tr(
                     "ui.card.expected", expected=numbers.decimal(row.expected, lang, 1), unit=unit

@@ -63,6 +63,8 @@ def remark(p: Progress, unit: str, lang: str) -> str:
         return tr("achieved", percent=pct, over=numbers.integer(over, lang), unit=unit)
     if p.status == "not_started":
         return tr("not_started")
+    if p.status == "not_yet_due":
+        return tr("not_yet_due", year=p.due_year)
     if p.status == "not_achieved":
         return tr("not_achieved", remaining=p.remaining, unit=unit, percent=pct)
     if p.status == "on_track":

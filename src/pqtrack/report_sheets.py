@@ -84,6 +84,7 @@ STATUS_FILL: dict[str, str] = {
     "behind": "#FFC7CE",
     "not_achieved": "#FFC7CE",
     "not_started": "#EDEDED",
+    "not_yet_due": "#EDEDED",
 }
 
 

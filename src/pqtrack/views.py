@@ -18,6 +18,7 @@ STATUS_COLORS: dict[str, str] = {
     "behind": "#c62828",
     "not_achieved": "#c62828",
     "not_started": "#6b7280",
+    "not_yet_due": "#6b7280",
 }
 STATUS_BADGES: dict[str, str] = {
     "achieved": "green",
@@ -26,6 +27,7 @@ STATUS_BADGES: dict[str, str] = {
     "behind": "red",
     "not_achieved": "red",
     "not_started": "gray",
+    "not_yet_due": "gray",
 }
 TYPE_COLORS: dict[str, str] = {
     "enterprise": "#2f80ed",
@@ -91,6 +93,7 @@ def summary_sentence(rows: list[Progress], phase_code: str, as_of: date, lang: s
         on_track=counts["on_track"],
         at_risk=counts["at_risk"],
         behind=counts["behind"],
+        not_yet_due=counts["not_yet_due"],
         date=numbers.day(as_of, lang),
     )
 
@@ -103,6 +106,14 @@ def needed_text(row: Progress, lang: str) -> str:
     if row.needed_per_year is None:
         return t(
             "ui.card.missed_by", lang, remaining=numbers.integer(row.remaining, lang), unit=unit
+        )
+    if row.due_year is not None:
+        return t(
+            "ui.card.due_once",
+            lang,
+            year=row.due_year,
+            remaining=numbers.integer(row.remaining, lang),
+            unit=unit,
         )
     return t(
         "ui.card.needed",

@@ -75,6 +75,10 @@ def test_overview_cards_follow_pacing_on_known_rows(use_known):
     assert len(badges) == 9
     assert badges[0] == ":red-badge[Chậm tiến độ]"
     assert badges[3] == ":red-badge[Chậm tiến độ]"
+    # The TFP computation is due once, in 2030: not yet due in the phase's first year.
+    assert badges[8] == ":gray-badge[Chưa đến hạn]"
+    assert "1 chưa đến hạn" in at.subheader[0].value
+    assert any("đến hạn năm 2030" in c.value for c in at.caption)
 
 
 def test_changing_the_phase_changes_the_figures(use_known):

@@ -127,3 +127,13 @@ def test_store_path_that_is_not_a_store_is_a_message(tmp_path):
         r = cli("batches", "--db", target)
         assert r.returncode == 1 and "Traceback" not in r.stderr
         assert "Cannot open the store" in r.stderr
+
+
+def test_progress_json_says_not_yet_due_for_a_target_due_once(db):
+    r = cli("progress", "--phase", "2026-2030", "--as-of", "2026-11-27", "--json", "--db", db)
+    rows = {x["indicator"]: x for x in json.loads(r.stdout)}
+    assert rows["tfp_assessment"]["status"] == "not_yet_due"
+    assert rows["tfp_assessment"]["due_year"] == 2030
+    assert rows["workshop"]["status"] == "behind" and rows["workshop"]["due_year"] is None
+    text = cli("progress", "--phase", "2026-2030", "--as-of", "2026-11-27", "--db", db).stdout
+    assert "Not yet due" in text

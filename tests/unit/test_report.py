@@ -296,3 +296,16 @@ def test_tfp_uses_the_uploaded_macro_batch(filled):
     texts = _texts(_sheet(_build(filled), "tfp"))
     assert any("nien-giam.csv" in s for s in texts)
     assert t("report.tfp.placeholder_warning", "vi") not in texts
+
+
+def test_a_target_due_once_is_not_yet_due_in_the_report(store):
+    wb = _build(store, phase="2026-2030", as_of=date(2026, 11, 27))
+    row = _row_where(
+        _sheet(wb, "indicators"), 1, plan.target_for("tfp_assessment", "2026-2030").label_vi
+    )
+    assert row[6] == "Chưa đến hạn"
+    assert row[10].startswith(
+        "Chưa đến hạn: chỉ tiêu thực hiện một lần mỗi giai đoạn, đến hạn năm 2030."
+    )
+    cover = [[c.value for c in r] for r in _sheet(wb, "cover").iter_rows()]
+    assert ["    Chưa đến hạn", 1] in [r[:2] for r in cover]

@@ -85,3 +85,16 @@ def test_csv_download_neutralises_formula_cells():
     text = views.csv_download(df).decode("utf-8-sig")
     assert "'=1+1" in text and "'@SUM(A1)" in text and ",bình thường" not in text
     assert "bình thường,4" in text
+
+
+def test_pacing_text_and_summary_agree_on_a_target_due_once():
+    rows = progress.compute("2026-2030", AS_OF, {})
+    tfp_row = next(r for r in rows if r.indicator == "tfp_assessment")
+    assert tfp_row.status == "not_yet_due"
+    assert views.needed_text(tfp_row, "vi") == (
+        "Chỉ tiêu thực hiện một lần mỗi giai đoạn, đến hạn năm 2030: còn 1 lần."
+    )
+    assert views.needed_text(tfp_row, "en") == "Due once per phase, in 2030: 1 assessments to do."
+    assert "1 chưa đến hạn" in views.summary_sentence(rows, "2026-2030", AS_OF, "vi")
+    assert "1 not yet due" in views.summary_sentence(rows, "2026-2030", AS_OF, "en")
+    assert views.status_label("not_yet_due", "vi") == "Chưa đến hạn"
