@@ -31,7 +31,7 @@ measure = st.segmented_control(
 flt = RecordFilter(phase=phase_code, indicators=tuple(inds))
 
 tot = ui.totals(flt)
-m1, m2, m3, m4 = st.columns(4)
+m1, m2, m3, m4 = st.columns([1, 1, 1, 2])  # the amount in đồng needs the room
 m1.metric(ui.tr("ui.measure.turns"), numbers.integer(tot["turns"], lang))
 m2.metric(ui.tr("ui.measure.quantity"), numbers.integer(tot["quantity"], lang))
 m3.metric(ui.tr("ui.measure.beneficiaries"), numbers.integer(tot["beneficiaries"], lang))
