@@ -91,9 +91,11 @@ def test_the_sql_check_catches_a_formatted_value(tmp_path):
 
 
 def test_numbers_are_written_only_by_the_numbers_module():
-    # A grouping format ("%,d", f"{x:,}", "%{y:,.0f}") or a Styler precision outside
-    # pqtrack.numbers would write numbers its own way: commas in Vietnamese, "1234.5" ...
-    spec = re.compile(r"%,[0-9.]*[df]|\{[^{}]*:,[.0-9]*[df]?\}|format\(precision=")
+    # A grouping format ("%,d", f"{x:,}", "%{y:,.0f}"), a Styler precision or an Excel
+    # number format outside pqtrack.numbers would write numbers its own way.
+    spec = re.compile(
+        r"%,[0-9.]*[df]|\{[^{}]*:,[.0-9]*[df]?\}|format\(precision=|#,##0|0\.0%|dd/mm/yyyy"
+    )
     offenders = [
         f"{path.relative_to(ROOT)}: {match.group(0)}"
         for path in [*package_files(), *sorted((ROOT / "pages").glob("*.py"))]
