@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pqtrack import charts, plan, ui, views
+from pqtrack import charts, numbers, plan, ui, views
 from pqtrack.filters import RecordFilter
 
 lang = ui.lang()
@@ -31,11 +31,11 @@ measure = st.segmented_control(
 flt = RecordFilter(phase=phase_code, indicators=tuple(inds))
 
 tot = ui.totals(flt)
-m1, m2, m3, m4 = st.columns(4)
-m1.metric(ui.tr("ui.measure.turns"), views.fmt_int(tot["turns"], lang))
-m2.metric(ui.tr("ui.measure.quantity"), views.fmt_int(tot["quantity"], lang))
-m3.metric(ui.tr("ui.measure.beneficiaries"), views.fmt_int(tot["beneficiaries"], lang))
-m4.metric(ui.tr("ui.measure.funding_vnd"), views.fmt_vnd(tot["funding_vnd"], lang))
+m1, m2, m3, m4 = st.columns([1, 1, 1, 2])  # the amount in đồng needs the room
+m1.metric(ui.tr("ui.measure.turns"), numbers.integer(tot["turns"], lang))
+m2.metric(ui.tr("ui.measure.quantity"), numbers.integer(tot["quantity"], lang))
+m3.metric(ui.tr("ui.measure.beneficiaries"), numbers.integer(tot["beneficiaries"], lang))
+m4.metric(ui.tr("ui.measure.funding_vnd"), numbers.money(tot["funding_vnd"], lang))
 
 if tot["turns"] == 0:
     ui.empty_state("ui.records.none")
@@ -45,9 +45,10 @@ else:
     st.plotly_chart(charts.stacked_by_type(by_type, measure, lang, title), key="ben_type")
     with st.expander(ui.tr("ui.ben.type_table")):
         st.dataframe(
-            views.breakdown_table(by_type, "beneficiary_type", lang),
+            ui.styled(
+                views.breakdown_table(by_type, "beneficiary_type", lang), ui.breakdown_kinds(lang)
+            ),
             hide_index=True,
-            column_config=ui.breakdown_column_config(lang),
         )
 
     tabs = st.tabs([ui.tr(f"ui.dim.{d}") for d in views.BREAKDOWN_DIMENSIONS])
@@ -63,8 +64,7 @@ else:
             )
             st.plotly_chart(charts.bar_breakdown(df, dim, measure, lang, title), key=f"ben_{dim}")
             st.dataframe(
-                views.breakdown_table(df, dim, lang),
+                ui.styled(views.breakdown_table(df, dim, lang), ui.breakdown_kinds(lang)),
                 hide_index=True,
                 key=f"bt_{dim}",
-                column_config=ui.breakdown_column_config(lang),
             )

@@ -28,6 +28,9 @@ st.caption(ui.tr("ui.help.at_least"))
 
 st.header(ui.tr("ui.help.status_title"))
 st.markdown(ui.tr("ui.help.status_text"))
+due_once = [tg.label(lang) for tg in plan.targets(plan.PHASE_CODES[-1]) if tg.due == "phase_end"]
+if due_once:
+    st.markdown(ui.tr("ui.help.due_text", indicators="; ".join(due_once)))
 
 st.header(ui.tr("ui.help.turns_title"))
 st.markdown(ui.tr("ui.help.turns_text"))

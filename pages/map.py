@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pqtrack import charts_map, localities, mapview, plan, ui, views
+from pqtrack import charts_map, localities, mapview, numbers, plan, ui, views
 from pqtrack.filters import RecordFilter
 from pqtrack.store import queries
 
@@ -57,7 +57,7 @@ reached, missing = mapview.coverage(units, level)
 m1, m2 = st.columns(2)
 total = len(reached) + len(missing)
 m1.metric(ui.tr("mapui.coverage"), ui.tr("mapui.coverage_value", reached=len(reached), total=total))
-m2.metric(ui.tr("mapui.missing"), len(missing))
+m2.metric(ui.tr("mapui.missing"), numbers.integer(len(missing), lang))
 
 fig = charts_map.choropleth(mapview.values(units, metric), level, label, lang)
 st.plotly_chart(fig, key="map_fig", config=charts_map.PLOTLY_CONFIG)
@@ -70,10 +70,9 @@ if missing:
 
 st.subheader(ui.tr("mapui.table"))
 st.dataframe(
-    mapview.table(units, rest, level, metric, lang),
+    numbers.styled(
+        mapview.table(units, rest, level, metric, lang), {label: mapview.number_kind(metric)}, lang
+    ),
     hide_index=True,
     key="map_table",
-    column_config={
-        label: st.column_config.NumberColumn(label, format=mapview.number_format(metric))
-    },
 )

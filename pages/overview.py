@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pqtrack import charts, plan, report, ui, views
+from pqtrack import charts, numbers, plan, report, ui, views
 from pqtrack.ui import session
 
 lang = ui.lang()
@@ -38,15 +38,17 @@ for i, row in enumerate(rows):
         st.markdown(f"**{views.indicator_label(row.indicator, lang)}**")
         st.metric(
             ui.tr("ui.card.actual_of_target", unit=unit),
-            f"{views.fmt_int(row.actual, lang)} / {views.fmt_int(row.target, lang)}",
-            delta=views.fmt_pct(row.percent, lang),
+            f"{numbers.integer(row.actual, lang)} / {numbers.integer(row.target, lang)}",
+            delta=numbers.percent(row.percent, lang),
             delta_color="off",
             delta_arrow="off",
         )
         st.badge(views.status_label(row.status, lang), color=views.STATUS_BADGES[row.status])
-        if not finished:
+        if not finished and row.status != "not_yet_due":
             st.caption(
-                ui.tr("ui.card.expected", expected=views.fmt_num(row.expected, lang, 1), unit=unit)
+                ui.tr(
+                    "ui.card.expected", expected=numbers.decimal(row.expected, lang, 1), unit=unit
+                )
             )
         st.caption(views.needed_text(row, lang))
 
@@ -64,13 +66,13 @@ st.plotly_chart(charts.cumulative_line(series, choice, phase_code, as_of, lang),
 
 with st.expander(ui.tr("ui.overview.table")):
     st.dataframe(
-        views.progress_table(rows, lang),
-        hide_index=True,
-        column_config=ui.number_formats(
+        ui.styled(
+            views.progress_table(rows, lang),
             {
-                ui.tr("ui.col.percent"): "%.1f %%",
-                ui.tr("ui.col.expected"): "%.1f",
-                ui.tr("ui.col.funding_vnd"): "%,d đ",
-            }
+                ui.tr("ui.col.percent"): "pct",
+                ui.tr("ui.col.expected"): "dec",
+                ui.tr("ui.col.funding_vnd"): "money",
+            },
         ),
+        hide_index=True,
     )

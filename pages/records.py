@@ -4,7 +4,7 @@ import math
 
 import streamlit as st
 
-from pqtrack import export, plan, ui, views
+from pqtrack import export, numbers, plan, ui, views
 from pqtrack.store import queries
 
 PAGE_SIZE = 50
@@ -17,7 +17,7 @@ st.title(ui.tr("ui.records.title", phase=plan.phase(phase_code).label))
 ui.sample_banner()
 flt = ui.record_filter(phase_code, prefix="rec")
 total = queries.count_records(store, flt)
-st.markdown(ui.tr("ui.records.count", count=views.fmt_int(total, lang)))
+st.markdown(ui.tr("ui.records.count", count=numbers.integer(total, lang)))
 
 if total == 0:
     ui.empty_state("ui.records.none")
@@ -28,7 +28,7 @@ else:
         page = st.session_state["rec_page"] = 1
     page_df = queries.list_records(store, flt, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     st.dataframe(
-        views.label_records(page_df, lang),
+        ui.styled(views.label_records(page_df, lang), ui.RECORD_KINDS),
         hide_index=True,
         column_config=ui.column_config(lang),
         key="rec_table",
@@ -40,14 +40,14 @@ else:
     c2.caption(
         ui.tr(
             "ui.records.showing",
-            first=views.fmt_int((page - 1) * PAGE_SIZE + 1, lang),
-            last=views.fmt_int(min(page * PAGE_SIZE, total), lang),
-            total=views.fmt_int(total, lang),
+            first=numbers.integer((page - 1) * PAGE_SIZE + 1, lang),
+            last=numbers.integer(min(page * PAGE_SIZE, total), lang),
+            total=numbers.integer(total, lang),
         )
     )
 
 st.subheader(ui.tr("ui.records.download"))
-st.caption(ui.tr("ui.records.download_hint", count=views.fmt_int(total, lang)))
+st.caption(ui.tr("ui.records.download_hint", count=numbers.integer(total, lang)))
 d1, d2 = st.columns(2)
 d1.download_button(
     ui.tr("ui.records.csv"),

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pqtrack import charts_tfp, ingest, macro, plan, tfp, tfp_export, ui, views
+from pqtrack import charts_tfp, ingest, macro, numbers, plan, tfp, tfp_export, ui, views
 from pqtrack.ui import session
 from pqtrack.ui.batches import rollback_controls
 
@@ -30,7 +30,7 @@ if stored is not None:
         "tfpui.source.stored",
         batch=int(batch["batch_id"]),
         file=batch["file_name"],
-        when=views.fmt_date(batch["created_at"]),
+        when=numbers.day(batch["created_at"], lang),
         user=batch["user_name"] or "—",
     )
     source_tag = f"b{int(batch['batch_id'])}"
@@ -52,7 +52,7 @@ if placeholder_years:
         )
     else:
         st.warning(ui.tr("tfpui.placeholder_uploaded", years=years_text), icon="⚠️")
-st.caption(ui.tr("tfpui.growth_note", threshold=views.fmt_num(tfp.NEAR_ZERO_GROWTH_PP, lang)))
+st.caption(ui.tr("tfpui.growth_note", threshold=numbers.decimal(tfp.NEAR_ZERO_GROWTH_PP, lang)))
 
 # -- parameters ------------------------------------------------------------------------------
 file_shares = frame["capital_share"].dropna()
@@ -81,7 +81,7 @@ delta = p2.slider(
 )
 use_file_share = not file_shares.empty and abs(b_k - round(bk_default, 4)) < 1e-9
 if use_file_share:
-    p1.caption(ui.tr("tfpui.capital_share_from_file", value=views.fmt_num(bk_default, lang, 4)))
+    p1.caption(ui.tr("tfpui.capital_share_from_file", value=numbers.decimal(bk_default, lang, 4)))
 
 result = tfp.compute(frame, None if use_file_share else b_k, delta, band=False)
 result = tfp_export.with_band(result, sensitivity_band(frame))
@@ -90,8 +90,8 @@ if cap.method == tfp.METHOD_PIM and cap.initial_stock is not None:
     p2.caption(
         ui.tr(
             "tfpui.method_pim",
-            k0=views.fmt_int(cap.initial_stock, lang),
-            g=views.fmt_pct(100 * (cap.investment_growth or 0.0), lang),
+            k0=numbers.integer(cap.initial_stock, lang),
+            g=numbers.percent(100 * (cap.investment_growth or 0.0), lang),
             years=", ".join(str(y) for y in cap.growth_years),
         )
     )
@@ -113,13 +113,13 @@ if shown is not None:
         h1, h2, h3 = st.columns(3)
         h1.metric(
             ui.tr("tfpui.headline", phase=tfp_export.dash(shown.phase)),
-            views.fmt_pct(shown.tfp_share, lang),
+            numbers.percent(shown.tfp_share, lang),
         )
         h2.metric(
             ui.tr("tfpui.band"),
-            f"{views.fmt_pct(shown.band_min, lang)} – {views.fmt_pct(shown.band_max, lang)}",
+            f"{numbers.percent(shown.band_min, lang)} – {numbers.percent(shown.band_max, lang)}",
         )
-        h3.metric(ui.tr("tfpui.avg_growth"), views.fmt_pct(shown.gdp_growth, lang))
+        h3.metric(ui.tr("tfpui.avg_growth"), numbers.percent(shown.gdp_growth, lang))
         if shown.placeholder:
             st.badge(ui.tr("tfpui.illustrative_badge"), icon="⚠️", color="orange")
         st.caption(ui.tr("tfpui.years_used", years=", ".join(map(str, shown.years_used))))
@@ -139,14 +139,16 @@ st.caption(ui.tr("tfpui.table_note"))
 table = tfp_export.display_table(result, frame, lang)
 mark_col = ui.tr("tfpui.col.data")
 st.dataframe(
-    table.style.apply(
-        lambda row: (
-            ["background-color: #FFF2CC" if str(row[mark_col]).startswith("⚠") else ""] * len(row)
+    ui.styled(
+        table.style.apply(
+            lambda row: (
+                ["background-color: #FFF2CC" if str(row[mark_col]).startswith("⚠") else ""]
+                * len(row)
+            ),
+            axis=1,
         ),
-        axis=1,
-    )
-    .format(precision=2, na_rep="—")
-    .format(precision=4, na_rep="—", subset=[ui.tr("tfpui.col.capital_share")]),
+        {ui.tr("tfpui.col.capital_share"): "dec4"},
+    ),
     hide_index=True,
     key="tfp_table",
     placeholder="—",
@@ -185,7 +187,7 @@ st.download_button(
 )
 done = st.session_state.pop("tfp_up_done", None)
 if done:
-    st.success(ui.tr("tfpui.upload.stored", batch=done[0], rows=done[1]))
+    st.success(ui.tr("tfpui.upload.stored", batch=done[0], rows=numbers.integer(done[1], lang)))
 nonce = st.session_state.setdefault("tfp_nonce", 0)
 upload = None
 if session.require("macro_upload"):
@@ -198,7 +200,11 @@ if upload is not None:
     if not parsed.ok:
         st.error(ui.tr("tfpui.upload.refused", count=len(parsed.problems)))
         st.dataframe(
-            tfp_export.problems_table(parsed.problems, lang), hide_index=True, key="tfp_problems"
+            ui.styled(
+                tfp_export.problems_table(parsed.problems, lang), {ui.tr("problems.row"): "code"}
+            ),
+            hide_index=True,
+            key="tfp_problems",
         )
     else:
         years = parsed.frame["year"]
@@ -211,7 +217,7 @@ if upload is not None:
                 placeholders=len(parsed.placeholder_years),
             )
         )
-        st.dataframe(parsed.frame, hide_index=True, key="tfp_preview")
+        st.dataframe(ui.styled(parsed.frame, {"year": "code"}), hide_index=True, key="tfp_preview")
         digest = ingest.content_hash(content)
         same = store.active_batch_with_hash(digest, kind="macro")
         if same:
@@ -229,13 +235,13 @@ if upload is not None:
 st.subheader(ui.tr("tfpui.history"))
 notice = st.session_state.pop("tfp_rb_done", None)
 if notice:
-    st.success(ui.tr("tfpui.rolled_back", batch=notice[0], rows=notice[1]))
+    st.success(ui.tr("tfpui.rolled_back", batch=notice[0], rows=numbers.integer(notice[1], lang)))
 batches = store.batches(kind="macro")
 if batches.empty:
     ui.empty_state("tfpui.no_batches")
 else:
     st.dataframe(
-        views.batches_table(batches, lang).drop(columns=["is_sample"]),
+        ui.styled(views.batches_table(batches, lang).drop(columns=["is_sample"]), ui.BATCH_KINDS),
         hide_index=True,
         column_config=ui.batch_column_config(lang),
         key="tfp_batches",

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pqtrack import ingest, ui, views, workbook
+from pqtrack import ingest, numbers, ui, views, workbook
 from pqtrack.ui import session
 from pqtrack.ui.batches import original_controls, rollback_controls
 
@@ -46,7 +46,7 @@ with st.expander(ui.tr("ui.upload.template_title"), expanded=False):
 st.subheader(ui.tr("ui.upload.step1"))
 done = st.session_state.pop("up_done", None)
 if done:
-    st.success(ui.tr("ui.upload.stored", batch_id=done[0], rows=views.fmt_int(done[1], lang)))
+    st.success(ui.tr("ui.upload.stored", batch_id=done[0], rows=numbers.integer(done[1], lang)))
 nonce = st.session_state.setdefault("up_nonce", 0)
 upload = None
 if session.require("upload"):
@@ -81,11 +81,18 @@ if upload is not None:
         report = cached[1]
 
     st.subheader(ui.tr("ui.upload.step2"))
-    m1, m2, m3, m4 = st.columns(4)
-    m1.metric(ui.tr("ui.upload.rows_read"), views.fmt_int(report.rows_read, lang))
-    m2.metric(ui.tr("ui.upload.encoding"), report.encoding or "—")
-    m3.metric(ui.tr("ui.upload.delimiter"), views.delimiter_name(report.delimiter, lang))
-    m4.metric(ui.tr("ui.upload.problems"), views.fmt_int(report.problem_count, lang))
+    # Numbers are metrics; the file's encoding and delimiter are words, written as one line
+    # (as metrics they were cut short: "dấu chấm p…").
+    m1, m2 = st.columns(2)
+    m1.metric(ui.tr("ui.upload.rows_read"), numbers.integer(report.rows_read, lang))
+    m2.metric(ui.tr("ui.upload.problems"), numbers.integer(report.problem_count, lang))
+    st.caption(
+        ui.tr(
+            "ui.upload.file_facts",
+            encoding=report.encoding or numbers.MISSING,
+            delimiter=views.delimiter_name(report.delimiter, lang),
+        )
+    )
     if report.columns:
         with st.expander(ui.tr("ui.upload.mapping")):
             st.dataframe(views.mapping_table(report.columns, lang), hide_index=True)
@@ -96,7 +103,7 @@ if upload is not None:
 
     problems = report.problems_table(lang)
     if not problems.empty:
-        st.error(ui.tr("ui.upload.refused", count=views.fmt_int(report.problem_count, lang)))
+        st.error(ui.tr("ui.upload.refused", count=numbers.integer(report.problem_count, lang)))
         by = st.segmented_control(
             ui.tr("ui.upload.view"),
             ["all", "summary"],
@@ -107,7 +114,10 @@ if upload is not None:
         )
         table = problems if by == "all" else views.problems_by_column(problems, lang)
         st.dataframe(
-            table, hide_index=True, key="up_problems", column_config=ui.problem_column_config(lang)
+            ui.styled(table, {ui.tr("problems.row"): "code"}),
+            hide_index=True,
+            key="up_problems",
+            column_config=ui.problem_column_config(lang),
         )
         st.download_button(
             ui.tr("ui.upload.problems_csv"),
@@ -118,17 +128,13 @@ if upload is not None:
             on_click="ignore",
         )
     elif report.ok:
-        st.success(ui.tr("ui.upload.ready", rows=views.fmt_int(report.rows_read, lang)))
+        st.success(ui.tr("ui.upload.ready", rows=numbers.integer(report.rows_read, lang)))
         st.dataframe(
-            views.upload_summary(report.stage.summary, lang),
-            hide_index=True,
-            column_config=ui.number_formats(
-                {
-                    ui.tr("ui.col.rows"): "%,d",
-                    ui.tr("ui.col.quantity"): "%,d",
-                    ui.tr("ui.col.funding_vnd"): "%,d đ",
-                }
+            ui.styled(
+                views.upload_summary(report.stage.summary, lang),
+                {ui.tr("ui.col.funding_vnd"): "money"},
             ),
+            hide_index=True,
         )
         confirm = st.button(ui.tr("ui.upload.confirm"), type="primary", key="up_confirm")
         if confirm and session.allowed("upload"):
@@ -154,13 +160,15 @@ if upload is not None:
 st.subheader(ui.tr("ui.upload.history"))
 notice = st.session_state.pop("rb_done", None)
 if notice:
-    st.success(ui.tr("ui.upload.rolled_back", batch_id=notice[0], rows=notice[1]))
+    st.success(
+        ui.tr("ui.upload.rolled_back", batch_id=notice[0], rows=numbers.integer(notice[1], lang))
+    )
 batches = store.batches()
 if batches.empty:
     ui.empty_state("ui.upload.no_batches")
 else:
     st.dataframe(
-        views.batches_table(batches, lang),
+        ui.styled(views.batches_table(batches, lang), ui.BATCH_KINDS),
         hide_index=True,
         column_config=ui.batch_column_config(lang),
         key="up_batches",

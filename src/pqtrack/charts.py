@@ -7,16 +7,13 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
-from pqtrack import plan
+from pqtrack import numbers, plan
 from pqtrack.i18n import t
 from pqtrack.progress import Progress
 from pqtrack.schema import BENEFICIARY_TYPES
 from pqtrack.views import (
     STATUS_COLORS,
     TYPE_COLORS,
-    fmt_date,
-    fmt_int,
-    fmt_pct,
     indicator_label,
     plot_text,
     status_label,
@@ -47,8 +44,14 @@ def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
 
 
 def _separators(fig: go.Figure, lang: str) -> go.Figure:
-    fig.update_layout(separators=",." if lang == "vi" else ".,")
+    """Set the language's decimal and grouping marks for every number Plotly writes."""
+    fig.update_layout(separators=numbers.separators(lang))
     return fig
+
+
+def _whole_axis(axis: dict) -> dict:
+    """Return axis settings that write whole numbers in full, grouped (no ``k``/``M``)."""
+    return {**axis, "tickformat": ",~r", "hoverformat": ",.0f"}
 
 
 def empty_figure(message: str, title: str = "") -> go.Figure:
@@ -70,10 +73,10 @@ def target_vs_actual(rows: list[Progress], lang: str, phase_label: str) -> go.Fi
             "ui.chart.tva.hover",
             lang,
             label=lab,
-            actual=fmt_int(r.actual, lang),
-            target=fmt_int(r.target, lang),
+            actual=numbers.integer(r.actual, lang),
+            target=numbers.integer(r.target, lang),
             unit=u,
-            percent=fmt_pct(r.percent, lang),
+            percent=numbers.percent(r.percent, lang),
             status=status_label(r.status, lang),
         )
         for lab, r, u in zip(labels, rows, units, strict=True)
@@ -102,7 +105,7 @@ def target_vs_actual(rows: list[Progress], lang: str, phase_label: str) -> go.Fi
         x=[min(max(r.percent, e), 150.0) + 2 for r, e in zip(rows, expected_pct, strict=True)],
         mode="text",
         text=[
-            f"{fmt_int(r.actual, lang)}/{fmt_int(r.target, lang)} {u}"
+            f"{numbers.integer(r.actual, lang)}/{numbers.integer(r.target, lang)} {u}"
             for r, u in zip(rows, units, strict=True)
         ],
         textposition="middle right",
@@ -113,7 +116,10 @@ def target_vs_actual(rows: list[Progress], lang: str, phase_label: str) -> go.Fi
     fig.add_vline(x=100, line_dash="dash", line_color="#374151")
     widest = max([min(r.percent, 150.0) for r in rows] + expected_pct + [100.0])
     fig.update_xaxes(
-        title=t("ui.chart.tva.xaxis", lang), ticksuffix="%", range=[0, widest + 35], dtick=20
+        title=t("ui.chart.tva.xaxis", lang),
+        ticksuffix=numbers.percent_suffix(lang),
+        range=[0, widest + 35],
+        dtick=20,
     )
     fig.update_yaxes(autorange="reversed", automargin=True)
     _layout(fig, t("ui.chart.tva.title", lang, phase=phase_label), height=120 + 42 * len(rows))
@@ -145,14 +151,17 @@ def cumulative_line(
         line_shape="hv",
         line={"width": 3, "color": "#2f80ed"},
         name=t("ui.chart.cum.actual", lang),
-        hovertemplate="%{x|%d/%m/%Y}: %{y:,.0f} " + unit + "<extra></extra>",
+        hovertemplate=numbers.hover_day("x")
+        + ": "
+        + numbers.hover_number("y")
+        + f" {unit}<extra></extra>",
     )
     fig.add_scatter(
         x=[ph.start, ph.end],
         y=[tgt.target, tgt.target],
         mode="lines",
         line={"dash": "dash", "color": "#1a7f37"},
-        name=t("ui.chart.cum.target", lang, target=fmt_int(tgt.target, lang)),
+        name=t("ui.chart.cum.target", lang, target=numbers.integer(tgt.target, lang)),
         hoverinfo="skip",
     )
     fig.add_scatter(
@@ -172,13 +181,15 @@ def cumulative_line(
         tick0=ph.start,
         dtick="M12",
     )
-    fig.update_yaxes(title=t("ui.chart.cum.yaxis", lang, unit=unit), rangemode="tozero")
+    fig.update_yaxes(
+        **_whole_axis({"title": t("ui.chart.cum.yaxis", lang, unit=unit), "rangemode": "tozero"})
+    )
     title = t(
         "ui.chart.cum.title",
         lang,
         label=indicator_label(indicator, lang),
         phase=ph.label,
-        date=fmt_date(end),
+        date=numbers.day(end, lang),
     )
     return _separators(_layout(fig, title, height=360), lang)
 
@@ -204,11 +215,11 @@ def stacked_by_type(df: pd.DataFrame, measure: str, lang: str, title: str) -> go
             orientation="h",
             name=type_label(None if code == "unknown" else code, lang),
             marker_color=TYPE_COLORS[code],
-            hovertemplate="%{y}: %{x:,.0f}<extra>%{fullData.name}</extra>",
+            hovertemplate="%{y}: " + numbers.hover_number("x") + "<extra>%{fullData.name}</extra>",
         )
     fig.update_layout(barmode="stack")
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(title=t(f"ui.measure.{measure}", lang))
+    fig.update_xaxes(**_whole_axis({"title": t(f"ui.measure.{measure}", lang)}))
     return _separators(_layout(fig, title, height=140 + 40 * max(len(order), 1)), lang)
 
 
@@ -226,8 +237,9 @@ def bar_breakdown(
         grouped = grouped.sort_index()
         names = [str(int(v)) if v != unknown else v for v in grouped.index]
         fig = go.Figure(go.Bar(x=names, y=grouped.values, marker_color="#2f80ed"))
+        fig.update_traces(hovertemplate="%{x}: " + numbers.hover_number("y") + "<extra></extra>")
         fig.update_xaxes(title=t("ui.dim.year", lang), type="category")
-        fig.update_yaxes(title=t(f"ui.measure.{measure}", lang))
+        fig.update_yaxes(**_whole_axis({"title": t(f"ui.measure.{measure}", lang)}))
         return _separators(_layout(fig, title, height=360), lang)
     grouped = grouped.head(top)
     names = [
@@ -235,6 +247,7 @@ def bar_breakdown(
         for v in grouped.index
     ]
     fig = go.Figure(go.Bar(y=names, x=grouped.values, orientation="h", marker_color="#2f80ed"))
+    fig.update_traces(hovertemplate="%{y}: " + numbers.hover_number("x") + "<extra></extra>")
     fig.update_yaxes(autorange="reversed", automargin=True, title=None)
-    fig.update_xaxes(title=t(f"ui.measure.{measure}", lang))
+    fig.update_xaxes(**_whole_axis({"title": t(f"ui.measure.{measure}", lang)}))
     return _separators(_layout(fig, title, height=140 + 30 * len(grouped)), lang)

@@ -14,7 +14,7 @@ from urllib.parse import quote
 import pandas as pd
 import plotly.graph_objects as go
 
-from pqtrack import localities
+from pqtrack import localities, numbers
 from pqtrack.i18n import t
 from pqtrack.text import fold
 
@@ -120,12 +120,6 @@ def _totals(
     return totals, values[~known].sum().item() if (~known).any() else 0
 
 
-def _fmt(value: float, lang: str) -> str:
-    """Return ``value`` with thousands separators in the ``lang`` convention."""
-    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-    return text.translate(str.maketrans(",.", ".,")) if lang == "vi" else text
-
-
 def approx_notes(lang: str) -> dict[str, str]:
     """Return, per former district with an approximate outline, what is off in ``lang``."""
     notes: dict[str, list[str]] = {}
@@ -152,7 +146,7 @@ def _hover(unit: dict, value: float, level: str, metric_label: str, lang: str) -
         lines.append(f"<b>{name}{' (*)' if unit['approximate'] else ''}</b>")
     else:
         lines.append(f"<b>{name}</b>")
-    lines.append(f"{metric_label}: {_fmt(value, lang)}")
+    lines.append(f"{metric_label}: {numbers.decimal(value, lang, 2, trim=True)}")
     if level == "commune":
         lines.append(t("map.hover.former_district", lang, district=unit["former_district"]))
         others = [d for d in unit["former_districts"] if d != unit["former_district"]]
@@ -225,7 +219,7 @@ def choropleth(values: pd.DataFrame, level: str, metric_label: str, lang: str) -
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     fig.update_layout(
         title={"text": f"{title}<br><sup>{' · '.join(notes)}</sup>"},
-        separators=",." if lang == "vi" else ".,",
+        separators=numbers.separators(lang),
         margin={"l": 0, "r": 0, "t": 70, "b": 60},
         height=600,
         legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "bottom"},

@@ -6,6 +6,7 @@ import math
 
 import plotly.graph_objects as go
 
+from pqtrack import numbers
 from pqtrack.i18n import t
 from pqtrack.tfp import NATIONAL_BENCHMARKS, Benchmark, TfpResult
 
@@ -54,7 +55,9 @@ def contributions_figure(result: TfpResult, lang: str = "vi") -> go.Figure:
                 x=years,
                 y=[_val(v) for v in rows[column]],
                 marker={"color": COLORS[key], "pattern": {"shape": patterns}},
-                hovertemplate="%{x}: %{y:.2f}<extra>%{fullData.name}</extra>",
+                hovertemplate="%{x}: "
+                + numbers.hover_number("y", 2)
+                + "<extra>%{fullData.name}</extra>",
             )
         )
     fig.add_trace(
@@ -65,7 +68,9 @@ def contributions_figure(result: TfpResult, lang: str = "vi") -> go.Figure:
             mode="lines+markers",
             line={"color": COLORS["gdp"]},
             marker={"size": 9, "symbol": "diamond"},
-            hovertemplate="%{x}: %{y:.2f}%<extra>%{fullData.name}</extra>",
+            hovertemplate="%{x}: "
+            + numbers.hover_percent("y", lang, 2)
+            + "<extra>%{fullData.name}</extra>",
         )
     )
     for year, flag, placeholder, gdp in zip(
@@ -115,6 +120,7 @@ def contributions_figure(result: TfpResult, lang: str = "vi") -> go.Figure:
     # Years are categories: without this, plotly.js reads an annotation's x "2022" as the
     # number 2022 and stretches the axis.
     fig.update_xaxes(type="category")
+    fig.update_layout(separators=numbers.separators(lang))
     return fig
 
 
@@ -156,9 +162,15 @@ def phase_share_figure(
             error_y={"type": "data", "symmetric": False, "array": plus, "arrayminus": minus},
             customdata=[[_val(p.band_min), _val(p.band_max)] for p in phases],
             hovertemplate=(
-                "%{x}: %{y:.1f}%<br>"
+                "%{x}: "
+                + numbers.hover_percent("y", lang)
+                + "<br>"
                 + t("tfp.chart.share.band", lang)
-                + ": %{customdata[0]:.1f}–%{customdata[1]:.1f}%<extra>%{fullData.name}</extra>"
+                + ": "
+                + numbers.hover_percent("customdata[0]", lang)
+                + " – "
+                + numbers.hover_percent("customdata[1]", lang)
+                + "<extra>%{fullData.name}</extra>"
             ),
         )
     )
@@ -172,7 +184,11 @@ def phase_share_figure(
                 x=[labels[b.period] for b in marks],
                 y=[b.value for b in marks],
                 mode="lines+markers+text",
-                text=[f"{'' if b.relation == '=' else b.relation}{b.value:g}%" for b in marks],
+                text=[
+                    ("" if b.relation == "=" else b.relation)
+                    + numbers.percent(b.value, lang, 2, trim=True)
+                    for b in marks
+                ],
                 textposition="top center",
                 customdata=[b.source for b in marks],
                 line={"color": COLORS[f"national_{kind}"], "dash": "dash"},
@@ -209,5 +225,6 @@ def phase_share_figure(
         },
         yaxis={"title": {"text": t("tfp.chart.share.yaxis", lang)}, "rangemode": "tozero"},
         legend={"orientation": "h", "y": -0.2},
+        separators=numbers.separators(lang),
     )
     return fig

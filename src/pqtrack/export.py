@@ -9,6 +9,7 @@ from typing import BinaryIO
 import pandas as pd
 import xlsxwriter
 
+from pqtrack import numbers
 from pqtrack.filters import RecordFilter
 from pqtrack.schema import (
     BENEFICIARY_TYPE_VI,
@@ -128,8 +129,9 @@ def write_xlsx(chunks: Iterable[pd.DataFrame], fh: BinaryIO, lang: str = "vi") -
     )
     ws = wb.add_worksheet("Du lieu" if lang == "vi" else "Records")
     bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    fmt_date = wb.add_format({"num_format": "dd/mm/yyyy"})
-    fmt_int = wb.add_format({"num_format": "#,##0"})
+    excel = numbers.excel_formats(lang)
+    fmt_date = wb.add_format({"num_format": excel["day"]})
+    fmt_int = wb.add_format({"num_format": excel["int"]})
     for col, name in enumerate(_headers(lang)):
         ws.write_string(0, col, name, bold)
     widths = {"date": 11, "beneficiary_name": 36, "note": 30, "locality": 20, "funding_vnd": 14}

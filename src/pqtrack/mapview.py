@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pqtrack import charts_map, localities, plan
+from pqtrack import charts_map, localities, numbers, plan
 from pqtrack.i18n import t
 
 METRICS: tuple[str, ...] = ("turns", "beneficiaries", "funding_m")
@@ -51,10 +51,10 @@ def values(units: pd.DataFrame, metric: str) -> pd.DataFrame:
     return pd.DataFrame({"unit": units["unit"].to_numpy(), "value": value.to_numpy()})
 
 
-def number_format(metric: str) -> str:
-    """Return the printf format of the metric's values in tables (million đồng get a decimal)."""
+def number_kind(metric: str) -> str:
+    """Return the :mod:`pqtrack.numbers` kind of the metric's values (million đồng: a decimal)."""
     _check(metric)
-    return "%,.1f" if metric == "funding_m" else "%,d"
+    return "dec" if metric == "funding_m" else "int"
 
 
 def unmatched(rest: dict, metric: str) -> float:
@@ -107,13 +107,10 @@ def notes(rest: dict, level: str, phase_code: str, metric: str, lang: str) -> li
     n_unmatched = int(rest.get("turns", 0) or 0)
     if n_unmatched:
         level_word = t(f"mapui.level_word.{level}", lang)
-        out.append(t("mapui.unmatched", lang, n=_count(n_unmatched, lang), level=level_word))
+        out.append(
+            t("mapui.unmatched", lang, n=numbers.integer(n_unmatched, lang), level=level_word)
+        )
     n_none = int(rest.get("no_locality", 0) or 0)
     if n_none:
-        out.append(t("mapui.no_locality", lang, n=_count(n_none, lang)))
+        out.append(t("mapui.no_locality", lang, n=numbers.integer(n_none, lang)))
     return out
-
-
-def _count(n: int, lang: str) -> str:
-    text = f"{n:,}"
-    return text.replace(",", ".") if lang == "vi" else text

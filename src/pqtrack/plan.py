@@ -1,4 +1,10 @@
-"""The plan: indicators, phases and their targets, read from ``data/plan``."""
+"""The plan: indicators, phases and their targets, read from ``data/plan``.
+
+``plan-targets.csv`` has one row per indicator and phase. Its ``due`` column says when a
+target falls due: ``pro_rata`` (step by step: by any day, the share of the phase elapsed is
+due) or ``phase_end`` (due once, in the phase's last year, e.g. the TFP computation, which
+needs the whole phase's figures). See :mod:`pqtrack.progress` for the status rule.
+"""
 
 from __future__ import annotations
 
@@ -41,6 +47,7 @@ class Target:
     unit_vi: str
     label_en: str
     label_vi: str
+    due: str = "pro_rata"
 
     def label(self, lang: str) -> str:
         """Return the indicator's label in ``lang`` (``vi`` or ``en``)."""
@@ -50,6 +57,8 @@ class Target:
         """Return the indicator's unit in ``lang``."""
         return self.unit_vi if lang == "vi" else self.unit_en
 
+
+DUE_KINDS: tuple[str, ...] = ("pro_rata", "phase_end")
 
 PHASES: tuple[Phase, ...] = (
     Phase("2021-2025", date(2021, 1, 1), date(2025, 12, 31)),
@@ -79,10 +88,20 @@ def plan_file() -> Path:
     return data_dir() / "plan" / "plan-targets.csv"
 
 
+def due_year(target: Target) -> int | None:
+    """Return the year a target due once falls due (its phase's last year), else None."""
+    return phase(target.phase).end.year if target.due == "phase_end" else None
+
+
 @cache
 def _load(path: Path) -> tuple[Target, ...]:
     with path.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
+    for line, r in enumerate(rows, start=2):
+        if r.get("due") not in DUE_KINDS:
+            raise ValueError(
+                f"{path.name} row {line}, column due: {r.get('due')!r} not in {DUE_KINDS}"
+            )
     return tuple(
         Target(
             indicator=r["indicator"],
@@ -93,6 +112,7 @@ def _load(path: Path) -> tuple[Target, ...]:
             unit_vi=r["unit_vi"],
             label_en=r["label_en"],
             label_vi=r["label_vi"],
+            due=r["due"],
         )
         for r in rows
     )

@@ -20,7 +20,7 @@ from typing import BinaryIO
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from pqtrack import plan, service
+from pqtrack import numbers, plan, service
 from pqtrack.i18n import t
 from pqtrack.progress import Progress, summary_counts
 from pqtrack.report_sheets import (
@@ -31,7 +31,6 @@ from pqtrack.report_sheets import (
     locality_parts,
     make_formats,
     missing,
-    num_text,
     put,
     table,
     turns_sheet,
@@ -54,20 +53,22 @@ def remark(p: Progress, unit: str, lang: str) -> str:
     def tr(key: str, **params: object) -> str:
         return t(f"report.remark.{key}", lang, **params)
 
-    pct = num_text(100.0 * p.actual / p.target if p.target else 0.0, lang) + "%"
-    needed = num_text(p.needed_per_year or 0.0, lang)
-    gap = num_text(max(p.expected - p.actual, 0.0), lang)
+    pct = numbers.percent(100.0 * p.actual / p.target if p.target else 0.0, lang, trim=True)
+    needed = numbers.decimal(p.needed_per_year or 0.0, lang, trim=True)
+    gap = numbers.decimal(max(p.expected - p.actual, 0.0), lang, trim=True)
     if p.status == "achieved":
         over = p.actual - p.target
         if over == 0:
             return tr("achieved_exact", actual=p.actual, target=p.target, unit=unit)
-        return tr("achieved", percent=pct, over=num_text(over, lang), unit=unit)
+        return tr("achieved", percent=pct, over=numbers.integer(over, lang), unit=unit)
     if p.status == "not_started":
         return tr("not_started")
+    if p.status == "not_yet_due":
+        return tr("not_yet_due", year=p.due_year)
     if p.status == "not_achieved":
         return tr("not_achieved", remaining=p.remaining, unit=unit, percent=pct)
     if p.status == "on_track":
-        expected = num_text(p.expected, lang)
+        expected = numbers.decimal(p.expected, lang, trim=True)
         return tr(
             "on_track",
             actual=p.actual,
@@ -104,7 +105,11 @@ def cover_sheet(ctx: Ctx, user: str | None) -> Worksheet:
     ws.write_string(row, 0, text, ctx.fmt["warn" if ctx.sample else "ok"])
     row += 2
     start, end = ctx.flt.window()
-    window = f"{start:%d/%m/%Y} – {end:%d/%m/%Y}" if start and end and start <= end else "—"
+    window = (
+        f"{numbers.day(start, ctx.lang)} – {numbers.day(end, ctx.lang)}"
+        if start and end and start <= end
+        else numbers.MISSING
+    )
     row = _kv(ctx, ws, row, "cover.phase", ctx.phase.label)
     row = _kv(ctx, ws, row, "cover.as_of", ctx.as_of, "value_date")
     row = _kv(ctx, ws, row, "cover.window", window)
@@ -160,7 +165,9 @@ def indicator_sheet(ctx: Ctx) -> Worksheet:
     """Add the indicator table (target, actual, percent, status, pace, remark) with charts."""
     ws = ctx.sheet("indicators", landscape=True)
     ctx.columns(ws, dict(enumerate((5, 46, 11, 11, 11, 11, 16, 12, 11, 13, 60))))
-    title = ctx.tr("section.indicators", phase=ctx.phase.label, as_of=f"{ctx.as_of:%d/%m/%Y}")
+    title = ctx.tr(
+        "section.indicators", phase=ctx.phase.label, as_of=numbers.day(ctx.as_of, ctx.lang)
+    )
     ws.write_string(0, 0, title, ctx.fmt["title"])
     ws.merge_range(1, 0, 1, 10, "", ctx.fmt["note"])
     ws.write_string(1, 0, ctx.tr("section.pace_note"), ctx.fmt["note"])
@@ -233,6 +240,7 @@ def _indicator_charts(ctx: Ctx, ws: Worksheet, first: int, last: int, below: int
     bars.set_legend({"position": "bottom"})
     bars.set_size({"width": 640, "height": 420})
     ws.insert_chart(below + 1, 1, bars)
+    percent_format = numbers.excel_formats(ctx.lang)["pct0"]
     pct = ctx.wb.add_chart({"type": "bar"})
     pct.add_series(
         {
@@ -240,11 +248,11 @@ def _indicator_charts(ctx: Ctx, ws: Worksheet, first: int, last: int, below: int
             "categories": cats,
             "values": [name, first, 4, last, 4],
             "fill": {"color": "#70AD47"},
-            "data_labels": {"value": True, "num_format": "0%"},
+            "data_labels": {"value": True, "num_format": percent_format},
         }
     )
     pct.set_title({"name": ctx.tr("chart.percent")})
-    pct.set_x_axis({"num_format": "0%", "min": 0})
+    pct.set_x_axis({"num_format": percent_format, "min": 0})
     pct.set_y_axis({"reverse": True})
     pct.set_legend({"none": True})
     pct.set_size({"width": 560, "height": 420})
@@ -264,7 +272,7 @@ def build_report(
     ph = plan.phase(phase_code)
     target = str(out) if isinstance(out, Path | str) else out
     wb = xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
-    ctx = Ctx(store, wb, make_formats(wb), lang, ph, as_of, store.has_sample())
+    ctx = Ctx(store, wb, make_formats(wb, lang), lang, ph, as_of, store.has_sample())
     ctx.rows = service.phase_progress(store, phase_code, as_of)
     wb.set_properties(
         {

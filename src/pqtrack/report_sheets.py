@@ -12,7 +12,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from pqtrack import plan
+from pqtrack import numbers, plan
 from pqtrack.filters import RecordFilter
 from pqtrack.i18n import t
 from pqtrack.progress import Progress
@@ -34,21 +34,21 @@ _FORMATS: dict[str, dict[str, Any]] = {
         "valign": "vcenter",
     },
     "text": {"border": 1, "text_wrap": True, "valign": "top"},
-    "int": {"border": 1, "num_format": "#,##0", "valign": "top"},
-    "vnd": {"border": 1, "num_format": "#,##0", "valign": "top"},
-    "dec": {"border": 1, "num_format": "#,##0.0", "valign": "top"},
-    "pct": {"border": 1, "num_format": "0.0%", "valign": "top"},
-    "pct2": {"border": 1, "num_format": "0.00%", "valign": "top"},
+    "int": {"border": 1, "valign": "top"},
+    "vnd": {"border": 1, "valign": "top"},
+    "dec": {"border": 1, "valign": "top"},
+    "pct": {"border": 1, "valign": "top"},
+    "pct2": {"border": 1, "valign": "top"},
     "year": {"border": 1, "num_format": "0", "align": "left", "valign": "top"},
-    "date": {"border": 1, "num_format": "dd/mm/yyyy", "align": "left", "valign": "top"},
-    "datetime": {"border": 1, "num_format": "dd/mm/yyyy hh:mm", "align": "left", "valign": "top"},
+    "date": {"border": 1, "align": "left", "valign": "top"},
+    "datetime": {"border": 1, "align": "left", "valign": "top"},
     "note": {"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"},
     "note_line": {"italic": True, "font_color": "#595959"},
     "label": {"bold": True, "valign": "top"},
     "value": {"text_wrap": True, "valign": "top", "align": "left"},
-    "value_date": {"num_format": "dd/mm/yyyy", "align": "left"},
-    "value_datetime": {"num_format": "dd/mm/yyyy hh:mm", "align": "left"},
-    "value_int": {"num_format": "#,##0", "align": "left"},
+    "value_date": {"align": "left"},
+    "value_datetime": {"align": "left"},
+    "value_int": {"align": "left"},
     "warn": {
         "bold": True,
         "font_size": 13,
@@ -62,6 +62,19 @@ _FORMATS: dict[str, dict[str, Any]] = {
     "ok": {"italic": True, "font_color": "#375623", "text_wrap": True},
     "sample_text": {"border": 1, "text_wrap": True, "font_color": "#C00000", "bold": True},
 }
+# Each number or date cell kind takes its ``num_format`` from :func:`numbers.excel_formats`.
+_NUMBER_KINDS: dict[str, str] = {
+    "int": "int",
+    "vnd": "money",
+    "dec": "dec",
+    "pct": "pct",
+    "pct2": "pct2",
+    "date": "day",
+    "datetime": "moment",
+    "value_date": "day",
+    "value_datetime": "moment",
+    "value_int": "int",
+}
 # Totals rows repeat the cell kinds in bold.
 _TOTAL_KINDS = ("text", "int", "vnd", "dec", "pct", "pct2", "year")
 STATUS_FILL: dict[str, str] = {
@@ -71,14 +84,25 @@ STATUS_FILL: dict[str, str] = {
     "behind": "#FFC7CE",
     "not_achieved": "#FFC7CE",
     "not_started": "#EDEDED",
+    "not_yet_due": "#EDEDED",
 }
 
 
-def make_formats(wb: Workbook) -> dict[str, Format]:
+def format_specs(lang: str) -> dict[str, dict[str, Any]]:
+    """Return the report's cell format specs by name, numbers and dates written for ``lang``."""
+    excel = numbers.excel_formats(lang)
+    specs = {name: dict(spec) for name, spec in _FORMATS.items()}
+    for name, kind in _NUMBER_KINDS.items():
+        specs[name]["num_format"] = excel[kind]
+    return specs
+
+
+def make_formats(wb: Workbook, lang: str) -> dict[str, Format]:
     """Return the report's cell formats by name (``total_<kind>`` for bold totals)."""
-    fmt = {name: wb.add_format(spec) for name, spec in _FORMATS.items()}
+    specs = format_specs(lang)
+    fmt = {name: wb.add_format(spec) for name, spec in specs.items()}
     for kind in _TOTAL_KINDS:
-        fmt[f"total_{kind}"] = wb.add_format({**_FORMATS[kind], "bold": True, "top": 2})
+        fmt[f"total_{kind}"] = wb.add_format({**specs[kind], "bold": True, "top": 2})
     for status, color in STATUS_FILL.items():
         fmt[f"status_{status}"] = wb.add_format({**_FORMATS["text"], "bg_color": color})
     return fmt
@@ -161,16 +185,6 @@ def missing(value: object) -> bool:
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     return isinstance(value, float) and math.isnan(value)
-
-
-def num_text(value: float, lang: str, digits: int = 1) -> str:
-    """Return a number as text with the language's separators, without a useless ``,0``."""
-    text = f"{value:,.{digits}f}"
-    if digits and text.endswith("." + "0" * digits):
-        text = text[: -(digits + 1)]
-    if lang == "vi":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
 
 
 def put(ws: Worksheet, row: int, col: int, value: object, fmt: Format | None = None) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from xlsxwriter.worksheet import Worksheet
 
-from pqtrack.report_sheets import Ctx, missing, num_text, put, table
+from pqtrack import numbers
+from pqtrack.report_sheets import Ctx, missing, put, table
 
 
 def macro_input(ctx: Ctx) -> tuple[object, str]:
@@ -75,7 +76,8 @@ def tfp_sheet(ctx: Ctx) -> tuple[Worksheet, bool]:
         row += 2
     band = None
     if ph.get("band_min") is not None and ph.get("band_max") is not None:
-        band = f"{num_text(ph['band_min'], ctx.lang)}% – {num_text(ph['band_max'], ctx.lang)}%"
+        low, high = (numbers.percent(ph[k], ctx.lang, trim=True) for k in ("band_min", "band_max"))
+        band = f"{low} – {high}"
     yes, no = ctx.tr("tfp.yes"), ctx.tr("tfp.no")
     items: list[tuple[str, object, str]] = [
         ("tfp.share", _pct(ph.get("tfp_share")), "pct"),
@@ -92,7 +94,8 @@ def tfp_sheet(ctx: Ctx) -> tuple[Worksheet, bool]:
         items.append(
             (
                 "tfp.national",
-                f"{bench['relation']} {num_text(bench['value'], ctx.lang)}% ({bench['source']})",
+                f"{bench['relation']} {numbers.percent(bench['value'], ctx.lang, 2, trim=True)}"
+                f" ({bench['source']})",
                 "text",
             )
         )
@@ -105,11 +108,11 @@ def tfp_sheet(ctx: Ctx) -> tuple[Worksheet, bool]:
     params = data.get("parameters", {})
     b_k = params.get("capital_share")
     b_text = (
-        num_text(b_k, ctx.lang, 4)
+        numbers.decimal(b_k, ctx.lang, 4, trim=True)
         if b_k is not None
         else ctx.tr(
             "tfp.capital_share_file",
-            default=num_text(params.get("default_capital_share", 0), ctx.lang, 4),
+            default=numbers.decimal(params.get("default_capital_share", 0), ctx.lang, 4, trim=True),
         )
     )
     ws.write_string(
@@ -118,7 +121,7 @@ def tfp_sheet(ctx: Ctx) -> tuple[Worksheet, bool]:
         ctx.tr(
             "tfp.parameters",
             capital_share=b_text,
-            depreciation=num_text(params.get("depreciation", 0), ctx.lang, 2),
+            depreciation=numbers.decimal(params.get("depreciation", 0), ctx.lang, 2, trim=True),
             method=ctx.tr(f"tfp.method.{params.get('capital_method', 'pim')}"),
         ),
         ctx.fmt["note_line"],

@@ -16,6 +16,7 @@ from dataclasses import replace
 import pandas as pd
 import xlsxwriter
 
+from pqtrack import numbers
 from pqtrack.export import BOM, neutralise
 from pqtrack.i18n import t
 from pqtrack.macro import MacroProblem
@@ -181,10 +182,7 @@ def benchmark_source(b: Benchmark, lang: str) -> str:
 def benchmark_value(b: Benchmark, lang: str) -> str:
     """Return a national line's value with its relation, e.g. ``≈45 %`` or ``>55%``."""
     rel = "" if b.relation == "=" else b.relation
-    num = f"{b.value:g}"
-    if lang == "vi":
-        return f"{rel}{num.replace('.', ',')} %"
-    return f"{rel}{num}%"
+    return rel + numbers.percent(b.value, lang, 2, trim=True)
 
 
 def benchmark_table(
@@ -224,24 +222,23 @@ def csv_bytes(result: TfpResult, frame: pd.DataFrame) -> bytes:
 def parameter_rows(result: TfpResult, lang: str, source_note: str) -> list[tuple[str, str]]:
     """Return the (item, value) lines that describe how the results were obtained."""
     if result.capital_share is None:
-        share = t("tfpui.param.capital_share_file", lang, default=f"{DEFAULT_CAPITAL_SHARE:g}")
+        default = numbers.decimal(DEFAULT_CAPITAL_SHARE, lang, 4, trim=True)
+        share = t("tfpui.param.capital_share_file", lang, default=default)
     else:
-        share = f"{result.capital_share:.4f}"
+        share = numbers.decimal(result.capital_share, lang, 4)
     method = (
         "tfpui.param.method_pim"
         if result.capital.method == METHOD_PIM
         else "tfpui.param.method_stock"
     )
+    near_zero = numbers.decimal(NEAR_ZERO_GROWTH_PP, lang, 2, trim=True)
     rows = [
         (t("tfpui.param.source", lang), source_note),
         (t("tfpui.param.capital_share", lang), share),
-        (t("tfpui.param.depreciation", lang), f"{result.depreciation:.3f}"),
+        (t("tfpui.param.depreciation", lang), numbers.decimal(result.depreciation, lang, 3)),
         (t("tfpui.param.capital_method", lang), t(method, lang)),
-        (t("tfpui.param.near_zero", lang), f"{NEAR_ZERO_GROWTH_PP:g}"),
-        (
-            t("tfpui.param.growth", lang),
-            t("tfpui.growth_note", lang, threshold=f"{NEAR_ZERO_GROWTH_PP:g}"),
-        ),
+        (t("tfpui.param.near_zero", lang), near_zero),
+        (t("tfpui.param.growth", lang), t("tfpui.growth_note", lang, threshold=near_zero)),
         (t("tfpui.param.disclaimer", lang), t("tfp.disclaimer", lang)),
     ]
     for w in result.warnings:
@@ -264,11 +261,12 @@ def xlsx_bytes(result: TfpResult, frame: pd.DataFrame, lang: str, source_note: s
         {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
     )
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
-    num = wb.add_format({"num_format": "0.00"})
-    num4 = wb.add_format({"num_format": "0.0000"})
+    excel = numbers.excel_formats(lang)
+    num = wb.add_format({"num_format": excel["dec2"]})
+    num4 = wb.add_format({"num_format": excel["dec4"]})
     shade = {"bg_color": "#FFF2CC"}
-    num_ph = wb.add_format({"num_format": "0.00", **shade})
-    num4_ph = wb.add_format({"num_format": "0.0000", **shade})
+    num_ph = wb.add_format({"num_format": excel["dec2"], **shade})
+    num4_ph = wb.add_format({"num_format": excel["dec4"], **shade})
     text_ph = wb.add_format(shade)
     wrap = wb.add_format({"text_wrap": True, "valign": "top"})
 

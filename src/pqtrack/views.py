@@ -7,7 +7,7 @@ from datetime import date
 
 import pandas as pd
 
-from pqtrack import plan
+from pqtrack import numbers, plan
 from pqtrack.i18n import t
 from pqtrack.progress import Progress, summary_counts
 from pqtrack.schema import BENEFICIARY_TYPE_VI, BENEFICIARY_TYPES
@@ -19,6 +19,7 @@ STATUS_COLORS: dict[str, str] = {
     "behind": "#c62828",
     "not_achieved": "#c62828",
     "not_started": "#6b7280",
+    "not_yet_due": "#6b7280",
 }
 STATUS_BADGES: dict[str, str] = {
     "achieved": "green",
@@ -27,6 +28,7 @@ STATUS_BADGES: dict[str, str] = {
     "behind": "red",
     "not_achieved": "red",
     "not_started": "gray",
+    "not_yet_due": "gray",
 }
 TYPE_COLORS: dict[str, str] = {
     "enterprise": "#2f80ed",
@@ -36,41 +38,6 @@ TYPE_COLORS: dict[str, str] = {
     "other": "#828282",
     "unknown": "#cfd4da",
 }
-
-
-def fmt_int(value: float | int | None, lang: str) -> str:
-    """Return a whole number with thousands separators (``1.234`` in vi, ``1,234`` in en)."""
-    if value is None or value != value:
-        return "—"
-    text = f"{round(value):,}"
-    return text.replace(",", ".") if lang == "vi" else text
-
-
-def fmt_num(value: float | None, lang: str, digits: int = 1) -> str:
-    """Return a decimal number with the language's decimal mark."""
-    if value is None or value != value:
-        return "—"
-    text = f"{value:,.{digits}f}"
-    if lang == "vi":
-        text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
-    return text
-
-
-def fmt_vnd(value: float | int | None, lang: str) -> str:
-    """Return an amount in đồng, e.g. ``15.000.000 đ``."""
-    return f"{fmt_int(value, lang)} đ"
-
-
-def fmt_pct(value: float | None, lang: str) -> str:
-    """Return a percentage with one decimal."""
-    return f"{fmt_num(value, lang, 1)} %" if lang == "vi" else f"{fmt_num(value, lang, 1)}%"
-
-
-def fmt_date(value: date | pd.Timestamp | None) -> str:
-    """Return a date as dd/mm/yyyy."""
-    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
-        return "—"
-    return f"{pd.Timestamp(value):%d/%m/%Y}"
 
 
 def indicator_label(code: str, lang: str) -> str:
@@ -127,7 +94,8 @@ def summary_sentence(rows: list[Progress], phase_code: str, as_of: date, lang: s
         on_track=counts["on_track"],
         at_risk=counts["at_risk"],
         behind=counts["behind"],
-        date=fmt_date(as_of),
+        not_yet_due=counts["not_yet_due"],
+        date=numbers.day(as_of, lang),
     )
 
 
@@ -137,13 +105,23 @@ def needed_text(row: Progress, lang: str) -> str:
     if row.remaining <= 0:
         return t("ui.card.no_more_needed", lang)
     if row.needed_per_year is None:
-        return t("ui.card.missed_by", lang, remaining=fmt_int(row.remaining, lang), unit=unit)
+        return t(
+            "ui.card.missed_by", lang, remaining=numbers.integer(row.remaining, lang), unit=unit
+        )
+    if row.due_year is not None:
+        return t(
+            "ui.card.due_once",
+            lang,
+            year=row.due_year,
+            remaining=numbers.integer(row.remaining, lang),
+            unit=unit,
+        )
     return t(
         "ui.card.needed",
         lang,
-        rate=fmt_num(row.needed_per_year, lang, 1),
+        rate=numbers.decimal(row.needed_per_year, lang, 1),
         unit=unit,
-        remaining=fmt_int(row.remaining, lang),
+        remaining=numbers.integer(row.remaining, lang),
     )
 
 

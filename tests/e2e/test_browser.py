@@ -28,7 +28,7 @@ if _reason:
 
 from playwright.sync_api import Page, expect  # noqa: E402
 
-from pqtrack import i18n, plan, views  # noqa: E402
+from pqtrack import i18n, numbers, plan, views  # noqa: E402
 
 pytestmark = pytest.mark.slow
 expect.set_options(timeout=20_000)  # a rerun on 2 busy CI cores can take seconds
@@ -126,8 +126,8 @@ def card_texts(page: Page, rows: list[dict], lang: str) -> list[tuple[str, ...]]
     return [
         (
             views.indicator_label(r["indicator"], lang),
-            f"{views.fmt_int(r['actual'], lang)} / {views.fmt_int(r['target'], lang)}",
-            views.fmt_pct(r["percent"], lang),
+            f"{numbers.integer(r['actual'], lang)} / {numbers.integer(r['target'], lang)}",
+            numbers.percent(r["percent"], lang),
             views.status_label(r["status"], lang),
         )
         for r in rows
@@ -278,14 +278,14 @@ def test_records_filter_by_type_and_csv_holds_exactly_those_rows(page, server, o
     current = oracle.phases[0]
     open_page(page, server.url, "records", "vi", current)
     count = page.get_by_text(re.compile(r"dòng phù hợp bộ lọc"))
-    total = views.fmt_int(oracle.phase_rows, "vi")
+    total = numbers.integer(oracle.phase_rows, "vi")
     expect(count).to_have_text(t("ui.records.count", count=total).replace("**", ""))
     want = "cooperative"
     n = oracle.type_rows[want]
     assert n > 0
     pick(page, "stMultiSelect", t("ui.filter.type"), t(f"ui.type.{want}"))
     expect(count).to_have_text(
-        t("ui.records.count", count=views.fmt_int(n, "vi")).replace("**", "")
+        t("ui.records.count", count=numbers.integer(n, "vi")).replace("**", "")
     )
     expect(page).to_have_url(re.compile(rf"rec_type={want}"))
     settle(page)
@@ -333,7 +333,7 @@ def test_bad_file_shows_its_errors_and_stores_nothing(page, server, oracle, scre
     nav(page, "upload")
     expect(page.locator("h1").first).to_have_text(title_of("upload", "vi", current))
     upload_file(page, path)
-    n = views.fmt_int(oracle.bad_problems, "vi")
+    n = numbers.integer(oracle.bad_problems, "vi")
     expect(page.get_by_text(t("ui.upload.refused", count=n))).to_be_visible()
     metrics = page.locator('[data-testid="stMetric"]')
     expect(metrics.filter(has_text=t("ui.upload.problems"))).to_contain_text(n)

@@ -88,3 +88,18 @@ def test_the_sql_check_catches_a_formatted_value(tmp_path):
     bad = tmp_path / "bad.py"
     bad.write_text('def f(con, name):\n    con.execute(f"SELECT * FROM t WHERE n = {name}")\n')
     assert _formatted_sql_values(bad) == [2]
+
+
+def test_numbers_are_written_only_by_the_numbers_module():
+    # A grouping format ("%,d", f"{x:,}", "%{y:,.0f}"), a Styler precision or an Excel
+    # number format outside pqtrack.numbers would write numbers its own way.
+    spec = re.compile(
+        r"%,[0-9.]*[df]|\{[^{}]*:,[.0-9]*[df]?\}|format\(precision=|#,##0|0\.0%|dd/mm/yyyy"
+    )
+    offenders = [
+        f"{path.relative_to(ROOT)}: {match.group(0)}"
+        for path in [*package_files(), *sorted((ROOT / "pages").glob("*.py"))]
+        if path.name != "numbers.py"
+        for match in spec.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []

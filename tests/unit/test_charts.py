@@ -29,7 +29,8 @@ def test_target_vs_actual_has_one_bar_per_indicator_as_percent_of_target(lang):
     assert "2026–2030" in title and (
         "% chỉ tiêu" in title if lang == "vi" else "% of target" in title
     )
-    assert fig.layout.xaxis.title.text and fig.layout.xaxis.ticksuffix == "%"
+    assert fig.layout.xaxis.title.text
+    assert fig.layout.xaxis.ticksuffix == (" %" if lang == "vi" else "%")
     labels = fig.data[2].text
     assert ("19/95 sản phẩm" if lang == "vi" else "19/95 products") in labels
 
@@ -126,3 +127,61 @@ def test_empty_data_gives_a_titled_figure_with_a_message():
     fig = charts.stacked_by_type(empty, "turns", "vi", "Tiêu đề")
     assert fig.layout.title.text == "Tiêu đề"
     assert fig.layout.annotations[0].text == "Chưa có dữ liệu"
+
+
+def _every_chart(lang: str) -> list:
+    """Return one figure of every chart builder, with numbers in the thousands."""
+    from pqtrack import charts_map, charts_tfp, macro, tfp
+
+    series = pd.DataFrame(
+        {"indicator": ["workshop"], "date": pd.to_datetime(["2026-03-01"]), "cumulative": [2]}
+    )
+    by_type = pd.DataFrame(
+        {"indicator": ["workshop"], "beneficiary_type": ["enterprise"], "funding_vnd": [1234567]}
+    )
+    by_sector = pd.DataFrame({"indicator": ["a"], "sector": ["x"], "funding_vnd": [1234567]})
+    by_year = pd.DataFrame({"indicator": ["a"], "year": [2026], "funding_vnd": [1234567]})
+    parsed = macro.parse_macro_bytes(macro.default_macro_file().read_bytes())
+    result = tfp.compute(parsed.frame)
+    units = pd.DataFrame({"unit": ["Huyện Mỹ Tú"], "value": [1234567]})
+    return [
+        charts.target_vs_actual(rows(workshop=2), lang, "2026–2030"),
+        charts.cumulative_line(series, "workshop", "2026-2030", AS_OF, lang),
+        charts.stacked_by_type(by_type, "funding_vnd", lang, "t"),
+        charts.bar_breakdown(by_sector, "sector", "funding_vnd", lang, "t"),
+        charts.bar_breakdown(by_year, "year", "funding_vnd", lang, "t"),
+        charts_tfp.contributions_figure(result, lang),
+        charts_tfp.phase_share_figure(result, lang),
+        charts_map.choropleth(units, "district", "x", lang),
+    ]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_chart_writes_numbers_the_language_way(lang):
+    import re
+
+    from pqtrack import numbers
+
+    field = re.compile(r"%\{[^}|:]*:([^}]*)\}")
+    figures = _every_chart(lang)
+    for fig in figures:
+        assert fig.layout.separators == numbers.separators(lang), fig.layout.title.text
+        for trace in fig.data:
+            template = getattr(trace, "hovertemplate", None) or ""
+            assert all(spec.startswith(",") for spec in field.findall(template)), template
+            # A percentage hover is followed by the language's own "%" ("12,5 %" / "12.5%").
+            assert ("f}%" not in template) if lang == "vi" else ("f} %" not in template)
+    tva, cumulative, *_ = figures
+    assert tva.layout.xaxis.ticksuffix == numbers.percent_suffix(lang)
+    assert cumulative.layout.yaxis.tickformat == ",~r"  # grouped, never "1.2M"
+
+
+def test_national_lines_on_the_tfp_chart_use_vietnamese_decimals():
+    from pqtrack import charts_tfp, macro, tfp
+
+    result = tfp.compute(macro.parse_macro_bytes(macro.default_macro_file().read_bytes()).frame)
+    vi = charts_tfp.phase_share_figure(result, "vi")
+    lines = [trace for trace in vi.data if trace.type == "scatter"]
+    labels = [text for trace in lines for text in trace.text]
+    assert labels and all(label.endswith(" %") for label in labels)
+    assert any("," in label for label in labels) and not any("." in label for label in labels)

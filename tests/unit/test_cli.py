@@ -178,3 +178,13 @@ def test_ingest_refuses_a_workbook_bomb_with_the_pages_message(tmp_path, db):
     )
     r = cli("ingest", str(f), "--db", db, env_lang="vi")
     assert 'bom.xlsx: Phần "xl/worksheets/sheet1.xml" của tệp Excel giải nén ra lớn gấp' in r.stdout
+
+
+def test_progress_json_says_not_yet_due_for_a_target_due_once(db):
+    r = cli("progress", "--phase", "2026-2030", "--as-of", "2026-11-27", "--json", "--db", db)
+    rows = {x["indicator"]: x for x in json.loads(r.stdout)}
+    assert rows["tfp_assessment"]["status"] == "not_yet_due"
+    assert rows["tfp_assessment"]["due_year"] == 2030
+    assert rows["workshop"]["status"] == "behind" and rows["workshop"]["due_year"] is None
+    text = cli("progress", "--phase", "2026-2030", "--as-of", "2026-11-27", "--db", db).stdout
+    assert "Not yet due" in text

@@ -107,8 +107,8 @@ def test_notes_name_the_caveats_and_counts():
 
 
 def test_number_format_and_labels():
-    assert mapview.number_format("turns") == "%,d"
-    assert mapview.number_format("funding_m") == "%,.1f"
+    assert mapview.number_kind("turns") == "int"
+    assert mapview.number_kind("funding_m") == "dec"
     for lang in ("vi", "en"):
         for m in mapview.METRICS:
             assert mapview.metric_label(m, lang)

@@ -60,3 +60,48 @@ def test_phase_progress_from_store_hand_computed(store):
     assert phase1["product_standard"].actual == 7
     assert phase1["product_standard"].status == "not_achieved"
     assert len(phase1) == 9
+
+
+def _tfp(as_of: date, actual: int = 0) -> progress.Progress:
+    rows = progress.compute("2026-2030", as_of, {"tfp_assessment": {"actual": actual}})
+    return next(r for r in rows if r.indicator == "tfp_assessment")
+
+
+def test_the_plan_file_says_which_targets_are_due_once():
+    due_once = {(t.indicator, t.phase) for t in plan.targets() if t.due == "phase_end"}
+    assert due_once == {("tfp_assessment", "2021-2025"), ("tfp_assessment", "2026-2030")}
+    assert all(t.due == "pro_rata" for t in plan.targets() if t.indicator != "tfp_assessment")
+    assert plan.due_year(plan.target_for("tfp_assessment", "2026-2030")) == 2030
+    assert plan.due_year(plan.target_for("workshop", "2026-2030")) is None
+
+
+def test_a_target_due_once_is_not_yet_due_in_the_first_year_of_its_phase():
+    first_year = _tfp(date(2026, 11, 27))
+    assert first_year.status == "not_yet_due"  # was "behind" with pro-rata pacing
+    assert first_year.expected == 0.0 and first_year.due_year == 2030
+    assert _tfp(date(2029, 12, 31)).status == "not_yet_due"
+    assert _tfp(date(2027, 5, 1), actual=1).status == "achieved"  # done early is done
+
+
+def test_a_target_due_once_is_judged_from_its_due_year():
+    # In 2030 the whole target is due by the year's end: half of it by 1 July.
+    mid = _tfp(date(2030, 7, 1))
+    assert mid.expected == pytest.approx(182 / 365, abs=0.01) and mid.status == "behind"
+    assert _tfp(date(2030, 7, 1), actual=1).status == "achieved"
+    assert _tfp(date(2031, 1, 2)).status == "not_achieved"
+    # Paced targets are unchanged: a workshop with none held in 2026 is behind.
+    rows = progress.compute("2026-2030", date(2026, 11, 27), {})
+    assert next(r for r in rows if r.indicator == "workshop").status == "behind"
+
+
+def test_summary_counts_have_a_not_yet_due_bucket():
+    counts = progress.summary_counts(progress.compute("2026-2030", date(2026, 11, 27), {}))
+    assert counts["not_yet_due"] == 1 and sum(counts.values()) == 9
+
+
+def test_a_bad_due_value_in_the_plan_file_names_row_column_and_value(tmp_path):
+    bad = tmp_path / "plan-targets.csv"
+    text = plan.plan_file().read_text(encoding="utf-8").replace(",pro_rata", ",monthly", 1)
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=r"row 2, column due: 'monthly'"):
+        plan._load(bad)

@@ -126,7 +126,7 @@ def test_indicator_table_matches_queries_and_hand_figures(filled):
     assert aw[4] == 1  # R10 only
     # Formats: percent and frozen header.
     pct_cell = next(c for c in ws["F"] if isinstance(c.value, float))
-    assert pct_cell.number_format == "0.0%"
+    assert pct_cell.number_format == "0.0 %"  # Vietnamese: a space before %
     assert ws.freeze_panes == "C5"
 
 
@@ -153,7 +153,16 @@ def test_turns_beneficiaries_and_funding_totals(filled):
     assert fund_total[1:6] == [10_000_000, 35_000_000, 55_000_000, 9_000_000, 40_000_000]
     assert fund_total[6] == 149_000_000
     cell = next(c for c in funding["G"] if c.value == 149_000_000)
-    assert cell.number_format == "#,##0"
+    assert cell.number_format == '#,##0 "đ"'
+    # The English report names the currency; its counts group the same way (Excel draws the
+    # grouping mark of the reader's system).
+    en = _build(filled, lang="en")
+    en_funding = en[t("report.sheet.funding", "en")]
+    assert next(c for c in en_funding["G"] if c.value == 149_000_000).number_format == (
+        '#,##0 "VND"'
+    )
+    en_ind = en[t("report.sheet.indicators", "en")]
+    assert next(c for c in en_ind["F"] if isinstance(c.value, float)).number_format == "0.0%"
 
 
 def test_breakdowns_by_type_locality_standard_year(filled):
@@ -287,3 +296,16 @@ def test_tfp_uses_the_uploaded_macro_batch(filled):
     texts = _texts(_sheet(_build(filled), "tfp"))
     assert any("nien-giam.csv" in s for s in texts)
     assert t("report.tfp.placeholder_warning", "vi") not in texts
+
+
+def test_a_target_due_once_is_not_yet_due_in_the_report(store):
+    wb = _build(store, phase="2026-2030", as_of=date(2026, 11, 27))
+    row = _row_where(
+        _sheet(wb, "indicators"), 1, plan.target_for("tfp_assessment", "2026-2030").label_vi
+    )
+    assert row[6] == "Chưa đến hạn"
+    assert row[10].startswith(
+        "Chưa đến hạn: chỉ tiêu thực hiện một lần mỗi giai đoạn, đến hạn năm 2030."
+    )
+    cover = [[c.value for c in r] for r in _sheet(wb, "cover").iter_rows()]
+    assert ["    Chưa đến hạn", 1] in [r[:2] for r in cover]

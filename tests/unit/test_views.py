@@ -11,21 +11,9 @@ from pqtrack import progress, views
 AS_OF = date(2026, 11, 27)
 
 
-def test_numbers_use_the_language_separators():
-    assert views.fmt_int(15000000, "vi") == "15.000.000"
-    assert views.fmt_int(15000000, "en") == "15,000,000"
-    assert views.fmt_vnd(1234567, "vi") == "1.234.567 đ"
-    assert views.fmt_num(1234.5, "vi") == "1.234,5"
-    assert views.fmt_pct(17.94, "vi") == "17,9 %"
-    assert views.fmt_pct(17.94, "en") == "17.9%"
-    assert views.fmt_int(None, "vi") == "—"
-    assert views.fmt_int(float("nan"), "en") == "—"
-
-
-def test_dates_are_day_month_year():
-    assert views.fmt_date(date(2026, 3, 5)) == "05/03/2026"
-    assert views.fmt_date(pd.Timestamp("2021-12-31")) == "31/12/2021"
-    assert views.fmt_date(None) == "—"
+def test_the_old_number_formatters_are_gone():
+    # One home for the rule: pqtrack.numbers (tests/unit/test_numbers.py).
+    assert not [name for name in dir(views) if name.startswith("fmt_")]
 
 
 def test_summary_sentence_counts_statuses_of_an_ongoing_phase():
@@ -97,3 +85,16 @@ def test_csv_download_neutralises_formula_cells():
     text = views.csv_download(df).decode("utf-8-sig")
     assert "'=1+1" in text and "'@SUM(A1)" in text and ",bình thường" not in text
     assert "bình thường,4" in text
+
+
+def test_pacing_text_and_summary_agree_on_a_target_due_once():
+    rows = progress.compute("2026-2030", AS_OF, {})
+    tfp_row = next(r for r in rows if r.indicator == "tfp_assessment")
+    assert tfp_row.status == "not_yet_due"
+    assert views.needed_text(tfp_row, "vi") == (
+        "Chỉ tiêu thực hiện một lần mỗi giai đoạn, đến hạn năm 2030: còn 1 lần."
+    )
+    assert views.needed_text(tfp_row, "en") == "Due once per phase, in 2030: 1 assessments to do."
+    assert "1 chưa đến hạn" in views.summary_sentence(rows, "2026-2030", AS_OF, "vi")
+    assert "1 not yet due" in views.summary_sentence(rows, "2026-2030", AS_OF, "en")
+    assert views.status_label("not_yet_due", "vi") == "Chưa đến hạn"

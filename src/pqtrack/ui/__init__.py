@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from pqtrack import i18n, plan, service, urlstate
+from pqtrack import i18n, numbers, plan, service, urlstate
 from pqtrack.filters import RecordFilter
 from pqtrack.paths import default_db_path
 from pqtrack.sample import seed_if_new
@@ -264,13 +264,13 @@ def record_filter(phase_code: str, prefix: str = "f") -> RecordFilter:
     url_init(dkey, urlstate.parse_dates)
     if dkey in st.session_state:
         window = c1.date_input(
-            tr("ui.filter.dates"), min_value=ph.start, max_value=ph.end, format="DD/MM/YYYY",
-            key=dkey,
+            tr("ui.filter.dates"), min_value=ph.start, max_value=ph.end,
+            format=numbers.DATE_MOMENT, key=dkey,
         )  # fmt: skip
     else:
         window = c1.date_input(
             tr("ui.filter.dates"), value=(), min_value=ph.start, max_value=ph.end,
-            format="DD/MM/YYYY", key=dkey,
+            format=numbers.DATE_MOMENT, key=dkey,
         )  # fmt: skip
     url_write(dkey, list(window))
     inds = multiselect_codes(
@@ -313,12 +313,25 @@ def column_config(lang_: str) -> dict:
     cc = st.column_config
     label = {c: i18n.t(f"ui.rec.{c}", lang_) for c in queries.LIST_COLUMNS}
     config: dict = {c: cc.Column(label[c]) for c in queries.LIST_COLUMNS}
-    config["date"] = cc.DateColumn(label["date"], format="DD/MM/YYYY")
-    config["funding_vnd"] = cc.NumberColumn(label["funding_vnd"], format="%,d đ")
-    config["quantity"] = cc.NumberColumn(label["quantity"], format="%,d")
-    config["participants"] = cc.NumberColumn(label["participants"], format="%,d")
-    config["batch_id"] = cc.NumberColumn(label["batch_id"], format="%d")
+    config["date"] = cc.DateColumn(label["date"], format=numbers.DATE_MOMENT)
+    for name in RECORD_KINDS:
+        config[name] = cc.NumberColumn(label[name])  # written by numbers.styled (see styled)
     return config
+
+
+# How the number columns of each table are written (``numbers`` kinds), by column name.
+RECORD_KINDS: dict[str, str] = {
+    "funding_vnd": "money",
+    "quantity": "int",
+    "participants": "int",
+    "batch_id": "code",
+}
+BATCH_KINDS: dict[str, str] = {"batch_id": "code", "row_count": "int"}
+
+
+def styled(df: pd.DataFrame, kinds: dict[str, str] | None = None) -> object:
+    """Return a table whose numbers are written in the user's language (values stay typed)."""
+    return numbers.styled(df, kinds or {}, lang())
 
 
 def run_page(page: object) -> None:
@@ -389,24 +402,19 @@ def batch_column_config(lang_: str) -> dict:
     config: dict = {c: cc.Column(i18n.t(f"ui.batch.{c}", lang_)) for c in names}
     config["batch_id"] = cc.NumberColumn(i18n.t("ui.batch.batch_id", lang_), format="#%d")
     config["created_at"] = cc.DatetimeColumn(
-        i18n.t("ui.batch.created_at", lang_), format="DD/MM/YYYY HH:mm"
+        i18n.t("ui.batch.created_at", lang_), format=numbers.DATETIME_MOMENT
     )
-    config["row_count"] = cc.NumberColumn(i18n.t("ui.batch.row_count", lang_), format="%,d")
+    config["row_count"] = cc.NumberColumn(i18n.t("ui.batch.row_count", lang_))
     config["is_sample"] = cc.CheckboxColumn(i18n.t("ui.batch.is_sample", lang_))
     return config
 
 
-def number_formats(formats: dict[str, str]) -> dict:
-    """Return number column formats keyed by header, e.g. ``{"Kinh phí": "%,d đ"}``."""
-    return {label: st.column_config.NumberColumn(format=fmt) for label, fmt in formats.items()}
-
-
-def breakdown_column_config(lang_: str) -> dict:
-    """Return number formats for the breakdown tables (headers as ``views.breakdown_table``)."""
+def breakdown_kinds(lang_: str) -> dict[str, str]:
+    """Return how the breakdown tables' numbers are written (headers as ``breakdown_table``)."""
     heads = {
-        i18n.t(f"ui.measure.{m}", lang_): "%,d" for m in ("turns", "quantity", "beneficiaries")
+        i18n.t(f"ui.measure.{m}", lang_): "int" for m in ("turns", "quantity", "beneficiaries")
     }
-    return number_formats({**heads, i18n.t("ui.measure.funding_vnd", lang_): "%,d đ"})
+    return {**heads, i18n.t("ui.measure.funding_vnd", lang_): "money"}
 
 
 def problem_column_config(lang_: str) -> dict:
