@@ -22,6 +22,7 @@ from typing import IO
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import get_column_letter
 
+from pqtrack import numbers
 from pqtrack.i18n import t
 from pqtrack.ingest import Problem
 
@@ -317,6 +318,5 @@ def _preview(text: str) -> str:
 
 def _number(value: object, lang: str) -> object:
     if isinstance(value, int) and not isinstance(value, bool):
-        text = f"{value:,}"
-        return text.replace(",", ".") if lang == "vi" else text
+        return numbers.integer(value, lang)
     return value
