@@ -68,12 +68,14 @@ def contributions_figure(result: TfpResult, lang: str = "vi") -> go.Figure:
             hovertemplate="%{x}: %{y:.2f}%<extra>%{fullData.name}</extra>",
         )
     )
-    for year, flag, placeholder, gdp in zip(
-        years, rows["flag"], rows["placeholder"], rows["gdp_growth"], strict=True
+    # On a category axis plotly.js may read an annotation's x "2022" as the category *index*
+    # 2022 and stretch the axis to reach it: marks are placed by index (0 = first year).
+    for index, (flag, placeholder, gdp) in enumerate(
+        zip(rows["flag"], rows["placeholder"], rows["gdp_growth"], strict=True)
     ):
         if placeholder:
             fig.add_annotation(
-                x=year,
+                x=index,
                 y=1.0,
                 yref="paper",
                 yanchor="bottom",
@@ -83,7 +85,7 @@ def contributions_figure(result: TfpResult, lang: str = "vi") -> go.Figure:
             )
         if flag:
             fig.add_annotation(
-                x=year,
+                x=index,
                 y=_val(gdp) or 0.0,
                 text=t(f"tfp.chart.contributions.flag.{flag}", lang),
                 showarrow=True,
@@ -112,9 +114,6 @@ def contributions_figure(result: TfpResult, lang: str = "vi") -> go.Figure:
         legend={"orientation": "h", "y": -0.25},
         margin={"t": 110, "b": 120},
     )
-    # Years are categories: without this, plotly.js reads an annotation's x "2022" as the
-    # number 2022 and stretches the axis.
-    fig.update_xaxes(type="category")
     return fig
 
 
@@ -180,6 +179,7 @@ def phase_share_figure(
                 hovertemplate="%{x}: %{text}<br>%{customdata}<extra>%{fullData.name}</extra>",
             )
         )
+    order = [labels[c] for c in periods]  # the axis's categories; marks go by index
     for p, s in zip(phases, shares, strict=True):
         notes: list[str] = []
         if p.flag:
@@ -191,7 +191,7 @@ def phase_share_figure(
             notes.append(t("tfp.placeholder_label", lang))
         if notes:
             fig.add_annotation(
-                x=labels[p.phase],
+                x=order.index(labels[p.phase]),
                 y=(p.band_max if p.band_max is not None else s) or 0.0,
                 yanchor="bottom",
                 yshift=6,
@@ -205,7 +205,7 @@ def phase_share_figure(
             "title": {"text": t("tfp.chart.share.xaxis", lang)},
             "type": "category",
             "categoryorder": "array",
-            "categoryarray": [labels[c] for c in periods],
+            "categoryarray": order,
         },
         yaxis={"title": {"text": t("tfp.chart.share.yaxis", lang)}, "rangemode": "tozero"},
         legend={"orientation": "h", "y": -0.2},
