@@ -6,6 +6,7 @@ import math
 
 import plotly.graph_objects as go
 
+from pqtrack.charts import wrap_title
 from pqtrack.i18n import t
 from pqtrack.tfp import NATIONAL_BENCHMARKS, Benchmark, TfpResult
 
@@ -107,7 +108,7 @@ def contributions_figure(result: TfpResult, lang: str = "vi") -> go.Figure:
             font={"size": 11},
         )
     fig.update_layout(
-        title={"text": t("tfp.chart.contributions.title", lang)},
+        title={"text": wrap_title(t("tfp.chart.contributions.title", lang)), "automargin": True},
         barmode="relative",
         xaxis={"title": {"text": t("tfp.chart.contributions.xaxis", lang)}, "type": "category"},
         yaxis={"title": {"text": t("tfp.chart.contributions.yaxis", lang)}, "zeroline": True},
@@ -200,7 +201,7 @@ def phase_share_figure(
                 font={"size": 11},
             )
     fig.update_layout(
-        title={"text": t("tfp.chart.share.title", lang)},
+        title={"text": wrap_title(t("tfp.chart.share.title", lang)), "automargin": True},
         xaxis={
             "title": {"text": t("tfp.chart.share.xaxis", lang)},
             "type": "category",
