@@ -58,7 +58,7 @@ def test_every_chart_fits_its_data(page, server, oracle, lang):
         figs = figures(page)
         assert len(figs) == count, f"{name}: {len(figs)} charts drawn, expected {count}"
         problems += [f"{name}: {p}" for fig in figs for p in figure_problems(fig)]
-    assert problems == []
+    assert problems == [], "\n".join(problems)
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
