@@ -27,6 +27,18 @@ def _dash(code: str) -> str:
     return code.replace("-", "–")
 
 
+def _title(text: str) -> dict:
+    """Return a title wrapped to fit a phone, hung from the top so no line rises out of view."""
+    return {
+        "text": wrap_title(text),
+        "automargin": True,
+        "yref": "container",
+        "y": 1,
+        "yanchor": "top",
+        "pad": {"t": 12},
+    }
+
+
 def _val(x: object) -> float | None:
     if x is None:
         return None
@@ -108,7 +120,7 @@ def contributions_figure(result: TfpResult, lang: str = "vi") -> go.Figure:
             font={"size": 11},
         )
     fig.update_layout(
-        title={"text": wrap_title(t("tfp.chart.contributions.title", lang)), "automargin": True},
+        title=_title(t("tfp.chart.contributions.title", lang)),
         barmode="relative",
         xaxis={"title": {"text": t("tfp.chart.contributions.xaxis", lang)}, "type": "category"},
         yaxis={"title": {"text": t("tfp.chart.contributions.yaxis", lang)}, "zeroline": True},
@@ -201,7 +213,7 @@ def phase_share_figure(
                 font={"size": 11},
             )
     fig.update_layout(
-        title={"text": wrap_title(t("tfp.chart.share.title", lang)), "automargin": True},
+        title=_title(t("tfp.chart.share.title", lang)),
         xaxis={
             "title": {"text": t("tfp.chart.share.xaxis", lang)},
             "type": "category",

@@ -57,13 +57,16 @@ LAYOUT_JS = r"""() => {
       .join(', [data-testid="stMain"] '))]
       .filter(e => e.checkVisibility() && !inside(e.getBoundingClientRect()) && !framed(e))
       .map(name);
+  // a chart's title, axis titles and legend inside its frame (a text box's leading may
+  // stick out a few pixels above or below)
   const cut = [];
   for (const gd of document.querySelectorAll('.js-plotly-plot')) {
     const box = gd.getBoundingClientRect();
     if (!gd.checkVisibility() || box.width === 0) continue;
     for (const part of gd.querySelectorAll('.gtitle, .g-xtitle, .g-ytitle, .legend')) {
       const r = part.getBoundingClientRect();
-      if (r.width && (r.left < box.left - 1 || r.right > box.right + 1)) {
+      if (r.width && (r.left < box.left - 1 || r.right > box.right + 1
+                      || r.top < box.top - 8 || r.bottom > box.bottom + 8)) {
         cut.push(((gd._fullLayout.title || {}).text || '').slice(0, 50) + ' / ' + part.getAttribute('class'));
       }
     }
