@@ -15,6 +15,7 @@ if _reason:
     pytest.skip(f"browser tests need Chromium and Playwright: {_reason}", allow_module_level=True)
 
 from playwright.sync_api import Page  # noqa: E402
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
 from .drawn import FIGURES_JS, choropleth_problems, figure_problems  # noqa: E402
 from .test_browser import open_page, wait_charts  # noqa: E402
@@ -25,8 +26,16 @@ pytestmark = pytest.mark.slow
 CHARTS = {"overview": 2, "beneficiaries": 6, "map": 1, "tfp": 2}
 
 
-def figures(page: Page) -> list[dict]:
-    """Return every chart of the page as ``FIGURES_JS`` reads it, once all have drawn."""
+def figures(page: Page, count: int) -> list[dict]:
+    """Return every chart of the page as ``FIGURES_JS`` reads it, once ``count`` have drawn."""
+    try:  # the charts may arrive after the title: wait for them, then for their drawing
+        page.wait_for_function(
+            f"() => [...document.querySelectorAll('.js-plotly-plot')]"
+            f".filter(gd => gd._fullLayout).length >= {count}",
+            timeout=30_000,
+        )
+    except PlaywrightTimeout:  # fewer charts than expected: the count below says how many
+        pass
     wait_charts(page)
     return page.evaluate(FIGURES_JS)
 
@@ -55,7 +64,7 @@ def test_every_chart_fits_its_data(page, server, oracle, lang):
     problems: list[str] = []
     for name, count in CHARTS.items():
         open_page(page, server.url, name, lang, current)
-        figs = figures(page)
+        figs = figures(page, count)
         assert len(figs) == count, f"{name}: {len(figs)} charts drawn, expected {count}"
         problems += [f"{name}: {p}" for fig in figs for p in figure_problems(fig)]
     assert problems == [], "\n".join(problems)
@@ -64,6 +73,6 @@ def test_every_chart_fits_its_data(page, server, oracle, lang):
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_map_draws_every_unit_on_its_data_scale(page, server, oracle, map_expected, lang):
     open_page(page, server.url, "map", lang, oracle.phases[0])
-    (fig,) = figures(page)
+    (fig,) = figures(page, 1)
     assert any(v > 0 for v in map_expected.values())  # the sample reaches some unit
     assert choropleth_problems(fig, map_expected) == []
