@@ -15,7 +15,7 @@ st.set_page_config(
     page_title="Năng suất chất lượng – Sóc Trăng",
     page_icon="📈",
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="auto",  # open on wide screens, closed on phones until pressed
 )
 
 ui.language_switch()
@@ -24,14 +24,17 @@ ui.phase_selector()
 session.login_box(ui.get_store())
 
 
-def page(name: str, key: str, icon: str, default: bool = False) -> st.Page:
+def page(name: str, key: str, icon: str, **options: object) -> st.Page:
     """Return the st.Page for pages/<name>.py with its title in the session's language."""
     path = HERE / "pages" / f"{name}.py"
-    return st.Page(path, title=ui.tr(key), icon=icon, url_path=name, default=default)
+    return st.Page(path, title=ui.tr(key), icon=icon, **{"url_path": name, **options})
 
 
+# The default page answers at "/" only (Streamlit ignores its url_path), so /overview also
+# gets a page of its own, hidden from the menu, running the same script.
 entries = [
-    page("overview", "ui.nav.overview", ":material/dashboard:", default=True),
+    page("overview", "ui.nav.overview", ":material/dashboard:", default=True, url_path="home"),
+    page("overview", "ui.nav.overview", ":material/dashboard:", visibility="hidden"),
     page("beneficiaries", "ui.nav.beneficiaries", ":material/groups:"),
     page("map", "ui.nav.map", ":material/map:"),
     page("records", "ui.nav.records", ":material/table:"),

@@ -194,6 +194,7 @@ if session.require("macro_upload"):
     upload = st.file_uploader(
         ui.tr("tfpui.upload.file"), type=["csv", "txt", "tsv"], key=f"tfp_file_{nonce}"
     )
+    st.caption(ui.tr("ui.uploader.hint"))  # Streamlit's own box text is English only
 if upload is not None:
     content = upload.getvalue()
     parsed = macro.parse_macro_bytes(content)

@@ -53,6 +53,7 @@ if session.require("upload"):
     upload = st.file_uploader(
         ui.tr("ui.upload.file"), type=["csv", "txt", "tsv", "xlsx"], key=f"up_file_{nonce}"
     )
+    st.caption(ui.tr("ui.uploader.hint"))  # Streamlit's own box text is English only
 
 data = upload.getvalue() if upload is not None else b""
 name = upload.name if upload is not None else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date, timedelta
 
 import pandas as pd
@@ -21,12 +22,26 @@ from pqtrack.views import (
 )
 
 FONT = "Source Sans Pro, Segoe UI, Arial, sans-serif"
+# Plotly never wraps a title: longer ones are cut on a phone (about 44 characters fit at
+# 390 px), so titles are broken into lines of at most this many characters; an axis title
+# is centred on the plot area, which long category labels narrow.
+TITLE_WIDTH = 44
+AXIS_TITLE_WIDTH = 30
+
+
+def wrap_title(text: str, width: int = TITLE_WIDTH) -> str:
+    """Return ``text`` broken into Plotly lines (``<br>``) of at most ``width`` characters."""
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False)) if text else text
 
 
 def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
+    for axis in (fig.layout.xaxis, fig.layout.yaxis):
+        if axis.title.text:
+            axis.title.text = wrap_title(axis.title.text, AXIS_TITLE_WIDTH)
     fig.update_layout(
         title={
-            "text": title,
+            "text": wrap_title(title),
+            "automargin": True,
             "x": 0,
             "xanchor": "left",
             "yref": "container",
@@ -38,7 +53,16 @@ def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
         height=height,
         margin={"l": 10, "r": 20, "t": 90, "b": 50},
         font={"family": FONT},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0, "traceorder": "normal"},
+        # under the chart, from the bottom edge: a legend that wraps on a phone grows the
+        # margin instead of running over the title
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "yanchor": "bottom",
+            "y": 0,
+            "x": 0,
+            "traceorder": "normal",
+        },
     )
     return fig
 
@@ -191,7 +215,7 @@ def cumulative_line(
         phase=ph.label,
         date=numbers.day(end, lang),
     )
-    return _separators(_layout(fig, title, height=360), lang)
+    return _separators(_layout(fig, title, height=400), lang)
 
 
 def stacked_by_type(df: pd.DataFrame, measure: str, lang: str, title: str) -> go.Figure:

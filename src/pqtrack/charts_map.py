@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from pqtrack import localities, numbers
+from pqtrack.charts import wrap_title
 from pqtrack.i18n import t
 from pqtrack.text import fold
 
@@ -216,9 +217,11 @@ def choropleth(values: pd.DataFrame, level: str, metric_label: str, lang: str) -
         notes.append(t("map.note.approx", lang))
     title = t("map.title", lang, metric=metric_label, level=t(f"map.level.{level}", lang))
     credit = "<br>".join(textwrap.wrap(localities.attribution(lang), 130))
+    # titles are wrapped to fit a phone (Plotly never wraps them); the notes are smaller
+    subtitle = [f"<sup>{line}</sup>" for line in textwrap.wrap(" · ".join(notes), 60)]
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     fig.update_layout(
-        title={"text": f"{title}<br><sup>{' · '.join(notes)}</sup>"},
+        title={"text": "<br>".join([wrap_title(title), *subtitle])},
         separators=numbers.separators(lang),
         margin={"l": 0, "r": 0, "t": 70, "b": 60},
         height=600,

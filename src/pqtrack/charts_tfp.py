@@ -7,6 +7,7 @@ import math
 import plotly.graph_objects as go
 
 from pqtrack import numbers
+from pqtrack.charts import wrap_title
 from pqtrack.i18n import t
 from pqtrack.tfp import NATIONAL_BENCHMARKS, Benchmark, TfpResult
 
@@ -25,6 +26,18 @@ PLACEHOLDER_PATTERN = "/"
 def _dash(code: str) -> str:
     """Return a period code ``2021-2025`` as shown to users (``2021–2025``)."""
     return code.replace("-", "–")
+
+
+def _title(text: str) -> dict:
+    """Return a title wrapped to fit a phone, hung from the top so no line rises out of view."""
+    return {
+        "text": wrap_title(text),
+        "automargin": True,
+        "yref": "container",
+        "y": 1,
+        "yanchor": "top",
+        "pad": {"t": 12},
+    }
 
 
 def _val(x: object) -> float | None:
@@ -73,12 +86,14 @@ def contributions_figure(result: TfpResult, lang: str = "vi") -> go.Figure:
             + "<extra>%{fullData.name}</extra>",
         )
     )
-    for year, flag, placeholder, gdp in zip(
-        years, rows["flag"], rows["placeholder"], rows["gdp_growth"], strict=True
+    # On a category axis plotly.js may read an annotation's x "2022" as the category *index*
+    # 2022 and stretch the axis to reach it: marks are placed by index (0 = first year).
+    for index, (flag, placeholder, gdp) in enumerate(
+        zip(rows["flag"], rows["placeholder"], rows["gdp_growth"], strict=True)
     ):
         if placeholder:
             fig.add_annotation(
-                x=year,
+                x=index,
                 y=1.0,
                 yref="paper",
                 yanchor="bottom",
@@ -88,7 +103,7 @@ def contributions_figure(result: TfpResult, lang: str = "vi") -> go.Figure:
             )
         if flag:
             fig.add_annotation(
-                x=year,
+                x=index,
                 y=_val(gdp) or 0.0,
                 text=t(f"tfp.chart.contributions.flag.{flag}", lang),
                 showarrow=True,
@@ -110,16 +125,13 @@ def contributions_figure(result: TfpResult, lang: str = "vi") -> go.Figure:
             font={"size": 11},
         )
     fig.update_layout(
-        title={"text": t("tfp.chart.contributions.title", lang)},
+        title=_title(t("tfp.chart.contributions.title", lang)),
         barmode="relative",
         xaxis={"title": {"text": t("tfp.chart.contributions.xaxis", lang)}, "type": "category"},
         yaxis={"title": {"text": t("tfp.chart.contributions.yaxis", lang)}, "zeroline": True},
         legend={"orientation": "h", "y": -0.25},
         margin={"t": 110, "b": 120},
     )
-    # Years are categories: without this, plotly.js reads an annotation's x "2022" as the
-    # number 2022 and stretches the axis.
-    fig.update_xaxes(type="category")
     fig.update_layout(separators=numbers.separators(lang))
     return fig
 
@@ -196,6 +208,7 @@ def phase_share_figure(
                 hovertemplate="%{x}: %{text}<br>%{customdata}<extra>%{fullData.name}</extra>",
             )
         )
+    order = [labels[c] for c in periods]  # the axis's categories; marks go by index
     for p, s in zip(phases, shares, strict=True):
         notes: list[str] = []
         if p.flag:
@@ -207,7 +220,7 @@ def phase_share_figure(
             notes.append(t("tfp.placeholder_label", lang))
         if notes:
             fig.add_annotation(
-                x=labels[p.phase],
+                x=order.index(labels[p.phase]),
                 y=(p.band_max if p.band_max is not None else s) or 0.0,
                 yanchor="bottom",
                 yshift=6,
@@ -216,12 +229,12 @@ def phase_share_figure(
                 font={"size": 11},
             )
     fig.update_layout(
-        title={"text": t("tfp.chart.share.title", lang)},
+        title=_title(t("tfp.chart.share.title", lang)),
         xaxis={
             "title": {"text": t("tfp.chart.share.xaxis", lang)},
             "type": "category",
             "categoryorder": "array",
-            "categoryarray": [labels[c] for c in periods],
+            "categoryarray": order,
         },
         yaxis={"title": {"text": t("tfp.chart.share.yaxis", lang)}, "rangemode": "tozero"},
         legend={"orientation": "h", "y": -0.2},

@@ -390,10 +390,32 @@ def test_phase_share_figure_with_national_lines():
     assert fig.layout.title.text == "TFP share of GRDP growth by phase"
 
 
-def test_contributions_chart_treats_years_as_categories():
+def _category_marks(fig) -> list[tuple[object, str]]:
+    """Return (x, text) of each annotation placed on the figure's category x axis."""
+    return [(a.x, a.text) for a in fig.layout.annotations if a.xref in (None, "x")]
+
+
+def test_contributions_chart_places_year_marks_by_category_index():
     from pqtrack import charts_tfp, macro, tfp
 
     fig = charts_tfp.contributions_figure(tfp.compute(macro.load_default().frame), "vi")
-    # year annotations ("2021") must land on their bar, not on a numeric axis position
+    years = list(fig.data[0].x)
     assert fig.layout.xaxis.type == "category"
-    assert any(a.x == "2021" for a in fig.layout.annotations)
+    marks = _category_marks(fig)
+    assert len(marks) == 7  # five "minh họa" marks and two flags
+    # plotly.js reads x "2022" on a category axis as index 2022 and stretches the axis
+    # (seen in the browser): every mark is an index of an existing year.
+    assert all(isinstance(x, int) and 0 <= x < len(years) for x, _ in marks)
+    assert sorted(x for x, text in marks if text == "minh họa") == list(range(len(years)))
+    flagged = {years[x] for x, text in marks if text.startswith("⚠")}
+    rows = tfp.compute(macro.load_default().frame).year_rows()
+    assert flagged == {str(int(y)) for y, f in zip(rows["year"], rows["flag"], strict=True) if f}
+
+
+def test_phase_share_marks_sit_on_their_phase_by_category_index():
+    fig = charts_tfp.phase_share_figure(tfp.compute(_frame(EXAMPLE_A)), "en")
+    order = list(fig.layout.xaxis.categoryarray)
+    marks = _category_marks(fig)
+    assert marks and all(isinstance(x, int) and 0 <= x < len(order) for x, _ in marks)
+    assert {order[x] for x, text in marks if "no data yet" in text} == {"2026–2030"}
+    assert {order[x] for x, text in marks if "missing years" in text} == {"2021–2025"}
