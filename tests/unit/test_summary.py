@@ -278,6 +278,9 @@ def test_a_store_from_before_the_summary_gets_one_on_upgrade(tmp_path):
         cur.execute("DROP TABLE names")
         cur.execute("ALTER TABLE records DROP COLUMN name_id")
         cur.execute("ALTER TABLE records DROP COLUMN beneficiary_id")
+        cur.execute("DROP TABLE login_attempts")  # version 10's login counters
+        cur.execute("DROP TABLE login_clients")
+        cur.execute(next(sql for sql in migrations.MIGRATIONS[3] if "login_failures" in sql))
         cur.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     s.close()
     s = Store(path)
