@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -20,6 +21,7 @@ from pqtrack.decode import DecodeError, decode_bytes, sniff_utf8
 from pqtrack.i18n import t
 from pqtrack.layout import CsvLayout, FastPathRefused
 from pqtrack.localities import match_many
+from pqtrack.rowscan import RowScan, scan
 from pqtrack.schema import (
     COLUMN_NAMES,
     DERIVED_COLUMNS,
@@ -36,6 +38,12 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
 # Columns declared beyond the header on the fast path (rows that end in empty cells);
 # a wider row makes DuckDB refuse the read and the file takes the exact path.
 EXTRA_COLUMNS = 8
+# Columns with a header a file may have: the template has 13; a file with more is refused
+# before any row is read.
+MAX_COLUMNS = 200
+# Cells in one row, headed or not: Excel's own sheet width. Blank-headed columns are ignored
+# when empty, but a row wider than a sheet cannot come from a workbook.
+MAX_CELLS = 16_384
 
 
 @dataclass
@@ -138,7 +146,7 @@ def content_hash(data: bytes) -> str:
 
 
 def _head_rows(text: str, delimiter: str) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(text[:65536]), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text[:65536], newline=""), delimiter=delimiter)
     rows = []
     for row in reader:
         rows.append(row)
@@ -166,19 +174,50 @@ def _find_header(text: str) -> tuple[str, int, list[str]]:
     return delim, header_row, cells
 
 
-def _normalise_layout(text: str, delimiter: str) -> tuple[str, int]:
-    """Return text whose blank lines keep their row numbers, and the widest row's cell count."""
+def _normalise_layout(text: str, delimiter: str) -> str:
+    """Return text whose blank lines keep their row numbers (``text`` itself if it has none)."""
     body = text.rstrip("\r\n \t")
-    if _BLANK_LINE.search(body):
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-        width = 0
-        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
-            width = max(width, len(row))
-            writer.writerow(row if row else [""])
-        return out.getvalue(), width
-    width = max((line.count(delimiter) for line in body.split("\n")), default=0) + 1
-    return text, width
+    if not _BLANK_LINE.search(body):
+        return text
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        writer.writerow(row if row else [""])
+    return out.getvalue()
+
+
+def _column_name(idx: int, cells: list[str], mapping: dict[int, str]) -> str:
+    """Return how a problem names column ``idx``: its contract name, its header, or its
+    spreadsheet letters (A, B, …, AA) when its header is blank."""
+    if idx in mapping:
+        return mapping[idx]
+    if idx < len(cells) and cells[idx].strip():
+        return cells[idx].strip()
+    letters, n = "", idx + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
+def _too_long(rows: RowScan, cells: list[str], mapping: dict[int, str]) -> StageResult:
+    """Return the check of a file with too-long rows or cells: those rows, nothing read."""
+    problems = pd.DataFrame(
+        {
+            "row": [r.row for r in rows.too_long],
+            "column": [_column_name(r.column, cells, mapping) for r in rows.too_long],
+            "value": [r.shown for r in rows.too_long],
+            "code": [f"rule.{'row' if r.line else 'cell'}_too_long" for r in rows.too_long],
+            "detail": [str(r.length) for r in rows.too_long],
+        }
+    )
+    return StageResult(
+        rows_read=0,
+        problems=problems,
+        problem_count=len(problems),
+        summary=pd.DataFrame(columns=["indicator", "rows", "quantity", "funding_vnd"]),
+        unmatched_localities=pd.DataFrame(columns=["locality", "rows", "first_row"]),
+    )
 
 
 def prepare(
@@ -216,6 +255,15 @@ def prepare(
     delimiter, header_row, cells = _find_header(head_text)
     report.delimiter = delimiter
     report.header_row = header_row
+    named = sum(1 for cell in cells if cell.strip())
+    if named > MAX_COLUMNS or len(cells) > MAX_CELLS:  # refused before any column is looked at
+        code, count, cap = (
+            ("file.too_many_columns", named, MAX_COLUMNS)
+            if named > MAX_COLUMNS
+            else ("file.too_wide", len(cells), MAX_CELLS)
+        )
+        report.file_problems.append(Problem(code, {"count": count, "cap": cap}))
+        return report, None
     lookup = header_lookup()
     mapping: dict[int, str] = {}
     ignored: list[int] = []
@@ -247,11 +295,30 @@ def prepare(
     path = workdir / "upload.csv"
     if head is not None:
         width = len(cells) + EXTRA_COLUMNS  # the bytes are read as they are (BOM skipped)
+        bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+        rows = scan(data, bom, delimiter)
     else:
         del head_text
-        text, width = _normalise_layout(text, delimiter)
-        path.write_text(text, encoding="utf-8", newline="")
+        encoded = text.encode("utf-8")
+        rows = scan(encoded, 0, delimiter, widest=True)
+        if not rows.too_long:
+            normalised = _normalise_layout(text, delimiter)
+            if normalised is not text:  # blank rows now hold a "": counted again
+                encoded = normalised.encode("utf-8")
+                rows = scan(encoded, 0, delimiter, widest=True)
+            del normalised
         del text
+        width = rows.widest
+        if width > MAX_CELLS:
+            report.file_problems.append(
+                Problem("file.too_wide", {"count": width, "cap": MAX_CELLS})
+            )
+            return report, None
+        path.write_bytes(encoded)
+        del encoded
+    if rows.too_long:  # neither reader is given a row it may not read whole
+        report.stage = _too_long(rows, cells, mapping)
+        return report, None
     layout = CsvLayout(
         text_path=path,
         delimiter=delimiter,
@@ -267,6 +334,7 @@ def prepare(
         nfc=head is not None and head.needs_nfc,
         data=data if head is not None else None,
         header_width=len(cells),
+        rows=rows.rows,
     )
     return report, layout
 
@@ -329,6 +397,12 @@ def process(
                 fast = False  # not UTF-8 after all, or a row wider than the margin
                 continue
             break
+    lost = report.stage.lost
+    if lost is not None:
+        counts = {"counted": lost[0], "read": lost[1]}
+        report.file_problems.append(Problem("file.rows_lost", counts))
+    elif not report.stage.rows_read and not report.stage.problem_count:
+        report.file_problems.append(Problem("file.no_rows"))
     dup = report.stage.duplicate_of
     if dup is not None:
         report.file_problems.append(

@@ -43,3 +43,6 @@ class CsvLayout:
     header_width: int = 0
     # The text may hold characters NFC changes: DuckDB normalises each cell.
     nfc: bool = False
+    # Rows in the file (header and blank rows included) as ``rowscan`` counted them apart
+    # from the reader: the reader must see as many.
+    rows: int | None = None

@@ -408,8 +408,8 @@ def places(cur: duckdb.DuckDBPyConnection) -> pa.Table:
 
 def store_chunk(
     writer: duckdb.DuckDBPyConnection, typed: pa.Table, places: pa.Table, batch_id: int
-) -> None:
-    """Insert the chunk's records into the store.
+) -> int:
+    """Insert the chunk's records into the store; return how many went in.
 
     ``typed`` and ``places`` (see :func:`places`) are read by their Python names. The new
     names and beneficiary keys the records number are stored at COMMIT (``people.store``):
@@ -431,6 +431,7 @@ def store_chunk(
         """,
         {"batch_id": batch_id},
     )
+    return int(writer.fetchall()[0][0])
 
 
 def problems_listing(cur: duckdb.DuckDBPyConnection, limit: int) -> duckdb.DuckDBPyConnection:
