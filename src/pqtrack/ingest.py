@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from pqtrack import plan
-from pqtrack.decode import DecodeError, decode_bytes, sniff_utf8
+from pqtrack.decode import HEAD_BYTES, DecodeError, decode_bytes, sniff_utf8
 from pqtrack.i18n import t
 from pqtrack.layout import CsvLayout, FastPathRefused
 from pqtrack.localities import match_many
@@ -186,6 +186,12 @@ def _normalise_layout(text: str, delimiter: str) -> str:
     return out.getvalue()
 
 
+def _count_rows(data: bytes, bom: int) -> tuple[str, RowScan]:
+    """Return the delimiter the head of UTF-8 ``data`` shows and the rows counted with it."""
+    delimiter = _find_header(data[bom : bom + HEAD_BYTES].decode("utf-8", "replace"))[0]
+    return delimiter, scan(data, bom, delimiter)
+
+
 def _column_name(idx: int, cells: list[str], mapping: dict[int, str]) -> str:
     """Return how a problem names column ``idx``: its contract name, its header, or its
     spreadsheet letters (A, B, …, AA) when its header is blank."""
@@ -231,8 +237,11 @@ def prepare(
     ``fast=False``.
     """
     empty = not data or data.isspace()  # as ``not data.strip()``, without copying the file
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    with ThreadPoolExecutor(max_workers=2) as pool:
         digest = pool.submit(content_hash, data)  # hashlib lets go of the GIL: in parallel
+        # So does numpy: the rows are counted meanwhile, split by the head's delimiter.
+        early = pool.submit(_count_rows, data, bom) if fast and not empty else None
         # A blank line is found by the reader (Arrow refuses the row; DuckDB's read looks
         # for one before it starts) and sends the file back here with ``fast=False``.
         head = sniff_utf8(data) if fast and not empty else None
@@ -295,8 +304,10 @@ def prepare(
     path = workdir / "upload.csv"
     if head is not None:
         width = len(cells) + EXTRA_COLUMNS  # the bytes are read as they are (BOM skipped)
-        bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
-        rows = scan(data, bom, delimiter)
+        assert early is not None
+        early_delimiter, rows = early.result()
+        if early_delimiter != delimiter:
+            rows = scan(data, bom, delimiter)
     else:
         del head_text
         encoded = text.encode("utf-8")

@@ -98,7 +98,8 @@ def _rfc4180(
 ) -> tuple[int, list[tuple[int, int, int]], int] | None:
     """Return (rows, (row, start, end) of each row over CELL_LIMIT bytes, cells of the widest
     row or 0), or None when a quote is not where RFC 4180 puts one."""
-    ends_ok = np.array([delim, _LF, _CR, _QUOTE], dtype=np.uint8)
+    opens_after = np.zeros(256, dtype=bool)  # what a quote that opens a cell may follow
+    opens_after[[delim, _LF, _CR, _QUOTE]] = True
     quotes = 0  # quotes before the block
     row_start = start
     rows = 0  # rows ended before the block
@@ -108,19 +109,19 @@ def _rfc4180(
         hi = min(lo + _BLOCK, end)
         block = a[lo:hi]
         breaks = np.flatnonzero(block == _LF) + lo
-        if data.find(b"\r", lo, hi) >= 0:  # a CR alone ends a row too (old Mac files)
+        # A CR alone ends a row too (old Mac files); the body never ends on one.
+        crs = np.count_nonzero(block == _CR)
+        if crs and crs > np.count_nonzero(a[np.maximum(breaks - 1, 0)] == _CR):
             cr = np.flatnonzero(block == _CR) + lo
-            breaks = np.union1d(breaks, cr[a[cr + 1] != _LF])  # the body never ends on CR
+            breaks = np.union1d(breaks, cr[a[cr + 1] != _LF])
         q = np.flatnonzero(block == _QUOTE) + lo
         if q.size:
-            opening = ((quotes + np.arange(q.size)) & 1) == 0
-            before = a[np.maximum(q - 1, 0)]
-            after = a[np.minimum(q + 1, end - 1)]
-            # An opening quote starts a cell (or is the second of a "" pair: the quote
-            # before it closed); a closing one ends a cell (or is the first of a pair).
-            opens_ok = (q == start) | np.isin(before, ends_ok)
-            closes_ok = (q + 1 == end) | np.isin(after, ends_ok)
-            if not (opens_ok[opening].all() and closes_ok[~opening].all()):
+            # A quote that opens (an even one) must start a cell, or be the second of a ""
+            # pair (the quote before it closed). One that closes needs no check: what
+            # follows it up to the next delimiter is part of the cell for every reader, and
+            # a quote there is an opening one in the wrong place.
+            opening = q[quotes & 1 :: 2]
+            if not opens_after[a[opening[opening > start] - 1]].all():
                 return None
             outside = ((quotes + np.searchsorted(q, breaks)) & 1) == 0
             cuts = _cuts(block, lo, delim, q, quotes) if widest else None
@@ -158,9 +159,12 @@ def _long_cells(
     data: bytes | mmap.mmap, a: np.ndarray, row: int, start: int, end: int, delim: int
 ) -> list[LongRow]:
     """Return the row's cells over CELL_LIMIT characters, or the row itself (named by its
-    longest cell) when it is over LINE_LIMIT bytes."""
+    longest cell in bytes) when it is over LINE_LIMIT bytes."""
     if a[end - 1] == _CR:
         end -= 1  # the CR of a CRLF belongs to no cell
+    if end - start > LINE_LIMIT:
+        col, lo, hi = _longest_cell(a, start, end, delim)
+        return [LongRow(row, col, end - start, _shown(data, lo, hi), True)]
     span = a[start:end]
     q = np.flatnonzero(span == _QUOTE)
     cuts = np.flatnonzero(span == delim)
@@ -168,26 +172,46 @@ def _long_cells(
     first = np.concatenate(([0], cuts + 1))  # each cell's first byte and its end
     last = np.concatenate((cuts, [span.size]))
     nbytes = last - first
-    conts = np.add.reduceat(_CONTINUATION[span], np.minimum(first, span.size - 1), dtype=np.int64)
+    # At most LINE_LIMIT bytes: counted as int64 per byte, a few MiB.
+    at = np.minimum(first, span.size - 1)
+    conts = np.add.reduceat(_CONTINUATION[span], at, dtype=np.int64)
     chars = np.where(nbytes > 0, nbytes - conts, 0)
-    quoted = (nbytes > 0) & (span[np.minimum(first, span.size - 1)] == _QUOTE)
     # A quoted cell's characters: less its two quotes and one of each "" pair inside.
+    quoted = (nbytes > 0) & (span[at] == _QUOTE)
     inner = np.searchsorted(q, last) - np.searchsorted(q, first)
     chars = np.where(quoted, chars - 1 - inner // 2, chars)
-    if end - start > LINE_LIMIT:
-        col = int(np.argmax(chars))
-        return [LongRow(row, col, end - start, _shown(data, start, first, last, col), True)]
     return [
-        LongRow(row, int(col), int(chars[col]), _shown(data, start, first, last, col), False)
-        for col in np.flatnonzero(chars > CELL_LIMIT)
+        LongRow(row, int(i), int(chars[i]), _shown(data, start + first[i], start + last[i]), False)
+        for i in np.flatnonzero(chars > CELL_LIMIT)
     ]
 
 
-def _shown(
-    data: bytes | mmap.mmap, start: int, first: np.ndarray, last: np.ndarray, col: int
-) -> str:
-    """Return the first characters of cell ``col`` (unquoted), then an ellipsis."""
-    lo, hi = start + int(first[col]), start + int(last[col])
+def _longest_cell(a: np.ndarray, start: int, end: int, delim: int) -> tuple[int, int, int]:
+    """Return (column, first byte, end) of the row's longest cell in bytes, a block at a
+    time: a row over LINE_LIMIT may be any size."""
+    quotes = col = 0
+    cell = start  # where the cell going on starts
+    best = (-1, 0, start, start)
+    for lo in range(start, end, _BLOCK):
+        block = a[lo : min(lo + _BLOCK, end)]
+        q = np.flatnonzero(block == _QUOTE) + lo
+        cuts = np.flatnonzero(block == delim) + lo
+        cuts = cuts[((quotes + np.searchsorted(q, cuts)) & 1) == 0]
+        quotes += q.size
+        if cuts.size:
+            starts = np.concatenate(([cell], cuts[:-1] + 1))
+            i = int(np.argmax(cuts - starts))
+            if cuts[i] - starts[i] > best[0]:
+                best = (int(cuts[i] - starts[i]), col + i, int(starts[i]), int(cuts[i]))
+            col += cuts.size
+            cell = int(cuts[-1]) + 1
+    if end - cell > best[0]:
+        best = (end - cell, col, cell, end)
+    return best[1:]
+
+
+def _shown(data: bytes | mmap.mmap, lo: int, hi: int) -> str:
+    """Return the first characters of the cell in ``data[lo:hi]`` (unquoted), then "…"."""
     text = bytes(data[lo : min(hi, lo + 4 * SHOWN + 1)]).decode("utf-8", "replace")
     if text.startswith('"'):
         text = text[1:].replace('""', '"')
