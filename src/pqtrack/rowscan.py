@@ -20,6 +20,7 @@ import mmap
 from dataclasses import dataclass, field
 
 import numpy as np
+import pandas as pd
 
 # Characters in one cell: Excel's own limit (a longer cell cannot come from a workbook).
 CELL_LIMIT = 32_767
@@ -58,10 +59,32 @@ class RowScan:
     too_long: list[LongRow] = field(default_factory=list)
     widest: int = 0  # cells in the widest row, when asked for
 
-    @property
-    def unreadable(self) -> bool:
-        """Return whether a row is too long for the readers to be given the file at all."""
-        return any(r.line for r in self.too_long)
+    def problems(self, header: list[str], mapping: dict[int, str]) -> pd.DataFrame:
+        """Return the too-long rows and cells as row problems (row, column, value, code,
+        detail); a column is named by its contract name, its header or its letters."""
+        return pd.DataFrame(
+            {
+                "row": [r.row for r in self.too_long],
+                "column": [_column_name(r.column, header, mapping) for r in self.too_long],
+                "value": [r.shown for r in self.too_long],
+                "code": [f"rule.{'row' if r.line else 'cell'}_too_long" for r in self.too_long],
+                "detail": [str(r.length) for r in self.too_long],
+            }
+        )
+
+
+def _column_name(idx: int, header: list[str], mapping: dict[int, str]) -> str:
+    """Return column ``idx``'s contract name, else its header, else its spreadsheet letters
+    (A, B, …, AA) when its header is blank."""
+    if idx in mapping:
+        return mapping[idx]
+    if idx < len(header) and header[idx].strip():
+        return header[idx].strip()
+    letters, n = "", idx + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
 
 
 def body_end(data: bytes | mmap.mmap, start: int = 0) -> int:

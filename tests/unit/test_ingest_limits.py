@@ -25,8 +25,10 @@ def _problems(report) -> list[tuple[int, str, str]]:
 
 
 def _nothing_stored(store) -> bool:
-    return store.scalar("SELECT count(*) FROM records") == 0 == store.scalar(
-        "SELECT count(*) FROM batches"
+    return (
+        store.scalar("SELECT count(*) FROM records")
+        == 0
+        == store.scalar("SELECT count(*) FROM batches")
     )
 
 
@@ -47,7 +49,7 @@ def test_a_huge_row_alone_stores_no_empty_batch(store):
 def test_a_huge_row_message_names_row_and_column_in_both_languages(store):
     rep = _ingest(store, [*GOOD, ["18/03/2023", "workshop", "x" * HUGE]])
     vi, en = rep.messages("vi")[0], rep.messages("en")[0]
-    assert vi.startswith("Dòng 5, cột Ghi chú (note), giá trị \"xxxx") and "1 MiB" in vi
+    assert vi.startswith('Dòng 5, cột Ghi chú (note), giá trị "xxxx') and "1 MiB" in vi
     assert en.startswith('Row 5, column note, value "xxxx') and "1 MiB" in en
     assert len(en) < 400  # the value is shown cut short, not 40 MiB of it
 
@@ -169,7 +171,9 @@ def test_arrow_reads_what_the_count_reads():
             table = pa_csv.read_csv(
                 body,
                 read_options=pa_csv.ReadOptions(column_names=[f"c{i}" for i in range(width)]),
-                parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+                parse_options=pa_csv.ParseOptions(
+                    newlines_in_values=True, ignore_empty_lines=False
+                ),
             )
         except pa.ArrowInvalid:
             continue
