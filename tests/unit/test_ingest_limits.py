@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pyarrow as pa
 import pytest
 
 from pqtrack import ingest
@@ -145,38 +144,3 @@ def test_a_file_with_no_data_rows_is_refused_not_stored_empty(store):
     assert not rep.stored
     assert [p.code for p in rep.file_problems] == ["file.no_rows"]
     assert _nothing_stored(store)
-
-
-def test_arrow_reads_what_the_count_reads():
-    """The two counts agree on every small file Arrow reads (random cells of quotes,
-    delimiters and line breaks)."""
-    import random
-
-    import pyarrow.csv as pa_csv
-
-    from pqtrack import rowscan
-
-    rnd = random.Random(2)
-    pieces = ["a", ",", '"', '"', "\n", "\r\n", "\r", " ", "ệ"]
-    compared = 0
-    for _ in range(3000):
-        width = rnd.randint(1, 3)
-        lines = [
-            ",".join("".join(rnd.choices(pieces, k=rnd.randint(0, 4))) for _ in range(width))
-            for _ in range(rnd.randint(1, 5))
-        ]
-        data = "\n".join(lines).encode()
-        body = pa.py_buffer(data).slice(0, rowscan.body_end(data))
-        try:
-            table = pa_csv.read_csv(
-                body,
-                read_options=pa_csv.ReadOptions(column_names=[f"c{i}" for i in range(width)]),
-                parse_options=pa_csv.ParseOptions(
-                    newlines_in_values=True, ignore_empty_lines=False
-                ),
-            )
-        except pa.ArrowInvalid:
-            continue
-        compared += 1
-        assert rowscan.scan(data, 0, ",").rows == table.num_rows, data
-    assert compared > 500
