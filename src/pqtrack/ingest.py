@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
-import re
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -16,10 +16,13 @@ from pathlib import Path
 import pandas as pd
 
 from pqtrack import plan
-from pqtrack.decode import DecodeError, decode_bytes, sniff_utf8
+from pqtrack.decode import HEAD_BYTES, DecodeError, decode_bytes, sniff_utf8
 from pqtrack.i18n import t
 from pqtrack.layout import CsvLayout, FastPathRefused
+from pqtrack.layout import find_header as _find_header  # ingest's names: the benchmark
+from pqtrack.layout import normalise_layout as _normalise_layout  # times them as steps
 from pqtrack.localities import match_many
+from pqtrack.rowscan import RowScan, scan
 from pqtrack.schema import (
     COLUMN_NAMES,
     DERIVED_COLUMNS,
@@ -30,12 +33,16 @@ from pqtrack.schema import (
 from pqtrack.store import StageResult, Store
 from pqtrack.text import fold
 
-DELIMITERS = (",", ";", "\t")
-HEADER_SEARCH_ROWS = 10
-_BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
 # Columns declared beyond the header on the fast path (rows that end in empty cells);
 # a wider row makes DuckDB refuse the read and the file takes the exact path.
 EXTRA_COLUMNS = 8
+# Columns with a header a file may have: the template has 13; a file with more is refused
+# before any row is read.
+MAX_COLUMNS = 200
+# Cells in one row, headed or not. Empty blank-headed columns (a sheet's used range beyond
+# its table) are ignored, but each still costs the readers: 1,000 of them are read in well
+# under a second, 16,000 took 6-25 s.
+MAX_CELLS = 1_024
 
 
 @dataclass
@@ -137,48 +144,22 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _head_rows(text: str, delimiter: str) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(text[:65536]), delimiter=delimiter)
-    rows = []
-    for row in reader:
-        rows.append(row)
-        if len(rows) >= HEADER_SEARCH_ROWS:
-            break
-    return rows
+def _count_rows(data: bytes, bom: int) -> tuple[str, RowScan]:
+    """Return the delimiter the head of UTF-8 ``data`` shows and the rows counted with it."""
+    delimiter = _find_header(data[bom : bom + HEAD_BYTES].decode("utf-8", "replace"))[0]
+    return delimiter, scan(data, bom, delimiter)
 
 
-def _find_header(text: str) -> tuple[str, int, list[str]]:
-    """Return (delimiter, header row number, header cells) that map the most contract columns."""
-    lookup = header_lookup()
-    best: tuple[int, int, str, int, list[str]] | None = None
-    for delim in DELIMITERS:
-        rows = _head_rows(text, delim)
-        for idx, row in enumerate(rows):
-            known = len({lookup[fold(c)] for c in row if fold(c) in lookup})
-            score = (known, len(row))
-            if best is None or score > best[:2]:
-                best = (known, len(row), delim, idx + 1, row)
-            if known >= 2:
-                break
-    if best is None:
-        return ",", 1, []
-    _, _, delim, header_row, cells = best
-    return delim, header_row, cells
-
-
-def _normalise_layout(text: str, delimiter: str) -> tuple[str, int]:
-    """Return text whose blank lines keep their row numbers, and the widest row's cell count."""
-    body = text.rstrip("\r\n \t")
-    if _BLANK_LINE.search(body):
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
-        width = 0
-        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
-            width = max(width, len(row))
-            writer.writerow(row if row else [""])
-        return out.getvalue(), width
-    width = max((line.count(delimiter) for line in body.split("\n")), default=0) + 1
-    return text, width
+def _too_long(rows: RowScan, cells: list[str], mapping: dict[int, str]) -> StageResult:
+    """Return the check of a file with too-long rows or cells: those rows, nothing read."""
+    problems = rows.problems(cells, mapping)
+    return StageResult(
+        rows_read=0,
+        problems=problems,
+        problem_count=len(problems),
+        summary=pd.DataFrame(columns=["indicator", "rows", "quantity", "funding_vnd"]),
+        unmatched_localities=pd.DataFrame(columns=["locality", "rows", "first_row"]),
+    )
 
 
 def prepare(
@@ -192,8 +173,11 @@ def prepare(
     ``fast=False``.
     """
     empty = not data or data.isspace()  # as ``not data.strip()``, without copying the file
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    with ThreadPoolExecutor(max_workers=2) as pool:
         digest = pool.submit(content_hash, data)  # hashlib lets go of the GIL: in parallel
+        # So does numpy: the rows are counted meanwhile, split by the head's delimiter.
+        early = pool.submit(_count_rows, data, bom) if fast and not empty else None
         # A blank line is found by the reader (Arrow refuses the row; DuckDB's read looks
         # for one before it starts) and sends the file back here with ``fast=False``.
         head = sniff_utf8(data) if fast and not empty else None
@@ -216,6 +200,15 @@ def prepare(
     delimiter, header_row, cells = _find_header(head_text)
     report.delimiter = delimiter
     report.header_row = header_row
+    named = sum(1 for cell in cells if cell.strip())
+    if named > MAX_COLUMNS or len(cells) > MAX_CELLS:  # refused before any column is looked at
+        code, count, cap = (
+            ("file.too_many_columns", named, MAX_COLUMNS)
+            if named > MAX_COLUMNS
+            else ("file.too_wide", len(cells), MAX_CELLS)
+        )
+        report.file_problems.append(Problem(code, {"count": count, "cap": cap}))
+        return report, None
     lookup = header_lookup()
     mapping: dict[int, str] = {}
     ignored: list[int] = []
@@ -247,11 +240,32 @@ def prepare(
     path = workdir / "upload.csv"
     if head is not None:
         width = len(cells) + EXTRA_COLUMNS  # the bytes are read as they are (BOM skipped)
+        assert early is not None
+        early_delimiter, rows = early.result()
+        if early_delimiter != delimiter:
+            rows = scan(data, bom, delimiter)
     else:
         del head_text
-        text, width = _normalise_layout(text, delimiter)
-        path.write_text(text, encoding="utf-8", newline="")
+        encoded = text.encode("utf-8")
+        rows = scan(encoded, 0, delimiter, widest=True)
+        if not rows.too_long:
+            normalised = _normalise_layout(text, delimiter)
+            if normalised is not text:  # blank rows now hold a "": counted again
+                encoded = normalised.encode("utf-8")
+                rows = scan(encoded, 0, delimiter, widest=True)
+            del normalised
         del text
+        width = rows.widest
+        if width > MAX_CELLS:
+            report.file_problems.append(
+                Problem("file.too_wide", {"count": width, "cap": MAX_CELLS})
+            )
+            return report, None
+        path.write_bytes(encoded)
+        del encoded
+    if rows.too_long:  # neither reader is given a row it may not read whole
+        report.stage = _too_long(rows, cells, mapping)
+        return report, None
     layout = CsvLayout(
         text_path=path,
         delimiter=delimiter,
@@ -267,6 +281,7 @@ def prepare(
         nfc=head is not None and head.needs_nfc,
         data=data if head is not None else None,
         header_width=len(cells),
+        rows=rows.rows,
     )
     return report, layout
 
@@ -329,6 +344,12 @@ def process(
                 fast = False  # not UTF-8 after all, or a row wider than the margin
                 continue
             break
+    lost = report.stage.lost
+    if lost is not None:
+        counts = {"counted": lost[0], "read": lost[1]}
+        report.file_problems.append(Problem("file.rows_lost", counts))
+    elif not report.stage.rows_read and not report.stage.problem_count:
+        report.file_problems.append(Problem("file.no_rows"))
     dup = report.stage.duplicate_of
     if dup is not None:
         report.file_problems.append(

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pqtrack.schema import header_lookup
+from pqtrack.text import fold
+
+DELIMITERS = (",", ";", "\t")
+HEADER_SEARCH_ROWS = 10
+BLANK_LINE = re.compile(r"\n[ \t]*\r?\n")
 _BLANK_LINE_BYTES = re.compile(rb"\n[ \t]*\r?\n")
 
 
@@ -43,3 +51,47 @@ class CsvLayout:
     header_width: int = 0
     # The text may hold characters NFC changes: DuckDB normalises each cell.
     nfc: bool = False
+    # Rows in the file (header and blank rows included) as ``rowscan`` counted them apart
+    # from the reader: the reader must see as many.
+    rows: int | None = None
+
+
+def _head_rows(text: str, delimiter: str) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text[:65536], newline=""), delimiter=delimiter)
+    rows = []
+    for row in reader:
+        rows.append(row)
+        if len(rows) >= HEADER_SEARCH_ROWS:
+            break
+    return rows
+
+
+def find_header(text: str) -> tuple[str, int, list[str]]:
+    """Return (delimiter, header row number, header cells) that map the most contract columns."""
+    lookup = header_lookup()
+    best: tuple[int, int, str, int, list[str]] | None = None
+    for delim in DELIMITERS:
+        rows = _head_rows(text, delim)
+        for idx, row in enumerate(rows):
+            known = len({lookup[fold(c)] for c in row if fold(c) in lookup})
+            score = (known, len(row))
+            if best is None or score > best[:2]:
+                best = (known, len(row), delim, idx + 1, row)
+            if known >= 2:
+                break
+    if best is None:
+        return ",", 1, []
+    _, _, delim, header_row, cells = best
+    return delim, header_row, cells
+
+
+def normalise_layout(text: str, delimiter: str) -> str:
+    """Return text whose blank lines keep their row numbers (``text`` itself if it has none)."""
+    body = text.rstrip("\r\n \t")
+    if not BLANK_LINE.search(body):
+        return text
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        writer.writerow(row if row else [""])
+    return out.getvalue()

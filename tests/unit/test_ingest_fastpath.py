@@ -8,7 +8,7 @@ import unicodedata
 
 import pytest
 
-from pqtrack import decode, ingest
+from pqtrack import decode, ingest, layout
 from pqtrack.layout import has_blank_line
 from pqtrack.store import Store, people, queries, reader, staging
 from tests.conftest import TODAY, csv_text
@@ -256,7 +256,7 @@ def test_blank_lines_take_the_exact_path(tmp_path, monkeypatch):
 def test_blank_line_detection_matches_the_text_rule(data, blank):
     assert has_blank_line(data) is blank
     body = data.decode().rstrip("\r\n \t")
-    assert bool(ingest._BLANK_LINE.search(body)) is blank
+    assert bool(layout.BLANK_LINE.search(body)) is blank
 
 
 def test_nul_bytes_and_utf16_are_not_fast():

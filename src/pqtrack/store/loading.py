@@ -40,6 +40,8 @@ class StageResult:
     unmatched_localities: pd.DataFrame
     duplicate_of: dict | None = None
     batch_id: int | None = None
+    # (rows counted, rows read) when they differ: the file is not stored.
+    lost: tuple[int, int] | None = None
 
 
 @dataclass
@@ -80,7 +82,7 @@ def _run(
     staging.begin(cur, layout, req.type_lookup, req.indicators)
     writer: duckdb.DuckDBPyConnection | None = None  # the batch's transaction, once begun
     batch_id: int | None = None
-    rows = 0
+    rows = stored = 0
     try:
         try:
             for chunk in chunks:
@@ -95,19 +97,24 @@ def _run(
                 if req.original is not None and not staging.problem_count(cur):
                     if writer is None:
                         writer, batch_id = store._begin_batch(cur, req.on_store)
-                    staging.store_chunk(writer, typed, staging.places(cur), batch_id)
+                    stored += staging.store_chunk(writer, typed, staging.places(cur), batch_id)
             else:  # every reader ends on a chunk marked last; storing it twice must not happen
                 raise RuntimeError("the reader ended without its last chunk")
             # The writer's rows are not committed: "already stored" means before this file.
             staging.check_record_ids(cur, stored_too=req.duplicate is None)
-            clean = not staging.problem_count(cur)
+            # The reader saw every row of the file, and a file of no data row is no batch.
+            lost = _lost(layout.rows, chunk.rows_read)
+            clean = not staging.problem_count(cur) and lost is None and rows > 0
             if req.original is not None and clean:
                 if writer is None:
                     writer, batch_id = store._begin_batch(cur, req.on_store)
-                staging.store_chunk(writer, typed, staging.places(cur), batch_id)
+                stored += staging.store_chunk(writer, typed, staging.places(cur), batch_id)
+                lost = _lost(rows, stored)  # and the batch holds every row checked
+                clean = lost is None
         finally:
             chunks.close()  # the reader's chunk and temp tables go; the session's stay
         result = _result(cur, rows, req.duplicate)
+        result.lost = lost
         if writer is not None and clean:
             _commit(store, writer, cur, layout, req, batch_id, rows)
             result.batch_id = batch_id
@@ -123,6 +130,11 @@ def _run(
             writer.close()
         staging.end(cur)
     return result
+
+
+def _lost(counted: int | None, read: int | None) -> tuple[int, int] | None:
+    """Return (counted, read) when a count was made and the other differs from it."""
+    return None if counted is None or counted == read else (counted, read or 0)
 
 
 def _place_localities(

@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from pqtrack.layout import CsvLayout, FastPathRefused, has_blank_line
+from pqtrack.rowscan import body_end
 
 # Rows per chunk: whole row groups of DuckDB (122,880 rows), so that each chunk's insert
 # writes full row groups straight to the file.
@@ -66,6 +67,10 @@ class Chunk:
     # Only data rows with a cell (the reader left out the header and blank rows): the
     # staging needs no filter, and DuckDB knows how many rows it joins.
     data_rows_only: bool = False
+    # On the last chunk: how many rows the reader read in all, header and blank rows too.
+    rows_read: int | None = None
+    # Blank-headed columns without a cell in the chunk: left out of every step at once.
+    skip: frozenset[int] = frozenset()
 
 
 def _column_may_need_cleaning(column: pa.ChunkedArray) -> bool:
@@ -94,18 +99,26 @@ def _column_may_need_cleaning(column: pa.ChunkedArray) -> bool:
     return False
 
 
-def _dirty_columns(table: pa.Table, width: int, pool: ThreadPoolExecutor) -> frozenset[int]:
-    flags = pool.map(lambda i: _column_may_need_cleaning(table.column(i)), range(width))
-    return frozenset(i for i, flag in enumerate(flags) if flag)
+def _dirty_columns(table: pa.Table, kept: list[int], pool: ThreadPoolExecutor) -> frozenset[int]:
+    flags = pool.map(lambda i: _column_may_need_cleaning(table.column(i)), kept)
+    return frozenset(i for i, flag in zip(kept, flags, strict=True) if flag)
+
+
+def _empty_blank_headed(table: pa.Table, layout: CsvLayout) -> frozenset[int]:
+    """Return the blank-headed columns of ``table`` without a cell (Arrow counts its NULLs)."""
+    named = set(layout.mapping) | set(layout.ignored)
+    return frozenset(
+        i
+        for i in range(layout.header_width)
+        if i not in named and table.column(i).null_count == table.num_rows
+    )
 
 
 def _arrow_batches(layout: CsvLayout) -> Iterator[pa.RecordBatch]:
     """Yield the file's rows as Arrow batches: parsed whole up to ``ARROW_WHOLE_BYTES``
     (on every core), streamed beyond (memory bounded by a few blocks)."""
     assert layout.data is not None
-    end = len(layout.data)
-    while end and layout.data[end - 1] in b"\r\n":  # a final line break ends no row
-        end -= 1
+    end = body_end(layout.data)  # a final line break ends no row
     names = [f"c{i}" for i in range(layout.header_width)]
     source = pa.py_buffer(layout.data).slice(0, end)
     options = {
@@ -159,27 +172,36 @@ def _empty(layout: CsvLayout) -> pa.Table:
     return pa.table({n: pa.array([], pa.string()) for n in names})
 
 
-def _prepared_chunks(layout: CsvLayout) -> Iterator[tuple[pa.Table, frozenset[int], bool]]:
-    """Yield each chunk with its row numbers, the columns it needs cleaned, and if it is last."""
-    width = layout.header_width
+def _prepared_chunks(
+    layout: CsvLayout,
+) -> Iterator[tuple[pa.Table, frozenset[int], int | None, frozenset[int]]]:
+    """Yield each chunk with its row numbers, the columns it needs cleaned, on the last one
+    how many rows were read in all, and its empty blank-headed columns (no step looks at
+    them: a file of 1,000 trailing blank columns is read as one of its named columns)."""
     with ThreadPoolExecutor(2) as pool:
         for table, first_rn, last in _arrow_chunks(layout):
             rn = np.arange(first_rn, first_rn + table.num_rows, dtype=np.int32)
             table = table.append_column("rn", pa.array(rn))
-            dirty = frozenset(range(width)) if layout.nfc else _dirty_columns(table, width, pool)
-            yield _data_rows(table, layout, dirty, first_rn), dirty, last
+            skip = _empty_blank_headed(table, layout)
+            kept = [
+                i
+                for i in range(layout.header_width)
+                if i not in skip and i not in set(layout.ignored)
+            ]
+            dirty = frozenset(kept) if layout.nfc else _dirty_columns(table, kept, pool)
+            read = first_rn + table.num_rows - 1 if last else None
+            yield _data_rows(table, layout, dirty, first_rn, kept), dirty, read, skip
 
 
 def _data_rows(
-    table: pa.Table, layout: CsvLayout, dirty: frozenset[int], first_rn: int
+    table: pa.Table, layout: CsvLayout, dirty: frozenset[int], first_rn: int, kept: list[int]
 ) -> pa.Table:
-    """Return the rows of ``table`` below the header that hold a cell once trimmed."""
+    """Return the rows of ``table`` below the header that hold a cell once trimmed in one
+    of the ``kept`` columns."""
     below = min(max(layout.header_row - first_rn + 1, 0), table.num_rows)
     table = table.slice(below)
     filled = None
-    for i in range(layout.header_width):
-        if i in layout.ignored:
-            continue
+    for i in kept:
         column = table.column(i)
         has = pc.is_valid(column)
         if i in dirty:
@@ -245,10 +267,17 @@ def arrow_chunks(cur: duckdb.DuckDBPyConnection, layout: CsvLayout) -> Iterator[
     ahead = _ReadAhead(_prepared_chunks(layout))
     try:
         while (item := ahead.get()) is not _ReadAhead.DONE:
-            table, dirty, last = item
+            table, dirty, read, skip = item
             cur.register("chunk_raw", table)
             try:
-                yield Chunk(width=layout.header_width, dirty=dirty, last=last, data_rows_only=True)
+                yield Chunk(
+                    width=layout.header_width,
+                    dirty=dirty,
+                    last=read is not None,
+                    data_rows_only=True,
+                    rows_read=read,
+                    skip=skip,
+                )
             finally:
                 cur.unregister("chunk_raw")
                 del table, item
@@ -291,8 +320,11 @@ def duckdb_chunk(cur: duckdb.DuckDBPyConnection, layout: CsvLayout) -> Iterator[
         "CREATE OR REPLACE TEMP VIEW chunk_raw AS "
         "SELECT *, CAST(rowid + 1 AS INTEGER) AS rn FROM raw_table"
     )
+    read = cur.execute("SELECT count(*) FROM raw_table").fetchall()[0][0]
     try:
-        yield Chunk(width=layout.ncols, dirty=frozenset(range(layout.ncols)), last=True)
+        yield Chunk(
+            width=layout.ncols, dirty=frozenset(range(layout.ncols)), last=True, rows_read=read
+        )
     finally:
         cur.execute("DROP VIEW IF EXISTS chunk_raw")
         cur.execute("DROP TABLE IF EXISTS raw_table")

@@ -201,8 +201,8 @@ def end(cur: duckdb.DuckDBPyConnection) -> None:
 
 
 def _cells(layout: CsvLayout, chunk: Chunk) -> tuple[dict[int, str], dict[int, str]]:
-    """Return per kept column the trimmed expression and the cleaned one (over ``cN``)."""
-    kept = [i for i in range(chunk.width) if i not in set(layout.ignored)]
+    """Return per contract column the trimmed expression and the cleaned one (over ``cN``)."""
+    kept = [i for i in sorted(layout.mapping) if i < chunk.width and i not in chunk.skip]
     assert all(_IDENT.match(f"c{i}") for i in kept)
     trimmed, cleaned = {}, {}
     for i in kept:
@@ -213,6 +213,29 @@ def _cells(layout: CsvLayout, chunk: Chunk) -> tuple[dict[int, str], dict[int, s
         else:  # Arrow made empty cells NULL; no cell starts or ends with what is cleaned
             trimmed[i] = cleaned[i] = cell
     return trimmed, cleaned
+
+
+def _extra(layout: CsvLayout, chunk: Chunk) -> tuple[str, bool]:
+    """Return the expression of a row's first filled cell outside the contract columns (a
+    blank-headed column or past the header; unknown columns are ignored), trimmed, and
+    whether it needs cleaning.
+
+    One expression over a list of every such column: a trim per column, one after the
+    other, cost seconds at 100 columns and minutes at 1,000 (the plan grew with their
+    square).
+    """
+    skip = set(layout.ignored) | set(layout.mapping) | chunk.skip
+    extra = [i for i in range(chunk.width) if i not in skip]
+    if not extra:
+        return "NULL", False
+    assert all(_IDENT.match(f"c{i}") for i in extra)
+    cells = ", ".join(f"nfc_normalize(c{i})" if layout.nfc else f"c{i}" for i in extra)
+    if not chunk.dirty.intersection(extra):
+        return f"coalesce({cells})", False  # Arrow made empty cells NULL
+    return (
+        f"list_filter(list_transform([{cells}], lambda x: pq_trim(x)), lambda x: x IS NOT NULL)[1]",
+        True,
+    )
 
 
 def _below_header(chunk: Chunk) -> str:
@@ -228,7 +251,7 @@ def build_staged(cur: duckdb.DuckDBPyConnection, layout: CsvLayout, chunk: Chunk
     the layout asks for it.
     """
     trimmed, _ = _cells(layout, chunk)
-    by_name = {name: idx for idx, name in layout.mapping.items() if idx in trimmed}
+    by_name = {layout.mapping[idx]: idx for idx in trimmed}
 
     def value(i: int) -> str:
         return f"pq_untick(c{i})" if i in chunk.dirty else f"c{i}"
@@ -237,20 +260,17 @@ def build_staged(cur: duckdb.DuckDBPyConnection, layout: CsvLayout, chunk: Chunk
         f"{value(by_name[name])} AS {name}" if name in by_name else f"NULL AS {name}"
         for name in COLUMN_NAMES
     ]
-    extra_idx = sorted(set(trimmed) - set(layout.mapping))
-    extra = (
-        "COALESCE(" + ", ".join(value(i) for i in extra_idx) + ", NULL)" if extra_idx else "NULL"
-    )
-    inner = "".join(f", {expr} AS c{i}" for i, expr in trimmed.items())
+    extra, dirty = _extra(layout, chunk)
+    inner = "".join(f", {expr} AS c{i}" for i, expr in trimmed.items()) + f", {extra} AS cx"
     # pq_untick never turns a trimmed cell into NULL: the blank test needs the trim only.
     # A chunk of data rows only has no filter: DuckDB then knows its size when it joins.
-    any_cell = " OR ".join([f"c{i} IS NOT NULL" for i in trimmed] or ["FALSE"])
+    any_cell = " OR ".join([f"c{i} IS NOT NULL" for i in trimmed] + ["cx IS NOT NULL"])
     non_blank = "" if chunk.data_rows_only else " WHERE " + any_cell
     # Identifiers come from COLUMN_NAMES and generated c<N> names only; no values.
     sql = (
         "CREATE OR REPLACE TEMP VIEW staged AS SELECT rn, " + ", ".join(selects)  # noqa: S608
-        + ", " + extra + " AS extra_value FROM (SELECT rn" + inner + " FROM chunk_raw"
-        + _below_header(chunk) + ")" + non_blank
+        + ", " + ("pq_untick(cx)" if dirty else "cx") + " AS extra_value FROM (SELECT rn"
+        + inner + " FROM chunk_raw" + _below_header(chunk) + ")" + non_blank
     )  # fmt: skip
     cur.execute(sql)
 
@@ -418,8 +438,8 @@ def places(cur: duckdb.DuckDBPyConnection) -> pa.Table:
 
 def store_chunk(
     writer: duckdb.DuckDBPyConnection, typed: pa.Table, places: pa.Table, batch_id: int
-) -> None:
-    """Insert the chunk's records into the store.
+) -> int:
+    """Insert the chunk's records into the store; return how many went in.
 
     ``typed`` and ``places`` (see :func:`places`) are read by their Python names. The new
     names and beneficiary keys the records number are stored at COMMIT (``people.store``):
@@ -441,6 +461,7 @@ def store_chunk(
         """,
         {"batch_id": batch_id},
     )
+    return int(writer.fetchall()[0][0])
 
 
 def problems_listing(cur: duckdb.DuckDBPyConnection, limit: int) -> duckdb.DuckDBPyConnection:
