@@ -34,22 +34,31 @@ def wrap_title(text: str, width: int = TITLE_WIDTH) -> str:
     return "<br>".join(textwrap.wrap(text, width, break_long_words=False)) if text else text
 
 
+# Plotly's toolbar sits in a chart's top right corner, shown at once on a touch screen:
+# titles stand on the plot area and push the top margin, so the toolbar never covers one.
+TOOLBAR_PX = 36  # the toolbar's height and a little air
+
+
+def title_spec(text: str) -> dict:
+    """Return a chart title standing on the plot area, below Plotly's toolbar."""
+    return {
+        "text": text,
+        "automargin": True,
+        "x": 0,
+        "xanchor": "left",
+        "yref": "paper",
+        "y": 1,
+        "yanchor": "bottom",
+        "pad": {"b": 16},
+    }
+
+
 def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
     for axis in (fig.layout.xaxis, fig.layout.yaxis):
         if axis.title.text:
             axis.title.text = wrap_title(axis.title.text, AXIS_TITLE_WIDTH)
     fig.update_layout(
-        title={
-            "text": wrap_title(title),
-            "automargin": True,
-            "x": 0,
-            "xanchor": "left",
-            "yref": "container",
-            "y": 1,
-            "yanchor": "top",
-            "pad": {"t": 12},
-            "font": {"size": 16},
-        },
+        title={**title_spec(wrap_title(title)), "font": {"size": 16}},
         height=height,
         margin={"l": 10, "r": 20, "t": 90, "b": 50},
         font={"family": FONT},

@@ -15,11 +15,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from pqtrack import localities, numbers
-from pqtrack.charts import wrap_title
+from pqtrack.charts import TOOLBAR_PX, title_spec, wrap_title
 from pqtrack.i18n import t
 from pqtrack.text import fold
 
 ZERO_COLOUR = "#d4d4d4"
+MAP_HEIGHT = 600  # px
+# where the title hangs from: below the toolbar, allowing for the ~16 px plotly.js puts
+# above a multi-line title's anchor
+MAP_TITLE_TOP = TOOLBAR_PX + 20
 COLOURSCALE: list[list] = [[0.0, "#c6dbef"], [0.5, "#4292c6"], [1.0, "#08306b"]]
 FEATURE_KEY = "properties.fullName"
 TABLE_COLUMNS: tuple[str, ...] = ("code", "unit", "value", "approximate")
@@ -221,10 +225,17 @@ def choropleth(values: pd.DataFrame, level: str, metric_label: str, lang: str) -
     subtitle = [f"<sup>{line}</sup>" for line in textwrap.wrap(" · ".join(notes), 60)]
     fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     fig.update_layout(
-        title={"text": "<br>".join([wrap_title(title), *subtitle])},
+        # a map has no plot area to stand on: the title hangs from the top, below the toolbar
+        title={
+            **title_spec("<br>".join([wrap_title(title), *subtitle])),
+            "automargin": False,  # (with it, plotly.js moves a title that needs room to y=1)
+            "yref": "container",
+            "y": 1 - MAP_TITLE_TOP / MAP_HEIGHT,
+            "yanchor": "top",
+        },
         separators=numbers.separators(lang),
-        margin={"l": 0, "r": 0, "t": 70, "b": 60},
-        height=600,
+        margin={"l": 0, "r": 0, "t": MAP_TITLE_TOP + 100, "b": 60},
+        height=MAP_HEIGHT,
         legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "bottom"},
         annotations=[
             {

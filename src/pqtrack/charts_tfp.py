@@ -7,7 +7,7 @@ import math
 import plotly.graph_objects as go
 
 from pqtrack import numbers
-from pqtrack.charts import wrap_title
+from pqtrack.charts import title_spec, wrap_title
 from pqtrack.i18n import t
 from pqtrack.tfp import NATIONAL_BENCHMARKS, Benchmark, TfpResult
 
@@ -30,14 +30,7 @@ def _dash(code: str) -> str:
 
 def _title(text: str) -> dict:
     """Return a title wrapped to fit a phone, hung from the top so no line rises out of view."""
-    return {
-        "text": wrap_title(text),
-        "automargin": True,
-        "yref": "container",
-        "y": 1,
-        "yanchor": "top",
-        "pad": {"t": 12},
-    }
+    return title_spec(wrap_title(text))
 
 
 def _val(x: object) -> float | None:

@@ -59,7 +59,7 @@ LAYOUT_JS = r"""() => {
       .map(name);
   // a chart's title, axis titles and legend inside its frame (a text box's leading may
   // stick out a few pixels above or below)
-  const cut = [];
+  const cut = [], covered = [];
   for (const gd of document.querySelectorAll('.js-plotly-plot')) {
     const box = gd.getBoundingClientRect();
     if (!gd.checkVisibility() || box.width === 0) continue;
@@ -70,12 +70,22 @@ LAYOUT_JS = r"""() => {
         cut.push(((gd._fullLayout.title || {}).text || '').slice(0, 50) + ' / ' + part.getAttribute('class'));
       }
     }
+    // Plotly's toolbar (shown at once on a touch screen) must not sit over the title
+    const bar = gd.querySelector('.modebar');
+    const title = gd.querySelector('.gtitle');
+    if (bar && title && getComputedStyle(bar).opacity !== '0') {
+      const a = bar.getBoundingClientRect(), b = title.getBoundingClientRect();
+      if (a.width && b.width && a.left < b.right && b.left < a.right
+          && a.top < b.bottom && b.top < a.bottom) {
+        covered.push(((gd._fullLayout.title || {}).text || '').slice(0, 50));
+      }
+    }
   }
   return {
     scrollWidth: document.documentElement.scrollWidth, innerWidth: iw,
     sidebarOnScreen: sr ? Math.max(0, Math.min(sr.right, iw) - Math.max(sr.left, 0)) : 0,
     titleOnTop: !!hit && h1.contains(hit), titleInView: hr.left >= 0 && hr.right <= iw + 1,
-    outside, cut,
+    outside, cut, covered,
   };
 }"""
 
@@ -113,6 +123,7 @@ def test_every_page_fits_a_phone_with_its_content_first(phone, server, oracle, s
             problems.append(f"{name}: the page title is covered or off screen")
         problems += [f"{name}: wider than the screen: {e}" for e in got["outside"]]
         problems += [f"{name}: chart part cut: {c}" for c in got["cut"]]
+        problems += [f"{name}: the chart toolbar covers the title: {c}" for c in got["covered"]]
         shoot(phone, screenshots, f"phone-{lang}-{i:02d}-{name}")
     assert problems == [], "\n".join(problems)
 
