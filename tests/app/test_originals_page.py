@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 
 from pqtrack import ingest
-from pqtrack.store import purging
+from pqtrack.store import accounts, purging
+from pqtrack.ui import session
 from tests.app.conftest import ROWS, app, csv_bytes, fetch, open_store
 
 
@@ -62,3 +65,27 @@ def test_admin_purges_after_confirming_and_the_page_says_it_was_purged(empty_db,
     assert "cu.csv" not in downloads
     assert any("đã được test-admin xoá" in i.value for i in at.info)
     assert not [b for b in at.button if b.key == "purge_start"]  # nothing left to purge
+
+
+@pytest.mark.parametrize("change", [{"active": False}, {"role": "viewer"}], ids=["off", "demoted"])
+def test_an_original_offered_before_the_account_changed_is_not_handed_out(
+    empty_db, downloads, change
+):
+    # The button's bytes are made on the click, outside any page run: an editor disabled or
+    # demoted while the page stays open must not get them by clicking the button drawn before.
+    store = _two_batches(empty_db)
+    app("upload", role="editor")
+    offered = downloads["moi.csv"]
+    accounts.update_user(store, "test-editor", "admin", **change)
+    with pytest.raises(PermissionError):  # Streamlit answers the browser with an error
+        fetch(offered)
+
+
+def test_an_original_offered_to_an_idle_session_is_not_handed_out(empty_db, downloads, monkeypatch):
+    _two_batches(empty_db)
+    app("upload", role="editor")
+    offered = downloads["moi.csv"]
+    later = datetime.now() + timedelta(minutes=session.idle_minutes() + 1)
+    monkeypatch.setattr(session, "_now", lambda: later)
+    with pytest.raises(PermissionError):
+        fetch(offered)
