@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from pqtrack import ingest
+from pqtrack import i18n, ingest
 from pqtrack.store import accounts, purging
 from pqtrack.ui import session
 from tests.app.conftest import ROWS, app, csv_bytes, fetch, open_store
@@ -89,3 +89,23 @@ def test_an_original_offered_to_an_idle_session_is_not_handed_out(empty_db, down
     monkeypatch.setattr(session, "_now", lambda: later)
     with pytest.raises(PermissionError):
         fetch(offered)
+
+
+def test_a_demotion_during_the_run_is_caught_right_before_the_purge(empty_db, monkeypatch):
+    store = _two_batches(empty_db)
+    kept = store.originals_folder / store.batch(1)["content_hash"]
+    at = app("upload", role="admin")
+    at.button(key="purge_start").click().run()
+    real_t = i18n.t
+
+    def demote_while_rendering(key, lang, /, **params):
+        # Drawn after the run's first look at the account, before the click is acted on.
+        if key == "ui.upload.purge_confirm_text":
+            accounts.update_user(store, "test-admin", "root", role="editor")
+        return real_t(key, lang, **params)
+
+    monkeypatch.setattr(i18n, "t", demote_while_rendering)
+    at.button(key="purge_yes").click().run()
+    assert not at.exception
+    assert kept.exists()
+    assert not purging.purged(store)

@@ -118,7 +118,7 @@ def _purge_controls(store: Store, purgeable: list[int], names: dict) -> None:
     st.warning(tr("ui.upload.purge_confirm_text", batch_id=pending))
     yes_col, no_col = st.columns(2)
     yes = yes_col.button(tr("ui.upload.purge_confirm"), type="primary", key="purge_yes")
-    if yes and session.can("purge_original"):
+    if yes and session.allowed("purge_original"):
         try:
             purging.purge_original(store, int(pending), session.user_name())
         except StoreError as exc:
