@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from pqtrack import auth, i18n, ingest
+from pqtrack import auth, i18n, ingest, ui
 from pqtrack.store import accounts
 from pqtrack.ui import session
 from pqtrack.ui.session import USER_KEY
@@ -277,3 +277,15 @@ def test_the_audit_log_is_refused_after_a_demotion_during_the_run(use_known, mon
     assert not at.exception
     assert len(at.dataframe) == 0
     assert any("biên tập viên" in i.value for i in at.info)
+
+
+def test_an_uploaded_file_name_shows_as_typed_in_the_checking_box(empty_db, monkeypatch):
+    # The box's label is Markdown: a file name must not turn into bold text or a link.
+    monkeypatch.setattr(ui, "step_reporter", lambda status: lambda step: None)  # keep the label
+    at = app("upload", role="editor")
+    name = "**gras** [x](http://evil.example).csv"
+    at.file_uploader[0].set_value((name, csv_bytes(), "text/csv")).run()
+    assert not at.exception
+    label = at.get("status")[0].label
+    assert "**gras**" not in label and "](http" not in label
+    assert label.replace("\\", "").endswith(f"{name}…")
