@@ -9,7 +9,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from pqtrack import export, ingest, plan, report_cli, service, workbook
+from pqtrack import export, ingest, numbers, plan, report_cli, service, workbook
 from pqtrack.cli_args import env_lang, os_user, parse_date
 from pqtrack.filters import RecordFilter
 from pqtrack.i18n import t
@@ -204,7 +204,8 @@ def cmd_progress(args: argparse.Namespace) -> int:
     )
     for r in rows:
         print(
-            f"  {r.indicator:<20} {r.actual:>6} / {r.target:<5} {r.percent:>6.1f}%  "
+            f"  {r.indicator:<20} {numbers.integer(r.actual, lang):>6} / "
+            f"{numbers.integer(r.target, lang):<5} {numbers.percent(r.percent, lang, 1):>7}  "
             f"{t('status.' + r.status, lang)}"
         )
     return EXIT_OK

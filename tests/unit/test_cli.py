@@ -188,3 +188,15 @@ def test_progress_json_says_not_yet_due_for_a_target_due_once(db):
     assert rows["workshop"]["status"] == "behind" and rows["workshop"]["due_year"] is None
     text = cli("progress", "--phase", "2026-2030", "--as-of", "2026-11-27", "--db", db).stdout
     assert "Not yet due" in text
+
+
+def test_progress_text_writes_percentages_the_language_s_way(tmp_path, db):
+    f = tmp_path / "good.csv"
+    f.write_text(GOOD, encoding="utf-8")
+    assert cli("ingest", str(f), "--db", db).returncode == 0
+    args = ("progress", "--phase", "2021-2025", "--as-of", "2025-12-31", "--db", db)
+    vi = cli(*args, env_lang="vi").stdout
+    line = next(x for x in vi.splitlines() if "product_standard" in x)
+    assert "1,3 %" in line and "1.3%" not in line  # 1 of 75
+    en = cli(*args).stdout
+    assert "1.3%" in next(x for x in en.splitlines() if "product_standard" in x)
