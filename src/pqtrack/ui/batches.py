@@ -75,7 +75,8 @@ def original_controls(store: Store, batches: pd.DataFrame) -> None:
     )
     if pick in gone:
         user, at = gone[pick]
-        st.info(tr("store.original_purged", batch_id=pick, user=user or "-", at=_when(at)))
+        who = views.md_escape(user) if user else "-"  # typed text (the CLI takes any --user)
+        st.info(tr("store.original_purged", batch_id=pick, user=who, at=_when(at)))
     else:
         still_allowed = session.later_check("download_original")
 
