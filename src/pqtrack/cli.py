@@ -16,6 +16,7 @@ from pqtrack.i18n import t
 from pqtrack.paths import default_db_path
 from pqtrack.schema import BENEFICIARY_TYPES
 from pqtrack.store import Store, StoreError
+from pqtrack.text import for_terminal
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -225,7 +226,7 @@ def cmd_batches(args: argparse.Namespace) -> int:
     for b in df.itertuples():
         print(
             f"#{b.batch_id:<5} {b.status:<12} {b.row_count:>8}  {b.created_at:%Y-%m-%d %H:%M}  "
-            f"{b.user_name or '-':<12} {b.file_name}"
+            f"{for_terminal(b.user_name or '-'):<12} {for_terminal(b.file_name)}"
         )
     return EXIT_OK
 
@@ -309,7 +310,7 @@ def cmd_user(args: argparse.Namespace) -> int:
             print(df.to_json(orient="records", date_format="iso", force_ascii=False))
         for u in df.itertuples():
             state = "" if u.active else " (disabled)"
-            print(f"{u.user_name:<24} {u.role:<8}{state}")
+            print(f"{for_terminal(u.user_name):<24} {u.role:<8}{state}")
         return EXIT_OK
     by = args.user or os_user()
     if args.user_command == "disable":

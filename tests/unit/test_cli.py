@@ -200,3 +200,15 @@ def test_progress_text_writes_percentages_the_language_s_way(tmp_path, db):
     assert "1,3 %" in line and "1.3%" not in line  # 1 of 75
     en = cli(*args).stdout
     assert "1.3%" in next(x for x in en.splitlines() if "product_standard" in x)
+
+
+def test_batches_list_shows_control_characters_in_names_escaped(tmp_path, db):
+    # A file name comes from the uploader's browser: an escape sequence in it must not reach
+    # the operator's terminal (colours, title, clipboard) when the batches are listed.
+    f = tmp_path / "\x1b]0;pwned\x07\x1b[2Jx\u202egnp.csv"
+    f.write_text(GOOD, encoding="utf-8")
+    assert cli("ingest", str(f), "--db", db).returncode == 0
+    out = cli("batches", "--db", db).stdout
+    assert "#1" in out
+    assert not any(ch in out for ch in "\x1b\x07\u202e")
+    assert "\\x1b]0;pwned\\x07\\x1b[2Jx\\u202egnp.csv" in out
