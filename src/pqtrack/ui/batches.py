@@ -78,17 +78,9 @@ def original_controls(store: Store, batches: pd.DataFrame) -> None:
         who = views.md_escape(user) if user else "-"  # typed text (the CLI takes any --user)
         st.info(tr("store.original_purged", batch_id=pick, user=who, at=_when(at)))
     else:
-        still_allowed = session.later_check("download_original")
-
-        def original() -> bytes:
-            """Return the original's bytes on the click, if the account may still have them."""
-            if not still_allowed():  # Streamlit answers the browser with an error
-                raise PermissionError("the account may no longer download originals")
-            return store.file_bytes(pick)[1]
-
         st.download_button(
             tr("ui.upload.original"),
-            data=original,
+            data=session.guarded("download_original", lambda: store.file_bytes(pick)[1]),
             file_name=names[pick],
             mime=views.mime_for(names[pick]),
             key="up_orig_dl",

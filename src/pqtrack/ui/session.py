@@ -198,6 +198,8 @@ def later_check(action: str) -> Callable[[], bool]:
     The check reads the account again and the session's idle time as of the page run: the
     account disabled, changed or demoted since, or the page left idle too long, answers False.
     """
+    if not login_required() and auth.can(None, action):
+        return lambda: True  # open to anyone: nothing to ask
     user = current_user()
     entry = st.session_state.get(USER_KEY)
     if user is None:
@@ -219,6 +221,19 @@ def later_check(action: str) -> Callable[[], bool]:
         )
 
     return check
+
+
+def guarded(action: str, make: Callable[[], bytes]) -> Callable[[], bytes]:
+    """Return ``make`` for a deferred download, asking on the click whether ``action`` still is
+    allowed (:func:`later_check`); when not, Streamlit answers the browser with an error."""
+    still_allowed = later_check(action)
+
+    def data() -> bytes:
+        if not still_allowed():
+            raise PermissionError(f"{action} is no longer allowed for this session")
+        return make()
+
+    return data
 
 
 def require(action: str, fresh: bool = False) -> bool:
