@@ -224,8 +224,10 @@ def later_check(action: str) -> Callable[[], bool]:
 
 
 def guarded(action: str, make: Callable[[], bytes]) -> Callable[[], bytes]:
-    """Return ``make`` for a deferred download, asking on the click whether ``action`` still is
-    allowed (:func:`later_check`); when not, Streamlit answers the browser with an error."""
+    """Return ``make`` wrapped for a deferred download: on the click, ``action`` is asked again.
+
+    See :func:`later_check`; when refused, Streamlit answers the browser with an error.
+    """
     still_allowed = later_check(action)
 
     def data() -> bytes:
