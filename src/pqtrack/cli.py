@@ -125,7 +125,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             store, upload.data, upload.name, user=user, original=upload.original
         )
         for warning in report.warnings:
-            print(f"{path}: {warning.message(lang)}", file=sys.stderr)
+            print(f"{path}: {for_terminal(warning.message(lang))}", file=sys.stderr)
         if report.stored:
             results.append(
                 {
@@ -158,8 +158,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def _print_refused(path: Path, messages: list[str], count: int, as_json: bool, lang: str) -> None:
     stream = sys.stderr if as_json else sys.stdout
     print(t("cli.refused", lang, file=path, count=count), file=stream)
-    for line in messages:
-        print(f"{path}: {line}", file=stream)
+    for line in messages:  # they quote the file's values
+        print(f"{path}: {for_terminal(line)}", file=stream)
 
 
 def _filter(args: argparse.Namespace) -> RecordFilter:

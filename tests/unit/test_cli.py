@@ -212,3 +212,20 @@ def test_batches_list_shows_control_characters_in_names_escaped(tmp_path, db):
     assert "#1" in out
     assert not any(ch in out for ch in "\x1b\x07\u202e")
     assert "\\x1b]0;pwned\\x07\\x1b[2Jx\\u202egnp.csv" in out
+
+
+def test_ingest_messages_show_control_characters_of_cell_values_escaped(tmp_path, db):
+    # Files come from outside; a value quoted in a message (a warning or a refusal) must not
+    # send escape sequences to the operator's terminal.
+    f = tmp_path / "hostile.csv"
+    f.write_text(
+        "date,indicator,beneficiary_name,beneficiary_type,locality\r\n"
+        "15/03/2023,product_standard,A,HTX,\x1b]0;pwned\x07X\r\n"
+        "15/03/2023,nonsense\x1b[31m,A,HTX,\r\n",
+        encoding="utf-8",
+    )
+    r = cli("ingest", str(f), "--db", db)
+    assert r.returncode == 1
+    assert "nonsense\\x1b[31m" in r.stdout
+    assert "\\x1b]0;pwned\\x07X" in r.stderr + r.stdout
+    assert "\x1b" not in r.stdout + r.stderr
