@@ -274,15 +274,18 @@ def cmd_tfp(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(payload, ensure_ascii=False, allow_nan=False, indent=2))
         return EXIT_OK
+
+    def pct(value: float | None, digits: int = 2) -> str:
+        return numbers.percent(value, lang, digits, trim=True)  # a missing value: "—"
+
     for year in payload["years"]:
-        share = "—" if year["tfp_share"] is None else f"{year['tfp_share']:.1f}%"
         print(
-            f"{year['year']}  GRDP {year['gdp_growth']}%  K {year['capital_growth']}%  "
-            f"L {year['labour_growth']}%  TFP {year['tfp_growth']}%  {share}"
+            f"{year['year']}  GRDP {pct(year['gdp_growth'])}  K {pct(year['capital_growth'])}  "
+            f"L {pct(year['labour_growth'])}  TFP {pct(year['tfp_growth'])}  "
+            f"{pct(year['tfp_share'], 1)}"
         )
     for ph in payload["phases"]:
-        share = "—" if ph["tfp_share"] is None else f"{ph['tfp_share']:.1f}%"
-        print(f"{ph['phase']}: TFP {share}")
+        print(f"{ph['phase']}: TFP {pct(ph['tfp_share'], 1)}")
     return EXIT_OK
 
 

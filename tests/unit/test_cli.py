@@ -229,3 +229,14 @@ def test_ingest_messages_show_control_characters_of_cell_values_escaped(tmp_path
     assert "nonsense\\x1b[31m" in r.stdout
     assert "\\x1b]0;pwned\\x07X" in r.stderr + r.stdout
     assert "\x1b" not in r.stdout + r.stderr
+
+
+def test_tfp_text_writes_missing_values_as_a_dash_and_numbers_the_language_s_way():
+    vi = cli("tfp", env_lang="vi").stdout
+    assert "None" not in vi and vi.strip()
+    year = next(x for x in vi.splitlines() if x.startswith("2022"))
+    assert "%" in year and not any(f"{d}." in year for d in "0123456789")
+    assert "," in year  # Vietnamese decimals
+    en = cli("tfp").stdout
+    assert "None" not in en
+    assert "." in next(x for x in en.splitlines() if x.startswith("2022"))
