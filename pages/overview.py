@@ -12,9 +12,12 @@ as_of = ui.today()
 
 st.title(ui.tr("ui.overview.title", phase=ph.label))
 ui.sample_banner()
+who = session.user_name()  # read now: the workbook is made on the click, outside this run
 st.download_button(
     ui.tr("ui.report.download"),
-    data=lambda: report.report_bytes(ui.get_store(), phase_code, as_of, lang, session.user_name()),
+    data=session.guarded(
+        "download", lambda: report.report_bytes(ui.get_store(), phase_code, as_of, lang, who)
+    ),
     file_name=report.report_file_name(phase_code, as_of, lang),
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     help=ui.tr("ui.report.help"),

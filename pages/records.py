@@ -6,6 +6,7 @@ import streamlit as st
 
 from pqtrack import export, numbers, plan, ui, views
 from pqtrack.store import queries
+from pqtrack.ui import session
 
 PAGE_SIZE = 50
 
@@ -51,7 +52,7 @@ st.caption(ui.tr("ui.records.download_hint", count=numbers.integer(total, lang))
 d1, d2 = st.columns(2)
 d1.download_button(
     ui.tr("ui.records.csv"),
-    data=lambda: export.csv_bytes(store, flt),
+    data=session.guarded("download", lambda: export.csv_bytes(store, flt)),
     file_name=f"du-lieu_{phase_code}.csv",
     mime="text/csv",
     key="rec_dl_csv",
@@ -60,7 +61,7 @@ d1.download_button(
 )
 d2.download_button(
     ui.tr("ui.records.xlsx"),
-    data=lambda: export.xlsx_bytes(store, flt, lang),
+    data=session.guarded("download", lambda: export.xlsx_bytes(store, flt, lang)),
     file_name=f"du-lieu_{phase_code}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="rec_dl_xlsx",

@@ -156,7 +156,7 @@ st.dataframe(
 d1, d2 = st.columns(2)
 d1.download_button(
     ui.tr("tfpui.download_csv"),
-    data=lambda: tfp_export.csv_bytes(result, frame),
+    data=session.guarded("download", lambda: tfp_export.csv_bytes(result, frame)),
     file_name="tfp-ket-qua.csv" if lang == "vi" else "tfp-results.csv",
     mime="text/csv",
     key="tfp_dl_csv",
@@ -165,7 +165,9 @@ d1.download_button(
 )
 d2.download_button(
     ui.tr("tfpui.download_xlsx"),
-    data=lambda: tfp_export.xlsx_bytes(result, frame, lang, source_note),
+    data=session.guarded(
+        "download", lambda: tfp_export.xlsx_bytes(result, frame, lang, source_note)
+    ),
     file_name="tfp-ket-qua.xlsx" if lang == "vi" else "tfp-results.xlsx",
     mime=tfp_export.XLSX_MIME,
     key="tfp_dl_xlsx",

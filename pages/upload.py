@@ -72,7 +72,7 @@ if upload is not None:
     ident = (name, ingest.content_hash(data), store.data_version())
     cached = st.session_state.get("up_report")
     if cached is None or cached[0] != ident:
-        with st.status(ui.tr("ui.upload.checking", name=upload.name)) as status:
+        with st.status(ui.tr("ui.upload.checking", name=views.md_escape(upload.name))) as status:
             report = ingest.check(
                 store, data, name, on_step=ui.step_reporter(status), original=original
             )

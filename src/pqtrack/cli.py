@@ -9,13 +9,14 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from pqtrack import export, ingest, plan, report_cli, service, workbook
+from pqtrack import export, ingest, numbers, plan, report_cli, service, workbook
 from pqtrack.cli_args import env_lang, os_user, parse_date
 from pqtrack.filters import RecordFilter
 from pqtrack.i18n import t
 from pqtrack.paths import default_db_path
 from pqtrack.schema import BENEFICIARY_TYPES
 from pqtrack.store import Store, StoreError
+from pqtrack.text import for_terminal
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -124,7 +125,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             store, upload.data, upload.name, user=user, original=upload.original
         )
         for warning in report.warnings:
-            print(f"{path}: {warning.message(lang)}", file=sys.stderr)
+            print(f"{path}: {for_terminal(warning.message(lang))}", file=sys.stderr)
         if report.stored:
             results.append(
                 {
@@ -157,8 +158,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def _print_refused(path: Path, messages: list[str], count: int, as_json: bool, lang: str) -> None:
     stream = sys.stderr if as_json else sys.stdout
     print(t("cli.refused", lang, file=path, count=count), file=stream)
-    for line in messages:
-        print(f"{path}: {line}", file=stream)
+    for line in messages:  # they quote the file's values
+        print(f"{path}: {for_terminal(line)}", file=stream)
 
 
 def _filter(args: argparse.Namespace) -> RecordFilter:
@@ -204,7 +205,8 @@ def cmd_progress(args: argparse.Namespace) -> int:
     )
     for r in rows:
         print(
-            f"  {r.indicator:<20} {r.actual:>6} / {r.target:<5} {r.percent:>6.1f}%  "
+            f"  {r.indicator:<20} {numbers.integer(r.actual, lang):>6} / "
+            f"{numbers.integer(r.target, lang):<5} {numbers.percent(r.percent, lang, 1):>7}  "
             f"{t('status.' + r.status, lang)}"
         )
     return EXIT_OK
@@ -224,7 +226,7 @@ def cmd_batches(args: argparse.Namespace) -> int:
     for b in df.itertuples():
         print(
             f"#{b.batch_id:<5} {b.status:<12} {b.row_count:>8}  {b.created_at:%Y-%m-%d %H:%M}  "
-            f"{b.user_name or '-':<12} {b.file_name}"
+            f"{for_terminal(b.user_name or '-'):<12} {for_terminal(b.file_name)}"
         )
     return EXIT_OK
 
@@ -272,15 +274,18 @@ def cmd_tfp(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(payload, ensure_ascii=False, allow_nan=False, indent=2))
         return EXIT_OK
+
+    def pct(value: float | None, digits: int = 2) -> str:
+        return numbers.percent(value, lang, digits, trim=True)  # a missing value: "—"
+
     for year in payload["years"]:
-        share = "—" if year["tfp_share"] is None else f"{year['tfp_share']:.1f}%"
         print(
-            f"{year['year']}  GRDP {year['gdp_growth']}%  K {year['capital_growth']}%  "
-            f"L {year['labour_growth']}%  TFP {year['tfp_growth']}%  {share}"
+            f"{year['year']}  GRDP {pct(year['gdp_growth'])}  K {pct(year['capital_growth'])}  "
+            f"L {pct(year['labour_growth'])}  TFP {pct(year['tfp_growth'])}  "
+            f"{pct(year['tfp_share'], 1)}"
         )
     for ph in payload["phases"]:
-        share = "—" if ph["tfp_share"] is None else f"{ph['tfp_share']:.1f}%"
-        print(f"{ph['phase']}: TFP {share}")
+        print(f"{ph['phase']}: TFP {pct(ph['tfp_share'], 1)}")
     return EXIT_OK
 
 
@@ -308,7 +313,7 @@ def cmd_user(args: argparse.Namespace) -> int:
             print(df.to_json(orient="records", date_format="iso", force_ascii=False))
         for u in df.itertuples():
             state = "" if u.active else " (disabled)"
-            print(f"{u.user_name:<24} {u.role:<8}{state}")
+            print(f"{for_terminal(u.user_name):<24} {u.role:<8}{state}")
         return EXIT_OK
     by = args.user or os_user()
     if args.user_command == "disable":

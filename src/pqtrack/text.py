@@ -56,3 +56,17 @@ def formula_like(text: str) -> bool:
     """Return whether a spreadsheet could run ``text`` as a formula (after one leading ``'``)."""
     body = text[1:] if text.startswith("'") else text
     return body[:1] in ("\t", "\r") or first_visible(body) in _TRIGGERS
+
+
+def for_terminal(text: object) -> str:
+    """Return ``text`` with control and format characters written as escapes (``\\x1b``).
+
+    Stored text (a file name from an uploader's browser) then cannot drive the terminal that
+    prints it, nor reorder what is shown around it.
+    """
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(ch) in ("Cc", "Cf")
+        else ch
+        for ch in str(text)
+    )

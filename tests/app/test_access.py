@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from pqtrack import auth, i18n, ingest
+from pqtrack import auth, i18n, ingest, ui
 from pqtrack.store import accounts
 from pqtrack.ui import session
 from pqtrack.ui.session import USER_KEY
-from tests.app.conftest import app, csv_bytes, open_store
+from tests.app.conftest import app, csv_bytes, fetch, open_store
 from tests.app.test_tfp_page import GOOD as GOOD_MACRO
 
 PW = "mat-khau-bien-tap-1"
@@ -277,3 +277,36 @@ def test_the_audit_log_is_refused_after_a_demotion_during_the_run(use_known, mon
     assert not at.exception
     assert len(at.dataframe) == 0
     assert any("biên tập viên" in i.value for i in at.info)
+
+
+def test_an_uploaded_file_name_shows_as_typed_in_the_checking_box(empty_db, monkeypatch):
+    # The box's label is Markdown: a file name must not turn into bold text or a link.
+    monkeypatch.setattr(ui, "step_reporter", lambda status: lambda step: None)  # keep the label
+    at = app("upload", role="editor")
+    name = "**gras** [x](http://evil.example).csv"
+    at.file_uploader[0].set_value((name, csv_bytes(), "text/csv")).run()
+    assert not at.exception
+    label = at.get("status")[0].label
+    assert "**gras**" not in label and "](http" not in label
+    assert label.replace("\\", "").endswith(f"{name}…")
+
+
+@pytest.mark.parametrize(
+    ("page", "name"),
+    [("records", "du-lieu_2026-2030.csv"), ("records", "du-lieu_2026-2030.xlsx")],
+)
+def test_with_login_required_a_download_drawn_before_the_account_was_disabled_is_refused(
+    empty_db, downloads, monkeypatch, page, name
+):
+    # The bytes are made on the click, outside any page run: the run that would log the
+    # disabled account out never comes, so the download itself asks again.
+    monkeypatch.setenv("PQTRACK_REQUIRE_LOGIN", "1")
+    store = open_store(empty_db)
+    assert ingest.process(store, csv_bytes(), "a.csv", user="an").stored
+    at = app(page, role="viewer", phase="2026-2030")
+    assert not at.exception
+    offered = downloads[name]
+    assert fetch(offered)  # while the account is active
+    accounts.update_user(store, "test-viewer", "admin", active=False)
+    with pytest.raises(PermissionError):
+        fetch(offered)

@@ -261,3 +261,12 @@ def test_a_run_reads_the_data_version_once_and_sees_a_write_from_outside(empty_d
     other.rollback(batch, "cli")
     at.run()  # the next run sees it
     assert metric_values(at)[0] == "0"
+
+
+def test_the_report_names_the_logged_in_user_who_downloads_it(use_known, downloads):
+    # The workbook is made on the click, outside the page run (no session there).
+    app(phase="2026-2030", role="editor")
+    name = next(n for n in downloads if str(n).startswith("bao-cao_2026-2030"))
+    wb = openpyxl.load_workbook(io.BytesIO(fetch(downloads[name])))
+    cells = [c for row in wb.worksheets[0].iter_rows(values_only=True) for c in row]
+    assert cells[cells.index("Người lập") + 1] == "test-editor"

@@ -188,3 +188,55 @@ def test_progress_json_says_not_yet_due_for_a_target_due_once(db):
     assert rows["workshop"]["status"] == "behind" and rows["workshop"]["due_year"] is None
     text = cli("progress", "--phase", "2026-2030", "--as-of", "2026-11-27", "--db", db).stdout
     assert "Not yet due" in text
+
+
+def test_progress_text_writes_percentages_the_language_s_way(tmp_path, db):
+    f = tmp_path / "good.csv"
+    f.write_text(GOOD, encoding="utf-8")
+    assert cli("ingest", str(f), "--db", db).returncode == 0
+    args = ("progress", "--phase", "2021-2025", "--as-of", "2025-12-31", "--db", db)
+    vi = cli(*args, env_lang="vi").stdout
+    line = next(x for x in vi.splitlines() if "product_standard" in x)
+    assert "1,3 %" in line and "1.3%" not in line  # 1 of 75
+    en = cli(*args).stdout
+    assert "1.3%" in next(x for x in en.splitlines() if "product_standard" in x)
+
+
+def test_batches_list_shows_control_characters_in_names_escaped(tmp_path, db):
+    # A file name comes from the uploader's browser: an escape sequence in it must not reach
+    # the operator's terminal (colours, title, clipboard) when the batches are listed.
+    f = tmp_path / "\x1b]0;pwned\x07\x1b[2Jx\u202egnp.csv"
+    f.write_text(GOOD, encoding="utf-8")
+    assert cli("ingest", str(f), "--db", db).returncode == 0
+    out = cli("batches", "--db", db).stdout
+    assert "#1" in out
+    assert not any(ch in out for ch in "\x1b\x07\u202e")
+    assert "\\x1b]0;pwned\\x07\\x1b[2Jx\\u202egnp.csv" in out
+
+
+def test_ingest_messages_show_control_characters_of_cell_values_escaped(tmp_path, db):
+    # Files come from outside; a value quoted in a message (a warning or a refusal) must not
+    # send escape sequences to the operator's terminal.
+    f = tmp_path / "hostile.csv"
+    f.write_text(
+        "date,indicator,beneficiary_name,beneficiary_type,locality\r\n"
+        "15/03/2023,product_standard,A,HTX,\x1b]0;pwned\x07X\r\n"
+        "15/03/2023,nonsense\x1b[31m,A,HTX,\r\n",
+        encoding="utf-8",
+    )
+    r = cli("ingest", str(f), "--db", db)
+    assert r.returncode == 1
+    assert "nonsense\\x1b[31m" in r.stdout
+    assert "\\x1b]0;pwned\\x07X" in r.stderr + r.stdout
+    assert "\x1b" not in r.stdout + r.stderr
+
+
+def test_tfp_text_writes_missing_values_as_a_dash_and_numbers_the_language_s_way():
+    vi = cli("tfp", env_lang="vi").stdout
+    assert "None" not in vi and vi.strip()
+    year = next(x for x in vi.splitlines() if x.startswith("2022"))
+    assert "%" in year and not any(f"{d}." in year for d in "0123456789")
+    assert "," in year  # Vietnamese decimals
+    en = cli("tfp").stdout
+    assert "None" not in en
+    assert "." in next(x for x in en.splitlines() if x.startswith("2022"))

@@ -75,11 +75,12 @@ def original_controls(store: Store, batches: pd.DataFrame) -> None:
     )
     if pick in gone:
         user, at = gone[pick]
-        st.info(tr("store.original_purged", batch_id=pick, user=user or "-", at=_when(at)))
+        who = views.md_escape(user) if user else "-"  # typed text (the CLI takes any --user)
+        st.info(tr("store.original_purged", batch_id=pick, user=who, at=_when(at)))
     else:
         st.download_button(
             tr("ui.upload.original"),
-            data=lambda: store.file_bytes(pick)[1],
+            data=session.guarded("download_original", lambda: store.file_bytes(pick)[1]),
             file_name=names[pick],
             mime=views.mime_for(names[pick]),
             key="up_orig_dl",
@@ -110,7 +111,7 @@ def _purge_controls(store: Store, purgeable: list[int], names: dict) -> None:
     st.warning(tr("ui.upload.purge_confirm_text", batch_id=pending))
     yes_col, no_col = st.columns(2)
     yes = yes_col.button(tr("ui.upload.purge_confirm"), type="primary", key="purge_yes")
-    if yes and session.can("purge_original"):
+    if yes and session.allowed("purge_original"):
         try:
             purging.purge_original(store, int(pending), session.user_name())
         except StoreError as exc:

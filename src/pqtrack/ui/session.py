@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
 import streamlit as st
@@ -190,6 +190,52 @@ def allowed(action: str) -> bool:
         return True
     st.error(i18n.t("ui.auth.refused", _lang()), icon="🔒")
     return False
+
+
+def later_check(action: str) -> Callable[[], bool]:
+    """Return a check, run later outside the page run (a deferred download), of ``action``.
+
+    The check reads the account again and the session's idle time as of the page run: the
+    account disabled, changed or demoted since, or the page left idle too long, answers False.
+    """
+    if not login_required() and auth.can(None, action):
+        return lambda: True  # open to anyone: nothing to ask
+    user = current_user()
+    entry = st.session_state.get(USER_KEY)
+    if user is None:
+        return lambda: False
+    if user.get("oidc") or not isinstance(entry, dict):
+        role = user["role"]
+        return lambda: auth.can(role, action)
+    store, name, account_at, seen = get_store(), entry["name"], entry["account_at"], entry["seen"]
+
+    def check() -> bool:
+        if _now() - seen > timedelta(minutes=idle_minutes()):
+            return False
+        account = accounts.get_user(store, name)
+        return bool(
+            account
+            and account["active"]
+            and account["updated_at"] == account_at
+            and auth.can(account["role"], action)
+        )
+
+    return check
+
+
+def guarded(action: str, make: Callable[[], bytes]) -> Callable[[], bytes]:
+    """Return ``make`` wrapped for a deferred download: on the click, ``action`` is asked again.
+
+    See :func:`later_check`; when refused, Streamlit answers the browser with an error.
+    """
+    still_allowed = later_check(action)
+
+    def data() -> bytes:
+        if not still_allowed():
+            raise PermissionError(f"{action} is no longer allowed for this session")
+        return make()
+
+    return data
 
 
 def require(action: str, fresh: bool = False) -> bool:
