@@ -137,8 +137,10 @@ def target_vs_actual(rows: list[Progress], lang: str, phase_label: str) -> go.Fi
         y=labels,
         x=[min(max(r.percent, e), 150.0) + 2 for r, e in zip(rows, expected_pct, strict=True)],
         mode="text",
+        # the status in words beside its colour: colour is never the only signal
         text=[
             f"{numbers.integer(r.actual, lang)}/{numbers.integer(r.target, lang)} {u}"
+            f"<br><i>{status_label(r.status, lang)}</i>"
             for r, u in zip(rows, units, strict=True)
         ],
         textposition="middle right",

@@ -31,7 +31,7 @@ def test_target_vs_actual_has_one_bar_per_indicator_as_percent_of_target(lang):
     )
     assert fig.layout.xaxis.title.text
     assert fig.layout.xaxis.ticksuffix == (" %" if lang == "vi" else "%")
-    labels = fig.data[2].text
+    labels = [label.split("<br>")[0] for label in fig.data[2].text]
     assert ("19/95 sản phẩm" if lang == "vi" else "19/95 products") in labels
 
 
@@ -42,7 +42,18 @@ def test_target_vs_actual_colours_follow_status_and_caps_long_bars():
     assert colours["Hội thảo, hội nghị"] == "#1a7f37"  # achieved
     assert colours["Khoá đào tạo"] == "#c62828"  # behind
     assert max(fig.data[0].x) == 150.0  # 250 % is drawn capped, the label keeps the truth
-    assert "10/4 đợt" in fig.data[2].text
+    assert "10/4 đợt" in [label.split("<br>")[0] for label in fig.data[2].text]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_target_vs_actual_says_each_status_in_words_beside_its_colour(lang):
+    from pqtrack.views import status_label
+
+    data = rows(workshop=10, training_course=0, product_standard=19)
+    fig = charts.target_vs_actual(data, lang, "2026–2030")
+    assert len(fig.data[2].text) == len(data)
+    for row, label in zip(data, fig.data[2].text, strict=True):
+        assert status_label(row.status, lang) in label, (row.indicator, label)
 
 
 def test_vietnamese_figures_use_comma_decimals():
