@@ -84,3 +84,26 @@ def declare_size(data: bytes, part: str, size: int) -> bytes:
             struct.pack_into("<I", out, pos + 24, size)
         pos += 46 + name_len + extra_len + comment_len
     return bytes(out)
+
+
+def many_strings_workbook(count: int, *, sheet_cells: int = 1) -> bytes:
+    """Return a workbook whose shared-strings table holds ``count`` tiny strings.
+
+    Its sheet refers to the first ``sheet_cells`` of them, one cell a row.
+    """
+    head = f'<sst xmlns="{NS}" count="{count}" uniqueCount="{count}">'.encode()
+
+    def strings() -> Iterable[bytes]:
+        yield head
+        step = 100_000
+        for start in range(0, count, step):
+            yield b"".join(
+                b"<si><t>%d</t></si>" % i for i in range(start, min(count, start + step))
+            )
+        yield b"</sst>"
+
+    rows = "".join(
+        f'<row r="{r}"><c r="A{r}" t="s"><v>{r - 1}</v></c></row>'
+        for r in range(1, sheet_cells + 1)
+    )
+    return replace_parts({STRINGS: strings(), SHEET: sheet_xml(rows)})

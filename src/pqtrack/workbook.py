@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -42,6 +43,13 @@ MAX_CSV_BYTES = 512 * MIB  # the converted sheet
 PREVIEW_CHARS = 40
 _CHUNK = 64 * 1024  # at most this is read from a part at a time (≤ MAX_TEXT_RUN)
 _NOT_EXCEL_XML = (b"<!DOCTYPE", b"<![CDATA[")  # a DTD or CDATA: Excel writes neither
+# Shared strings are loaded whole before any row is read (about 180 bytes of memory each).
+# A sheet refers to one with a cell of at least CELL_XML_BYTES of XML, so a workbook can
+# use no more than its sheets' size allows; MAX_SHARED_STRINGS bounds the memory anyway.
+MAX_SHARED_STRINGS = 2_000_000
+CELL_XML_BYTES = 16  # <c t="s"><v>1</v></c>
+SHARED_STRINGS_SLACK = 10_000
+_SHARED_STRING = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
 
 
 # What openpyxl (and zipfile, zlib, expat under it) raise on a broken or hostile workbook.
@@ -151,6 +159,15 @@ def _check_archive(archive: zipfile.ZipFile) -> None:
 class _GuardedZip(zipfile.ZipFile):
     """The archive as openpyxl reads it: every part it opens goes through :class:`_Part`."""
 
+    def shared_strings_limit(self) -> int:
+        """Return how many shared strings this workbook's sheets could refer to, capped."""
+        sheets = sum(
+            info.file_size
+            for info in self.infolist()
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+        )
+        return min(MAX_SHARED_STRINGS, sheets // CELL_XML_BYTES + SHARED_STRINGS_SLACK)
+
     def open(
         self,
         name: str | zipfile.ZipInfo,
@@ -163,18 +180,20 @@ class _GuardedZip(zipfile.ZipFile):
         raw = super().open(name, mode, pwd, force_zip64=force_zip64)
         if mode != "r":
             return raw
-        return io.BufferedReader(_Part(raw, raw.name))
+        strings = self.shared_strings_limit() if raw.name.endswith("sharedStrings.xml") else None
+        return io.BufferedReader(_Part(raw, raw.name, strings))
 
 
 class _Part(io.RawIOBase):
     """One part being read, refused at text no cell can hold or at XML Excel never writes."""
 
-    def __init__(self, raw: IO[bytes], name: str) -> None:
+    def __init__(self, raw: IO[bytes], name: str, strings: int | None = None) -> None:
         super().__init__()
         self._raw, self._name = raw, name
         self._run = 0  # bytes since the last "<"
         self._tail = b""
         self._first = True
+        self._strings_limit, self._strings = strings, 0  # shared strings: how many, so far
 
     def readable(self) -> bool:
         """Return True: a part is read, never written."""
@@ -203,6 +222,8 @@ class _Part(io.RawIOBase):
         window = self._tail + data
         if any(marker in window for marker in _NOT_EXCEL_XML):
             raise _Refused(Problem("workbook.not_excel_xml", {"part": self._part()}))
+        if self._strings_limit is not None:
+            self._count_strings(window, len(self._tail))
         self._tail = data[-(len(_NOT_EXCEL_XML[0]) - 1) :]
         first = data.find(b"<")
         if first < 0:
@@ -214,6 +235,13 @@ class _Part(io.RawIOBase):
         if self._run > MAX_TEXT_RUN:
             params = {"part": self._part(), "limit": MAX_TEXT_RUN // MIB}
             raise _Refused(Problem("workbook.text_too_long", params))
+
+    def _count_strings(self, window: bytes, old: int) -> None:
+        # a tag that ends within the tail was counted with the piece before
+        self._strings += sum(1 for m in _SHARED_STRING.finditer(window) if m.end() > old)
+        if self._strings > (self._strings_limit or 0):
+            params = {"count": self._strings, "limit": self._strings_limit}
+            raise _Refused(Problem("workbook.too_many_strings", params))
 
     def _part(self) -> str:
         return _preview(self._name)

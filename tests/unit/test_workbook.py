@@ -87,6 +87,31 @@ def test_a_one_cell_bomb_is_refused_by_its_compression_ratio(shared):
     assert "giới hạn 100 lần" in err.message("vi")
 
 
+def test_more_shared_strings_than_the_sheets_could_use_are_refused_while_read():
+    # 300,000 tiny strings at an ordinary compression ratio, one cell using them: openpyxl
+    # would load every string (at 5 million: ~60 s and ~900 MiB) before a row is read
+    data = xlsx_craft.many_strings_workbook(300_000)
+    err = refusal(data)
+    assert err.problem.code == "workbook.too_many_strings"
+    limit = err.problem.params["limit"]
+    assert limit < 20_000 and limit < err.problem.params["count"] < 300_000  # stopped early
+    assert f"more than {limit:,} shared text strings" in err.message("en")
+    assert "chuỗi chữ dùng chung" in err.message("vi")
+
+
+def test_shared_strings_the_sheet_does_use_are_read():
+    data = xlsx_craft.many_strings_workbook(30_000, sheet_cells=30_000)
+    text = workbook.xlsx_to_csv(data).decode("utf-8-sig").split("\r\n")
+    assert text[0] == "0" and text[29_999] == "29999"
+
+
+def test_shared_strings_are_capped_whatever_the_sheets_size(monkeypatch):
+    monkeypatch.setattr(workbook, "MAX_SHARED_STRINGS", 1_000)
+    err = refusal(xlsx_craft.many_strings_workbook(5_000, sheet_cells=5_000))
+    assert err.problem.code == "workbook.too_many_strings"
+    assert err.problem.params["limit"] == 1_000 and err.problem.params["count"] > 1_000
+
+
 def test_declared_sizes_over_the_total_are_refused_before_reading():
     data = xlsx_craft.declare_size(xlsx_craft.ordinary(), "docProps/app.xml", 600 << 20)
     err = refusal(data)
