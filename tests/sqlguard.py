@@ -3,10 +3,10 @@
 It reads the package's source (AST) and follows every piece of SQL text back to where it
 comes from: a string literal; a name bound, in its function or module, only to such
 pieces; a loop over them; a function returning only them; a parameter every caller in the
-package fills with them; or an entry of ``ALLOWED`` (each with its reason); no comment
-exempts a line. Anything else —
-a parameter from outside, an attribute of an object, a call result — fails, whether it is
-put in with ``+``, ``%``, an f-string, ``.format`` or ``.join``.
+package fills with them; or an entry of ``ALLOWED`` (each with its reason). Anything
+else — a parameter from outside, an attribute of an object, a call result — fails,
+whether it is put in with ``+``, ``%``, an f-string, ``.format`` or ``.join``; no comment
+exempts a line.
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ SQL_WORDS = re.compile(r"\b(SELECT|INSERT|DELETE|UPDATE|WHERE|FROM|CREATE|DROP|A
 PURE_CALLS = {
     "str", "tuple", "list", "dict", "sorted", "reversed", "enumerate", "zip", "range", "ord",
     "fromkeys", "items", "values", "keys", "get", "replace", "strip", "upper", "lower", "split",
+    "min", "max",
 }  # fmt: skip
-NUMBER_CALLS = {"len", "min", "max", "int"}  # numbers (of items, of phases): no text at all
+NUMBER_CALLS = {"len", "int"}  # numbers (of items, of phases): no text at all
 BUILTINS = {"dict", "str", "tuple", "list"}  # as in ``dict.fromkeys(...)``
 # What the guard cannot follow, each with why it holds no outside text: ``name.field`` of
 # any variable so named, or ``function.parameter``.
@@ -213,8 +214,6 @@ class Guard:
         args = [*node.args, *(k.value for k in node.keywords)]
         if name in NUMBER_CALLS:
             return True
-        if name in ALLOWED:
-            return True
         if isinstance(node.func, ast.Attribute) and (
             name in PURE_CALLS or name in {"format", "join"}
         ):
@@ -233,7 +232,7 @@ class Guard:
         return bool(returns) and all(self.safe(v, m) for m, v in returns)
 
     def _name(self, name: str, node: ast.AST, mod: Module) -> bool:
-        if name in ALLOWED or name in BUILTINS:
+        if name in BUILTINS:
             return True
         for scope in mod.scopes(node) if node is not mod.tree else [mod.tree]:
             if not isinstance(scope, ast.Module) and name in _params(scope):
@@ -261,12 +260,19 @@ class Guard:
         calls = self.pkg.calls.get(fn.name, [])
         if not calls:
             return False
+        positional = [p.arg for p in [*fn.args.posonlyargs, *fn.args.args]]
+        defaults = dict(zip(reversed(positional), reversed(fn.args.defaults), strict=False))
+        defaults |= {p.arg: d for p, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults, strict=True)}
         for m, call in calls:
             given = [k.value for k in call.keywords if k.arg == name]
             if not given and 0 <= index < len(call.args):
                 given = [call.args[index]]
-            if any(isinstance(a, ast.Starred) for a in call.args[: index + 1]):
-                return False
+            if any(isinstance(a, ast.Starred) for a in call.args[: index + 1]) or any(
+                k.arg is None for k in call.keywords
+            ):
+                return False  # ``*args`` or ``**kwargs``: the value cannot be followed
+            if not given:
+                given = [defaults.get(name)]
             if not self._all(given, m):
                 return False
         return True

@@ -101,14 +101,19 @@ def test_the_sql_guard_follows_a_value_through_names_and_helpers(tmp_path):
             return "x = " + value
 
 
+        def order_by(order=os.environ["ORDER"]):
+            return " ORDER BY " + order
+
+
         def run(cur, name):
             sql = "SELECT * FROM t " + WHERE
             cur.execute(sql)
             cur.execute("SELECT * FROM t WHERE " + clause(name))
+            cur.execute("SELECT * FROM t" + order_by())
             cur.execute("SELECT * FROM t WHERE x = " + name)  # noqa: S608 (ruff's, not ours)
         """,
     )
-    assert flagged == [4, 12, 13, 14, 15]
+    assert flagged == [4, 16, 17, 18, 19, 20]
 
 
 def test_the_sql_guard_passes_allow_listed_names_and_bound_values(tmp_path):
