@@ -8,15 +8,20 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pqtrack import export, ingest, numbers, plan, report_cli, service, workbook
+# Only light modules here: ``--help`` and a usage error need no data library. Each
+# command imports what it uses (pandas, duckdb, the store, Excel writers) when it runs.
+from pqtrack import plan, report_cli
 from pqtrack.cli_args import env_lang, os_user, parse_date
 from pqtrack.filters import RecordFilter
 from pqtrack.i18n import t
 from pqtrack.paths import default_db_path
 from pqtrack.schema import BENEFICIARY_TYPES
-from pqtrack.store import Store, StoreError
 from pqtrack.text import for_terminal
+
+if TYPE_CHECKING:
+    from pqtrack.store import Store
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -95,11 +100,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _open(args: argparse.Namespace) -> Store:
+    from pqtrack.store import Store
+
     return Store(args.db or default_db_path())
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Store each file as its own batch; report every problem of refused files."""
+    from pqtrack import ingest, workbook
+
     lang = env_lang()
     store = _open(args)
     user = args.user or os_user()
@@ -175,10 +184,12 @@ def _filter(args: argparse.Namespace) -> RecordFilter:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the filtered records to a CSV or XLSX file."""
+    from pqtrack import export
+    from pqtrack.store import queries
+
     store = _open(args)
     fmt = args.format or ("xlsx" if args.out.suffix.lower() == ".xlsx" else "csv")
     flt = _filter(args)
-    from pqtrack.store import queries
 
     with args.out.open("wb") as fh:
         chunks = queries.iter_records(store, flt)
@@ -193,6 +204,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_progress(args: argparse.Namespace) -> int:
     """Print the phase's targets vs actuals."""
+    from pqtrack import numbers, service
+
     lang = env_lang()
     store = _open(args)
     as_of = args.as_of or date.today()
@@ -249,6 +262,8 @@ def cmd_purge_original(args: argparse.Namespace) -> int:
 
 def cmd_template(args: argparse.Namespace) -> int:
     """Write the empty upload template."""
+    from pqtrack import ingest
+
     args.out.write_bytes(ingest.template_csv(args.headers))
     print(t("cli.template_written", env_lang(), file=args.out))
     return EXIT_OK
@@ -256,7 +271,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_tfp(args: argparse.Namespace) -> int:
     """Print the TFP decomposition of the macro file (the shipped one by default)."""
-    from pqtrack import macro, tfp
+    from pqtrack import macro, numbers, tfp
 
     lang = env_lang()
     data = macro.parse_macro_file(args.macro) if args.macro else macro.load_default()
@@ -355,9 +370,13 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except StoreError as exc:
-        print(t(exc.code, env_lang(), **exc.params), file=sys.stderr)
-        return EXIT_REFUSED
     except OSError as exc:
         print(t("cli.os_error", env_lang(), error=exc), file=sys.stderr)
+        return EXIT_REFUSED
+    except Exception as exc:
+        from pqtrack.store import StoreError  # a command that failed; the store may be unused
+
+        if not isinstance(exc, StoreError):
+            raise
+        print(t(exc.code, env_lang(), **exc.params), file=sys.stderr)
         return EXIT_REFUSED

@@ -7,11 +7,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from pqtrack import plan, report
+from pqtrack import plan
 from pqtrack.cli_args import env_lang, os_user, parse_date
 from pqtrack.i18n import LANGS, t
 from pqtrack.paths import default_db_path
-from pqtrack.store import Store
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -30,6 +29,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 def run(args: argparse.Namespace) -> int:
     """Write the phase report workbook; return the exit code."""
+    from pqtrack import report  # only when the command runs: it needs the store and pandas
+    from pqtrack.store import Store
+
     lang = args.lang or env_lang()
     as_of = args.as_of or date.today()
     store = Store(args.db or default_db_path())

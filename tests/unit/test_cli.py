@@ -240,3 +240,33 @@ def test_tfp_text_writes_missing_values_as_a_dash_and_numbers_the_language_s_way
     en = cli("tfp").stdout
     assert "None" not in en
     assert "." in next(x for x in en.splitlines() if x.startswith("2022"))
+
+
+HEAVY = {"pandas", "numpy", "pyarrow", "duckdb", "openpyxl", "xlsxwriter", "babel", "argon2"}
+
+
+def imported_by(*args: str) -> set[str]:
+    """Return the top-level packages ``python -m pqtrack ARGS`` imports (``-X importtime``)."""
+    import os
+
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "pqtrack", *args], capture_output=True,
+        text=True, env={**os.environ, "PQTRACK_LANG": "en"}, timeout=120,
+    )  # fmt: skip
+    assert "Traceback" not in done.stderr
+    return {
+        line.rsplit("|", 1)[1].strip().split(".")[0]
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+
+
+@pytest.mark.parametrize("args", [["--help"], ["report", "--help"], ["user", "add", "--help"]])
+def test_help_imports_no_data_library(args):
+    modules = imported_by(*args)
+    assert "pqtrack" in modules  # the listing is real
+    assert modules & HEAVY == set()
+
+
+def test_tfp_command_does_not_open_the_store():
+    assert "duckdb" not in imported_by("tfp", "--json")

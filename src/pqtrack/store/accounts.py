@@ -151,7 +151,7 @@ def count_client_attempt(
     )
     with store.write_lock, store.cursor() as cur:
         row = cur.execute(
-            "INSERT INTO login_clients AS c VALUES (?, 1, ?, CASE WHEN ? <= 1 THEN ? END) "  # noqa: S608 - fixed text
+            "INSERT INTO login_clients AS c VALUES (?, 1, ?, CASE WHEN ? <= 1 THEN ? END) "
             f"ON CONFLICT (client) DO UPDATE SET attempts = CASE WHEN {fresh} THEN 1 "
             "ELSE c.attempts + 1 END, "
             f"locked_until = CASE WHEN {fresh} THEN NULL "

@@ -306,7 +306,7 @@ class Store:
                     raise StoreError("store.already_rolled_back", batch_id=batch_id)
                 table = {"records": "records", "macro": "macro_rows"}[row[1]]
                 removed = cur.execute(
-                    f"DELETE FROM {table} WHERE batch_id = ?",  # noqa: S608 - allow-listed
+                    f"DELETE FROM {table} WHERE batch_id = ?",
                     [batch_id],
                 ).fetchone()[0]
                 cur.execute(

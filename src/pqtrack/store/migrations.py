@@ -146,7 +146,7 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         # kept once, in ``beneficiaries``, with its id.
         "CREATE TABLE names (name_id INTEGER NOT NULL, name VARCHAR NOT NULL, "
         "name_key VARCHAR NOT NULL)",
-        "INSERT INTO names SELECT CAST(row_number() OVER (ORDER BY x) AS INTEGER), x, "  # noqa: S608
+        "INSERT INTO names SELECT CAST(row_number() OVER (ORDER BY x) AS INTEGER), x, "
         + NAME_KEY_SQL
         + " FROM (SELECT DISTINCT beneficiary_name AS x FROM records "
         "WHERE beneficiary_name IS NOT NULL)",

@@ -40,7 +40,7 @@ def _next_number(stored: str, stored_id: str, session: str, found: str, order: s
     """Return SQL numbering a value not in ``stored`` on from the largest stored or mapped."""
     # Identifiers and SQL are fixed by the callers below; no values.
     return (
-        f"(SELECT greatest(COALESCE(max({stored_id}), 0), (SELECT COALESCE(max(id), 0) "  # noqa: S608
+        f"(SELECT greatest(COALESCE(max({stored_id}), 0), (SELECT COALESCE(max(id), 0) "
         f"FROM {session})) FROM {stored}) + CAST(row_number() OVER (PARTITION BY {found} "
         f"IS NULL ORDER BY {order}) AS INTEGER)"
     )
@@ -88,13 +88,13 @@ def update(cur: duckdb.DuckDBPyConnection, tax: str | None, name: str | None, ro
         return
     none = "CAST(NULL AS VARCHAR)"
     cur.execute(  # the pairs not seen in an earlier chunk
-        "CREATE OR REPLACE TEMP TABLE chunk_pairs AS SELECT DISTINCT c.tax, c.raw FROM "  # noqa: S608
+        "CREATE OR REPLACE TEMP TABLE chunk_pairs AS SELECT DISTINCT c.tax, c.raw FROM "
         f"(SELECT {tax or none} AS tax, {name or none} AS raw FROM chunk_raw{rows}) c "
         "WHERE (c.tax IS NOT NULL OR c.raw IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM who_map w "
         "WHERE w.tax IS NOT DISTINCT FROM c.tax AND w.raw IS NOT DISTINCT FROM c.raw)"
     )
     cur.execute(
-        f"INSERT INTO name_map SELECT {_NAME_ROW} FROM (SELECT DISTINCT raw FROM chunk_pairs p "  # noqa: S608
+        f"INSERT INTO name_map SELECT {_NAME_ROW} FROM (SELECT DISTINCT raw FROM chunk_pairs p "
         "WHERE raw IS NOT NULL AND NOT EXISTS (SELECT 1 FROM name_map m WHERE m.raw = p.raw)) n "
         "LEFT JOIN names s ON s.name = n.raw"
     )
@@ -106,7 +106,7 @@ def update(cur: duckdb.DuckDBPyConnection, tax: str | None, name: str | None, ro
         "FROM chunk_pairs p LEFT JOIN name_map nm ON nm.raw = p.raw"
     )
     cur.execute(
-        f"INSERT INTO ben_map SELECT {_KEY_ROW} FROM (SELECT DISTINCT k FROM chunk_keys c "  # noqa: S608
+        f"INSERT INTO ben_map SELECT {_KEY_ROW} FROM (SELECT DISTINCT k FROM chunk_keys c "
         "WHERE k IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ben_map m WHERE m.k = c.k)) n "
         "LEFT JOIN beneficiaries b ON b.beneficiary_key = n.k"
     )

@@ -52,7 +52,7 @@ _PEOPLE_JOIN = (
 # Every record with its name and tax code (fixed SQL), for tools and checks that read
 # whole records.
 RECORD_ROWS = (
-    f"(SELECT r.*, n.name AS beneficiary_name, {_TAX_CODE} AS tax_code FROM records r"  # noqa: S608
+    f"(SELECT r.*, n.name AS beneficiary_name, {_TAX_CODE} AS tax_code FROM records r"
     f"{_PEOPLE_JOIN})"
 )
 
@@ -160,11 +160,11 @@ def actuals(store: Store, start: date, end: date) -> pd.DataFrame:
     window = "FROM records WHERE date BETWEEN $start AND $end"
     return _counted(
         store,
-        "SELECT indicator, sum(quantity) AS actual, count(*) AS turns, "  # noqa: S608 - fixed text
+        "SELECT indicator, sum(quantity) AS actual, count(*) AS turns, "
         "{distinct} AS beneficiaries, sum(funding_vnd) AS funding_vnd "
         f"{window} GROUP BY indicator ORDER BY indicator",
         {"start": start, "end": end},
-        f"SELECT count(DISTINCT indicator) {window}",  # noqa: S608 - fixed text
+        f"SELECT count(DISTINCT indicator) {window}",
     )
 
 
@@ -200,7 +200,7 @@ def breakdown(store: Store, dimension: str, flt: RecordFilter) -> pd.DataFrame:
         store,
         _phase_only(flt),
         [
-            f"SELECT scope AS indicator, CAST(value AS {value_type}) AS {dimension}, "  # noqa: S608 - allow-list
+            f"SELECT scope AS indicator, CAST(value AS {value_type}) AS {dimension}, "
             "turns, quantity, beneficiaries, funding_vnd FROM summary WHERE phase = $phase "
             "AND dimension = $dim AND ($scopes IS NULL OR list_contains($scopes, scope)) "
             "ORDER BY indicator, quantity DESC, 2"
@@ -212,12 +212,12 @@ def breakdown(store: Store, dimension: str, flt: RecordFilter) -> pd.DataFrame:
         return found[0]
     clause, params = where(flt)
     sql = (
-        f"SELECT indicator, {expr} AS {dimension}, count(*) AS turns, "  # noqa: S608 - allow-list
+        f"SELECT indicator, {expr} AS {dimension}, count(*) AS turns, "
         "sum(quantity) AS quantity, {distinct} AS beneficiaries, "
         f"sum(funding_vnd) AS funding_vnd FROM records WHERE {clause} "
         "GROUP BY ALL ORDER BY indicator, quantity DESC, 2"
     )
-    groups = f"SELECT count(*) FROM (SELECT DISTINCT indicator, {expr} FROM records WHERE {clause})"  # noqa: S608 - allow-list
+    groups = f"SELECT count(*) FROM (SELECT DISTINCT indicator, {expr} FROM records WHERE {clause})"
     return _counted(store, sql, params, groups)
 
 
@@ -289,7 +289,7 @@ def beneficiary_totals(store: Store, flt: RecordFilter) -> dict:
     clause, params = where(flt)
     df = _counted(
         store,
-        "SELECT count(*) AS turns, COALESCE(sum(quantity), 0) AS quantity, "  # noqa: S608
+        "SELECT count(*) AS turns, COALESCE(sum(quantity), 0) AS quantity, "
         "{distinct} AS beneficiaries, "
         f"COALESCE(sum(funding_vnd), 0) AS funding_vnd FROM records WHERE {clause}",
         params,
@@ -301,7 +301,7 @@ def beneficiary_totals(store: Store, flt: RecordFilter) -> dict:
 def count_records(store: Store, flt: RecordFilter) -> int:
     """Return how many records match ``flt``."""
     clause, params = where(flt)
-    return int(store.scalar(f"SELECT count(*) FROM records WHERE {clause}", params))  # noqa: S608
+    return int(store.scalar(f"SELECT count(*) FROM records WHERE {clause}", params))
 
 
 def list_records(store: Store, flt: RecordFilter, limit: int, offset: int = 0) -> pd.DataFrame:
@@ -311,7 +311,7 @@ def list_records(store: Store, flt: RecordFilter, limit: int, offset: int = 0) -
     # Sort keys first, whole rows for the page only: a deep page no longer carries every
     # column of the rows it skips through the sort (~4x faster at OFFSET 10,000).
     return store.query_df(
-        "WITH page AS (SELECT rowid AS rid, date, batch_id, row_number FROM records "  # noqa: S608
+        "WITH page AS (SELECT rowid AS rid, date, batch_id, row_number FROM records "
         f"WHERE {clause} ORDER BY date DESC, batch_id DESC, row_number "
         f"LIMIT $limit OFFSET $offset) SELECT {_LIST_SQL} FROM page p "
         "JOIN records r ON r.rowid = p.rid"
@@ -327,7 +327,7 @@ def iter_records(
     """Yield the matching records in file order, a chunk at a time."""
     clause, params = where(flt)
     sql = (
-        f"SELECT {_LIST_SQL} FROM (SELECT * FROM records WHERE {clause}) r"  # noqa: S608
+        f"SELECT {_LIST_SQL} FROM (SELECT * FROM records WHERE {clause}) r"
         + _PEOPLE_JOIN
         + " ORDER BY r.date, r.batch_id, r.row_number"
     )
@@ -342,8 +342,7 @@ def distinct_values(store: Store, column: str) -> list[str]:
     if column not in ("locality", "sector", "standard", "district", "commune"):
         raise KeyError(column)
     rows = store.query_rows(
-        f"SELECT DISTINCT {column} FROM records WHERE {column} IS NOT NULL "  # noqa: S608
-        f"ORDER BY {column}"
+        f"SELECT DISTINCT {column} FROM records WHERE {column} IS NOT NULL ORDER BY {column}"
     )
     return [r[0] for r in rows]
 
@@ -388,16 +387,16 @@ def map_values(store: Store, level: str, flt: RecordFilter) -> tuple[pd.DataFram
     clause, params = where(flt)
     units = _counted(
         store,
-        f"SELECT {column} AS unit, count(*) AS turns, sum(quantity) AS quantity, "  # noqa: S608
+        f"SELECT {column} AS unit, count(*) AS turns, sum(quantity) AS quantity, "
         "{distinct} AS beneficiaries, "
         f"COALESCE(sum(funding_vnd), 0) AS funding_vnd FROM records WHERE {clause} "
         f"AND {column} IS NOT NULL GROUP BY 1 ORDER BY 1",
         params,
-        f"SELECT count(DISTINCT {column}) FROM records WHERE {clause}",  # noqa: S608 - allow-list
+        f"SELECT count(DISTINCT {column}) FROM records WHERE {clause}",
     )
     rest = _counted(
         store,
-        "SELECT count(*) FILTER (WHERE locality IS NOT NULL) AS turns, "  # noqa: S608
+        "SELECT count(*) FILTER (WHERE locality IS NOT NULL) AS turns, "
         "COALESCE(sum(quantity) FILTER (WHERE locality IS NOT NULL), 0) AS quantity, "
         "{distinct} AS beneficiaries, "
         "COALESCE(sum(funding_vnd) FILTER (WHERE locality IS NOT NULL), 0) AS funding_vnd, "

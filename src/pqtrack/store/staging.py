@@ -268,7 +268,7 @@ def build_staged(cur: duckdb.DuckDBPyConnection, layout: CsvLayout, chunk: Chunk
     non_blank = "" if chunk.data_rows_only else " WHERE " + any_cell
     # Identifiers come from COLUMN_NAMES and generated c<N> names only; no values.
     sql = (
-        "CREATE OR REPLACE TEMP VIEW staged AS SELECT rn, " + ", ".join(selects)  # noqa: S608
+        "CREATE OR REPLACE TEMP VIEW staged AS SELECT rn, " + ", ".join(selects)
         + ", " + ("pq_untick(cx)" if dirty else "cx") + " AS extra_value FROM (SELECT rn"
         + inner + " FROM chunk_raw" + _below_header(chunk) + ")" + non_blank
     )  # fmt: skip
@@ -293,7 +293,7 @@ def update_maps(cur: duckdb.DuckDBPyConnection, layout: CsvLayout, chunk: Chunk)
         # Distinct raw cells first, cleaned after: few values, each cleaned once.
         # Tables, columns and SQL come from MAPS; no values.
         cur.execute(
-            "INSERT INTO " + table + " SELECT " + values + " FROM (SELECT DISTINCT "  # noqa: S608
+            "INSERT INTO " + table + " SELECT " + values + " FROM (SELECT DISTINCT "
             + cleaned[idx] + " AS raw FROM (SELECT DISTINCT c" + str(idx) + " FROM chunk_raw"
             + _below_header(chunk) + ")) n" + join
             + " WHERE n.raw IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + table + " m "
@@ -349,7 +349,7 @@ def check_rows(cur: duckdb.DuckDBPyConnection, today: date) -> None:
     """Add a problem for each rule each row of the chunk breaks (with the cell's text)."""
     broken = " OR ".join(f"({cond})" for *_, cond in ROW_RULES)
     cur.execute(
-        "CREATE OR REPLACE TEMP TABLE chunk_bad AS SELECT * FROM typed WHERE " + broken,  # noqa: S608
+        "CREATE OR REPLACE TEMP TABLE chunk_bad AS SELECT * FROM typed WHERE " + broken,
         _rule_params(today),
     )
     if not cur.execute("SELECT count(*) FROM chunk_bad").fetchall()[0][0]:
@@ -357,13 +357,13 @@ def check_rows(cur: duckdb.DuckDBPyConnection, today: date) -> None:
     values = ", ".join(f"s.{c} AS v_{c}" for c in _RULE_VALUES)
     # Columns, codes and conditions come from ROW_RULES; values are bound.
     branches = [
-        "SELECT rn, " + ("NULL" if column is None else f"'{column}'")  # noqa: S608
+        "SELECT rn, " + ("NULL" if column is None else f"'{column}'")
         + ", v_" + (column or "extra_value") + ", '" + code + "', " + detail
         + " FROM j WHERE " + cond
         for column, code, detail, cond in ROW_RULES
     ]  # fmt: skip
     cur.execute(
-        "INSERT INTO problems WITH j AS (SELECT b.*, " + values + " FROM chunk_bad b "  # noqa: S608
+        "INSERT INTO problems WITH j AS (SELECT b.*, " + values + " FROM chunk_bad b "
         "JOIN staged s USING (rn)) " + " UNION ALL ".join(branches),
         _rule_params(today),
     )

@@ -58,7 +58,7 @@ def _phased() -> tuple[str, dict]:
         params |= {f"ph{i}": p.code, f"ph{i}_first": p.start, f"ph{i}_last": p.end}
     # The date range is checked in the scan, the CASE only for gaps between phases.
     sql = (
-        f"(SELECT * FROM (SELECT CASE {whens} END AS phase, r.* FROM records r "  # noqa: S608 - fixed
+        f"(SELECT * FROM (SELECT CASE {whens} END AS phase, r.* FROM records r "
         "WHERE r.date BETWEEN $ph_first AND $ph_last) WHERE phase IS NOT NULL)"
     )
     return sql, params
@@ -114,10 +114,10 @@ def refresh(cur: duckdb.DuckDBPyConnection) -> None:
     # bitmaps (a group count per statement cost 40% of the rebuild at 1M rows).
     values = sorted({value for *_, value, _, counts_distinct in _GROUPS[1:] if counts_distinct})
     counts = cur.execute(
-        "SELECT count(DISTINCT phase), count(DISTINCT indicator), "  # noqa: S608 - fixed expressions
+        "SELECT count(DISTINCT phase), count(DISTINCT indicator), "
         "count(DISTINCT (locality, district, commune)), "
         + ", ".join(f"count(DISTINCT {v})" for v in values)
-        + f" FROM {PHASED}",  # noqa: S608 - fixed
+        + f" FROM {PHASED}",
         PHASE_PARAMS,
     ).fetchall()[0]
     phases, indicators = counts[0], counts[1]
@@ -127,9 +127,9 @@ def refresh(cur: duckdb.DuckDBPyConnection) -> None:
     for dim, scope, value, rows, counts_distinct in _GROUPS[1:]:
         if by_place and value in _BY_PLACE:
             cur.execute(
-                f"INSERT INTO summary SELECT phase, {scope}, $dim, CAST({value} AS VARCHAR), "  # noqa: S608 - fixed expressions
+                f"INSERT INTO summary SELECT phase, {scope}, $dim, CAST({value} AS VARCHAR), "
                 + _SUMS_BY_PLACE.format(counted=distinct.counted("ids"))
-                + f" FROM summary_by_place WHERE {rows} GROUP BY phase, {scope}, {value}",  # noqa: S608
+                + f" FROM summary_by_place WHERE {rows} GROUP BY phase, {scope}, {value}",
                 {"dim": dim},
             )
             continue
@@ -142,9 +142,9 @@ def refresh(cur: duckdb.DuckDBPyConnection) -> None:
                 "beneficiary_id", ids, groups * (cardinality[value] + 1)
             )
         cur.execute(
-            f"INSERT INTO summary SELECT phase, {scope}, $dim, CAST({value} AS VARCHAR), "  # noqa: S608 - fixed expressions
+            f"INSERT INTO summary SELECT phase, {scope}, $dim, CAST({value} AS VARCHAR), "
             + _SUMS.format(counted=counted)
-            + f" FROM {PHASED} WHERE {rows} GROUP BY phase, {scope}, {value}",  # noqa: S608
+            + f" FROM {PHASED} WHERE {rows} GROUP BY phase, {scope}, {value}",
             {"dim": dim, **PHASE_PARAMS, **params},
         )
     if by_place:
@@ -164,7 +164,7 @@ def _count_by_place(
     if bitmap is None:
         return False
     cur.execute(
-        "CREATE OR REPLACE TEMP TABLE summary_by_place AS SELECT phase, indicator, locality, "  # noqa: S608 - fixed
+        "CREATE OR REPLACE TEMP TABLE summary_by_place AS SELECT phase, indicator, locality, "
         "district, commune, count(*) AS turns, sum(quantity) AS quantity, "
         f"{bitmap[0]} AS ids, sum(funding_vnd) AS funding_vnd, max(date) AS last_date "
         f"FROM {PHASED} GROUP BY ALL",
@@ -193,7 +193,7 @@ def _add_markers(
         )
         rows, params = PHASED, {**PHASE_PARAMS, **params}
     cur.execute(
-        f"INSERT INTO summary SELECT p.phase, '*', 'total', NULL, {sums} "  # noqa: S608 - fixed
+        f"INSERT INTO summary SELECT p.phase, '*', 'total', NULL, {sums} "
         f"FROM (SELECT unnest($phase_codes) AS phase) p LEFT JOIN {rows} r "
         "ON r.phase = p.phase GROUP BY p.phase",
         {"phase_codes": list(plan.PHASE_CODES), **params},
@@ -220,7 +220,7 @@ def _copy_groups(cur: duckdb.DuckDBPyConnection, ids: tuple[int, int] | None, gr
         )
         counted, bitmap = distinct.counter("beneficiary_id", ids, groups)
         cur.execute(  # the records whose locality was not placed
-            f"INSERT INTO summary SELECT phase, indicator, $dim, NULL, count(*), "  # noqa: S608 - fixed expressions
+            f"INSERT INTO summary SELECT phase, indicator, $dim, NULL, count(*), "
             f"sum(quantity), {counted}, sum(funding_vnd), max(date) FROM {PHASED} "
             f"WHERE locality IS NOT NULL AND {source} IS NULL GROUP BY phase, indicator",
             {"dim": dim, **PHASE_PARAMS, **bitmap},
@@ -238,13 +238,13 @@ def _rebuild_reach(cur: duckdb.DuckDBPyConnection) -> None:
     inds = [
         r[0]
         for r in cur.execute(
-            f"SELECT DISTINCT indicator FROM {PHASED} ORDER BY 1",  # noqa: S608 - fixed
+            f"SELECT DISTINCT indicator FROM {PHASED} ORDER BY 1",
             PHASE_PARAMS,
         ).fetchall()
     ]
     if len(inds) > MASK_INDICATORS:
         cur.execute(
-            "INSERT INTO summary_reach SELECT phase, indicators, count(*) FROM ("  # noqa: S608
+            "INSERT INTO summary_reach SELECT phase, indicators, count(*) FROM ("
             + _reached(PHASED)
             + ") GROUP BY phase, indicators",
             PHASE_PARAMS,
@@ -252,7 +252,7 @@ def _rebuild_reach(cur: duckdb.DuckDBPyConnection) -> None:
         return
     # A bit per indicator is 5x cheaper than a list per beneficiary (0.08 s vs 0.44 at 1M).
     cur.execute(
-        "INSERT INTO summary_reach SELECT phase, "  # noqa: S608 - fixed expressions
+        "INSERT INTO summary_reach SELECT phase, "
         "list_filter($inds, lambda x, i: (m >> (i - 1)) & 1 = 1), count(*) "
         "FROM (SELECT phase, beneficiary_id, "
         "bit_or(CAST(1 AS BIGINT) << (list_position($inds, indicator) - 1)) AS m "
@@ -267,7 +267,7 @@ def _reached(rows: str) -> str:
     list of indicators that reached it."""
     return (
         "SELECT phase, beneficiary_id, list_sort(list_distinct(list(indicator))) AS indicators "
-        "FROM " + rows + " WHERE beneficiary_id IS NOT NULL GROUP BY phase, beneficiary_id"  # noqa: S608
+        "FROM " + rows + " WHERE beneficiary_id IS NOT NULL GROUP BY phase, beneficiary_id"
     )
 
 
@@ -279,8 +279,8 @@ def _add_reach(cur: duckdb.DuckDBPyConnection) -> None:
         "SELECT phase, beneficiary_id, indicator FROM summary_new)"
     )
     cur.execute(
-        "CREATE OR REPLACE TEMP TABLE reach_delta AS SELECT phase, indicators, sum(d) AS d "  # noqa: S608
-        f"FROM (SELECT phase, indicators, -1 AS d FROM ({before}) UNION ALL "  # noqa: S608 - fixed
+        "CREATE OR REPLACE TEMP TABLE reach_delta AS SELECT phase, indicators, sum(d) AS d "
+        f"FROM (SELECT phase, indicators, -1 AS d FROM ({before}) UNION ALL "
         f"SELECT phase, indicators, 1 FROM ({after})) GROUP BY ALL HAVING sum(d) <> 0"
     )
     cur.execute(
@@ -338,12 +338,11 @@ def add_batch(cur: duckdb.DuckDBPyConnection, batch_id: int) -> None:
     is checked against the earlier records of the batch's own beneficiaries only.
     """
     cur.execute(
-        f"CREATE OR REPLACE TEMP TABLE summary_new AS SELECT * FROM {PHASED} "  # noqa: S608 - fixed
-        "WHERE batch_id = $b",
+        f"CREATE OR REPLACE TEMP TABLE summary_new AS SELECT * FROM {PHASED} WHERE batch_id = $b",
         {"b": batch_id, **PHASE_PARAMS},
     )
     cur.execute(
-        f"CREATE OR REPLACE TEMP TABLE summary_old AS SELECT * FROM {PHASED} "  # noqa: S608 - fixed
+        f"CREATE OR REPLACE TEMP TABLE summary_old AS SELECT * FROM {PHASED} "
         "WHERE batch_id <> $b AND beneficiary_id IN "
         "(SELECT beneficiary_id FROM summary_new WHERE beneficiary_id IS NOT NULL)",
         {"b": batch_id, **PHASE_PARAMS},
@@ -351,7 +350,7 @@ def add_batch(cur: duckdb.DuckDBPyConnection, batch_id: int) -> None:
     for dim, scope, value, rows, counts_distinct in _GROUPS:
         counted = "count(DISTINCT n.k) FILTER (WHERE o.k IS NULL)" if counts_distinct else "NULL"
         cur.execute(
-            "CREATE OR REPLACE TEMP TABLE summary_delta AS "  # noqa: S608 - fixed expressions
+            "CREATE OR REPLACE TEMP TABLE summary_delta AS "
             f"WITH n AS (SELECT phase, {scope} AS scope, CAST({value} AS VARCHAR) AS value, "
             f"beneficiary_id AS k, quantity, funding_vnd, date FROM summary_new WHERE {rows}), "
             f"o AS (SELECT DISTINCT phase, {scope} AS scope, CAST({value} AS VARCHAR) AS value, "
