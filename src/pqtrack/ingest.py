@@ -31,7 +31,7 @@ from pqtrack.schema import (
     header_lookup,
 )
 from pqtrack.store import StageResult, Store
-from pqtrack.text import fold
+from pqtrack.text import BOM, fold
 
 # Columns declared beyond the header on the fast path (rows that end in empty cells);
 # a wider row makes DuckDB refuse the read and the file takes the exact path.
@@ -394,4 +394,4 @@ def template_csv(headers: str = "vi") -> bytes:
     names = [c.header_vi for c in COLUMNS] if headers == "vi" else list(COLUMN_NAMES)
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerow(names)
-    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+    return BOM + out.getvalue().encode("utf-8")

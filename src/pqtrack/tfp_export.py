@@ -17,9 +17,10 @@ import pandas as pd
 import xlsxwriter
 
 from pqtrack import numbers
-from pqtrack.export import BOM, neutralise
+from pqtrack.export import neutralise
 from pqtrack.i18n import t
 from pqtrack.macro import MacroProblem
+from pqtrack.text import BOM
 from pqtrack.tfp import (
     DEFAULT_CAPITAL_SHARE,
     METHOD_PIM,
