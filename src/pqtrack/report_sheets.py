@@ -15,12 +15,12 @@ from xlsxwriter.worksheet import Worksheet
 from pqtrack import numbers, plan
 from pqtrack.filters import RecordFilter
 from pqtrack.i18n import t
+from pqtrack.localities import REORG_DATE
 from pqtrack.progress import Progress
 from pqtrack.schema import BENEFICIARY_TYPES
 from pqtrack.store import Store, queries
 
 A4 = 9
-REORG_DAY = date(2025, 7, 1)
 
 _FORMATS: dict[str, dict[str, Any]] = {
     "title": {"bold": True, "font_size": 14},
@@ -375,8 +375,8 @@ def type_summary(ctx: Ctx) -> Worksheet:
 def locality_parts(ctx: Ctx) -> list[tuple[str, str, RecordFilter]]:
     """Return the locality sheet's parts: former districts, then communes from July 2025."""
     parts = [("district", "section.by_district", ctx.flt)]
-    if ctx.phase.end >= REORG_DAY:
-        parts.append(("commune", "section.by_commune", ctx.flt.with_(date_from=REORG_DAY)))
+    if ctx.phase.end >= REORG_DATE:
+        parts.append(("commune", "section.by_commune", ctx.flt.with_(date_from=REORG_DATE)))
     return parts
 
 
