@@ -30,7 +30,7 @@ if stored is not None:
         batch=int(stored["batch_id"]),
         file=current.file_name,
         when=numbers.day(stored["created_at"], lang),
-        user=stored["user_name"] or "—",
+        user=stored["user_name"] or numbers.MISSING,
     )
     source_tag = f"b{int(stored['batch_id'])}"
 else:
@@ -148,7 +148,7 @@ st.dataframe(
     ),
     hide_index=True,
     key="tfp_table",
-    placeholder="—",
+    placeholder=numbers.MISSING,
 )
 d1, d2 = st.columns(2)
 d1.download_button(

@@ -283,7 +283,7 @@ def cmd_tfp(args: argparse.Namespace) -> int:
         return EXIT_OK
 
     def pct(value: float | None, digits: int = 2) -> str:
-        return numbers.percent(value, lang, digits, trim=True)  # a missing value: "—"
+        return numbers.percent(value, lang, digits, trim=True)  # a missing value: numbers.MISSING
 
     for year in payload["years"]:
         print(

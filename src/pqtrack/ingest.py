@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pqtrack import plan
+from pqtrack import numbers, plan
 from pqtrack.decode import HEAD_BYTES, DecodeError, decode_bytes, sniff_utf8
 from pqtrack.i18n import t
 from pqtrack.layout import CsvLayout, FastPathRefused
@@ -107,7 +107,9 @@ class IngestReport:
             t(code, lang, detail="" if pd.isna(detail) else detail)
             for code, detail in zip(df["code"], df["detail"], strict=True)
         ]
-        column = df["column"].map(lambda c: column_label(c, lang) if isinstance(c, str) else "—")
+        column = df["column"].map(
+            lambda c: column_label(c, lang) if isinstance(c, str) else numbers.MISSING
+        )
         return pd.DataFrame(
             {
                 cols[0]: df["row"].astype("Int64"),

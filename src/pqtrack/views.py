@@ -166,7 +166,7 @@ def batches_table(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     ].copy()
     out["status"] = out["status"].map(lambda s: t(f"ui.batchstatus.{s}", lang))
     out["is_sample"] = out["is_sample"].astype(bool)
-    out["user_name"] = out["user_name"].fillna("—")
+    out["user_name"] = out["user_name"].fillna(numbers.MISSING)
     return out
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from pqtrack.layout import CsvLayout
 from pqtrack.macro import FRAME_COLUMNS
+from pqtrack.numbers import MISSING
 from pqtrack.store import loading, migrations, originals, summary
 from pqtrack.store.loading import LocalityResolver, StageResult
 
@@ -55,7 +56,7 @@ def transaction(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
 def _purged(batch_id: int, user: str | None, at: Any) -> StoreError:
     """Return the error that says a batch's original was purged, by whom and when."""
     return StoreError(
-        "store.original_purged", batch_id=batch_id, user=user or "-", at=f"{at:%d/%m/%Y %H:%M}"
+        "store.original_purged", batch_id=batch_id, user=user or MISSING, at=f"{at:%d/%m/%Y %H:%M}"
     )
 
 
