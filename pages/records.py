@@ -33,7 +33,7 @@ else:
         hide_index=True,
         column_config=ui.column_config(lang),
         key="rec_table",
-        placeholder="—",
+        placeholder=numbers.MISSING,
     )
     c1, c2 = st.columns([3, 2])
     with c1:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pqtrack import charts_tfp, ingest, macro, numbers, plan, tfp, tfp_export, ui, views
+from pqtrack import charts_tfp, ingest, macro, numbers, plan, service, tfp, tfp_export, ui, views
 from pqtrack.ui import session
 from pqtrack.ui.batches import rollback_controls
 
@@ -21,23 +21,20 @@ st.title(ui.tr("tfp.title"))
 st.info(ui.tr("tfp.disclaimer"), icon="ℹ️")
 
 # -- data source: the newest active macro batch, else the shipped file ----------------------
-stored = store.active_macro()
+current = service.current_macro(store)
+frame = current.frame
+stored = current.batch
 if stored is not None:
-    frame = stored.astype({"year": "int64", "placeholder": "bool"})
-    active = store.batches(kind="macro")
-    batch = active[active["status"] == "active"].iloc[0]
     source_note = ui.tr(
         "tfpui.source.stored",
-        batch=int(batch["batch_id"]),
-        file=batch["file_name"],
-        when=numbers.day(batch["created_at"], lang),
-        user=batch["user_name"] or "—",
+        batch=int(stored["batch_id"]),
+        file=current.file_name,
+        when=numbers.day(stored["created_at"], lang),
+        user=stored["user_name"] or numbers.MISSING,
     )
-    source_tag = f"b{int(batch['batch_id'])}"
+    source_tag = f"b{int(stored['batch_id'])}"
 else:
-    default = macro.load_default()
-    frame = default.frame
-    source_note = ui.tr("tfpui.source.default", file=macro.default_macro_file().name)
+    source_note = ui.tr("tfpui.source.default", file=current.file_name)
     source_tag = "default"
 st.markdown(views.md_escape(source_note))
 placeholder_years = [int(y) for y in frame.loc[frame["placeholder"], "year"]]
@@ -151,7 +148,7 @@ st.dataframe(
     ),
     hide_index=True,
     key="tfp_table",
-    placeholder="—",
+    placeholder=numbers.MISSING,
 )
 d1, d2 = st.columns(2)
 d1.download_button(

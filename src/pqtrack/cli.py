@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("batch_id", type=int)
     s.add_argument("--user", default=None)
 
-    s = sub.add_parser("tfp", help=t("cli.help_tfp", env_lang()))
+    s = sub.add_parser("tfp", parents=[common], help=t("cli.help_tfp", env_lang()))
     s.add_argument("--macro", type=Path, default=None)
     s.add_argument("--capital-share", type=float, default=None)
     s.add_argument("--depreciation", type=float, default=None)
@@ -270,18 +270,25 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_tfp(args: argparse.Namespace) -> int:
-    """Print the TFP decomposition of the macro file (the shipped one by default)."""
-    from pqtrack import macro, numbers, tfp
+    """Print the TFP decomposition of ``--macro FILE``, else of the current macro data."""
+    from pqtrack import macro, numbers, service, tfp
 
     lang = env_lang()
-    data = macro.parse_macro_file(args.macro) if args.macro else macro.load_default()
-    if not data.ok:
-        for problem in data.problems:
+    if args.macro:
+        data = macro.parse_macro_file(args.macro)
+        frame, problems = data.frame, data.problems
+    else:
+        # The store's uploaded macro data, as the page and the report use (never creates one).
+        path = args.db or default_db_path()
+        current = service.current_macro(_open(args) if path.exists() else None)
+        frame, problems = current.frame, list(current.problems)
+    if problems:
+        for problem in problems:
             print(problem.message(lang), file=sys.stderr)
         return EXIT_REFUSED
     depreciation = tfp.DEFAULT_DEPRECIATION if args.depreciation is None else args.depreciation
     try:
-        result = tfp.compute(data.frame, args.capital_share, depreciation)
+        result = tfp.compute(frame, args.capital_share, depreciation)
     except ValueError as exc:
         print(t("cli.bad_parameter", lang, error=exc), file=sys.stderr)
         return EXIT_USAGE
@@ -291,7 +298,7 @@ def cmd_tfp(args: argparse.Namespace) -> int:
         return EXIT_OK
 
     def pct(value: float | None, digits: int = 2) -> str:
-        return numbers.percent(value, lang, digits, trim=True)  # a missing value: "—"
+        return numbers.percent(value, lang, digits, trim=True)  # a missing value: numbers.MISSING
 
     for year in payload["years"]:
         print(

@@ -19,11 +19,10 @@ from pqtrack.schema import (
     TEXT_COLUMNS,
 )
 from pqtrack.store import Store, queries
-from pqtrack.text import first_visible, formula_like
+from pqtrack.text import BOM, first_visible, formula_like
 
 EXPORT_COLUMNS: tuple[str, ...] = (*COLUMN_NAMES, "district", "commune")
 EXPORT_TEXT_COLUMNS: tuple[str, ...] = (*TEXT_COLUMNS, "district", "commune")
-BOM = b"\xef\xbb\xbf"
 XLSX_MAX_ROWS = 1_048_575
 
 

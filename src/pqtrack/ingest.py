@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pqtrack import plan
+from pqtrack import numbers, plan
 from pqtrack.decode import HEAD_BYTES, DecodeError, decode_bytes, sniff_utf8
 from pqtrack.i18n import t
 from pqtrack.layout import CsvLayout, FastPathRefused
@@ -31,7 +31,7 @@ from pqtrack.schema import (
     header_lookup,
 )
 from pqtrack.store import StageResult, Store
-from pqtrack.text import fold
+from pqtrack.text import BOM, fold
 
 # Columns declared beyond the header on the fast path (rows that end in empty cells);
 # a wider row makes DuckDB refuse the read and the file takes the exact path.
@@ -107,7 +107,9 @@ class IngestReport:
             t(code, lang, detail="" if pd.isna(detail) else detail)
             for code, detail in zip(df["code"], df["detail"], strict=True)
         ]
-        column = df["column"].map(lambda c: column_label(c, lang) if isinstance(c, str) else "—")
+        column = df["column"].map(
+            lambda c: column_label(c, lang) if isinstance(c, str) else numbers.MISSING
+        )
         return pd.DataFrame(
             {
                 cols[0]: df["row"].astype("Int64"),
@@ -394,4 +396,4 @@ def template_csv(headers: str = "vi") -> bytes:
     names = [c.header_vi for c in COLUMNS] if headers == "vi" else list(COLUMN_NAMES)
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerow(names)
-    return b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+    return BOM + out.getvalue().encode("utf-8")

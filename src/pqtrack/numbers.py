@@ -18,7 +18,7 @@ from babel import numbers as babel_numbers
 from pandas.io.formats.style import Styler
 
 LOCALES: dict[str, str] = {"vi": "vi_VN", "en": "en"}
-MISSING = "—"
+MISSING = "—"  # how every page, report and CLI line writes a missing value
 # Patterns in the CLDR notation Babel reads. Vietnamese writes a space before ``%`` and the
 # đồng as ``đ`` after the amount; English names the currency by its ISO code.
 _PERCENT = {"vi": "#,##0.{digits} %", "en": "#,##0.{digits}%"}
@@ -44,7 +44,8 @@ def locale(lang: str) -> str:
     return LOCALES.get(lang, LOCALES["en"])
 
 
-def _missing(value: object) -> bool:
+def is_missing(value: object) -> bool:
+    """Return whether ``value`` is missing (None, NA, NaT or NaN), shown as :data:`MISSING`."""
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     try:
@@ -65,14 +66,14 @@ def _whole(value: float | int) -> Decimal:
 
 def integer(value: float | int | None, lang: str) -> str:
     """Return a whole number with the language's grouping: ``1.234.567`` / ``1,234,567``."""
-    if _missing(value):
+    if is_missing(value):
         return MISSING
     return babel_numbers.format_decimal(_whole(value), "#,##0", locale=locale(lang))
 
 
 def decimal(value: float | int | None, lang: str, digits: int = 1, *, trim: bool = False) -> str:
     """Return a number with ``digits`` decimals (``12,5`` / ``12.5``); ``trim`` drops zeros."""
-    if _missing(value):
+    if is_missing(value):
         return MISSING
     tail = ("#" if trim else "0") * digits
     pattern = f"#,##0.{tail}" if digits else "#,##0"
@@ -82,7 +83,7 @@ def decimal(value: float | int | None, lang: str, digits: int = 1, *, trim: bool
 
 def money(value: float | int | None, lang: str) -> str:
     """Return an amount in đồng: ``1.234.567 đ`` / ``1,234,567 VND``."""
-    if _missing(value):
+    if is_missing(value):
         return MISSING
     return babel_numbers.format_currency(
         _whole(value),
@@ -95,7 +96,7 @@ def money(value: float | int | None, lang: str) -> str:
 
 def percent(value: float | int | None, lang: str, digits: int = 1, *, trim: bool = False) -> str:
     """Return a value given in percent (12.5) as ``12,5 %`` / ``12.5%``; ``trim`` drops zeros."""
-    if _missing(value):
+    if is_missing(value):
         return MISSING
     pattern = _PERCENT.get(lang, _PERCENT["en"]).format(digits=("#" if trim else "0") * digits)
     if not digits:
@@ -106,7 +107,7 @@ def percent(value: float | int | None, lang: str, digits: int = 1, *, trim: bool
 
 def day(value: date | datetime | pd.Timestamp | None, lang: str) -> str:
     """Return a date as ``06/12/2026``."""
-    if _missing(value):
+    if is_missing(value):
         return MISSING
     stamp = pd.Timestamp(value)
     return babel_dates.format_date(stamp.date(), DATE_PATTERN, locale=locale(lang))
@@ -114,7 +115,7 @@ def day(value: date | datetime | pd.Timestamp | None, lang: str) -> str:
 
 def moment(value: datetime | pd.Timestamp | None, lang: str) -> str:
     """Return a date and time as ``06/12/2026 14:05``."""
-    if _missing(value):
+    if is_missing(value):
         return MISSING
     stamp = pd.Timestamp(value).to_pydatetime()
     return babel_dates.format_datetime(stamp, DATETIME_PATTERN, locale=locale(lang))
@@ -165,7 +166,7 @@ def formatter(kind: str, lang: str) -> Callable[[object], str]:
         "pct": lambda v: percent(v, lang),  # type: ignore[arg-type]
         "day": lambda v: day(v, lang),  # type: ignore[arg-type]
         "moment": lambda v: moment(v, lang),  # type: ignore[arg-type]
-        "code": lambda v: MISSING if _missing(v) else str(v),  # ids and years: no grouping
+        "code": lambda v: MISSING if is_missing(v) else str(v),  # ids and years: no grouping
     }
     return writers[kind]
 

@@ -30,7 +30,6 @@ from pqtrack.report_sheets import (
     funding_sheet,
     locality_parts,
     make_formats,
-    missing,
     put,
     table,
     turns_sheet,
@@ -148,7 +147,7 @@ def cover_sheet(ctx: Ctx, user: str | None) -> Worksheet:
             ws.write_string(row, 1, str(b.file_name), kind_fmt)
             put(ws, row, 2, int(b.row_count), ctx.fmt["int"])
             ws.write_string(
-                row, 3, "" if missing(b.user_name) else str(b.user_name), ctx.fmt["text"]
+                row, 3, "" if numbers.is_missing(b.user_name) else str(b.user_name), ctx.fmt["text"]
             )
             put(ws, row, 4, b.created_at, ctx.fmt["datetime"])
             kind = ctx.tr("cover.kind_sample" if sample else "cover.kind_real")
@@ -196,7 +195,9 @@ def indicator_sheet(ctx: Ctx) -> Worksheet:
             t(f"status.{p.status}", ctx.lang),
             p.expected,
             p.remaining,
-            None if p.remaining == 0 else (p.needed_per_year if p.needed_per_year else "—"),
+            None
+            if p.remaining == 0
+            else (p.needed_per_year if p.needed_per_year else numbers.MISSING),
             note,
         )
         row = header_row + n

@@ -15,12 +15,12 @@ from xlsxwriter.worksheet import Worksheet
 from pqtrack import numbers, plan
 from pqtrack.filters import RecordFilter
 from pqtrack.i18n import t
+from pqtrack.localities import REORG_DATE
 from pqtrack.progress import Progress
 from pqtrack.schema import BENEFICIARY_TYPES
 from pqtrack.store import Store, queries
 
 A4 = 9
-REORG_DAY = date(2025, 7, 1)
 
 _FORMATS: dict[str, dict[str, Any]] = {
     "title": {"bold": True, "font_size": 14},
@@ -169,7 +169,7 @@ class Ctx:
 
     def type_label(self, code: object) -> str:
         """Return a beneficiary type in words, or "(not stated)"."""
-        if missing(code):
+        if numbers.is_missing(code):
             return self.tr("col.not_stated")
         return self.tr(f"type.{code}") if code in BENEFICIARY_TYPES else str(code)
 
@@ -180,16 +180,9 @@ def _catalog_keys() -> set[str]:
     return set(catalog())
 
 
-def missing(value: object) -> bool:
-    """Return whether a cell value is empty (None, NaN, NA, NaT)."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float) and math.isnan(value)
-
-
 def put(ws: Worksheet, row: int, col: int, value: object, fmt: Format | None = None) -> None:
     """Write one cell by type; text always as a string, never as a formula."""
-    if missing(value):
+    if numbers.is_missing(value):
         ws.write_blank(row, col, None, fmt)
     elif isinstance(value, str):
         ws.write_string(row, col, value, fmt)
@@ -236,13 +229,13 @@ def section(ctx: Ctx, ws: Worksheet, row: int, text: str) -> int:
 
 
 def _int(value: object) -> int:
-    return 0 if missing(value) else int(value)  # type: ignore[arg-type]
+    return 0 if numbers.is_missing(value) else int(value)  # type: ignore[arg-type]
 
 
 def _value_label(ctx: Ctx, dim: str, value: object) -> object:
     if dim == "beneficiary_type":
         return ctx.type_label(value)
-    if missing(value):
+    if numbers.is_missing(value):
         return ctx.tr("col.not_stated")
     return int(value) if dim == "year" else str(value)  # type: ignore[arg-type]
 
@@ -375,8 +368,8 @@ def type_summary(ctx: Ctx) -> Worksheet:
 def locality_parts(ctx: Ctx) -> list[tuple[str, str, RecordFilter]]:
     """Return the locality sheet's parts: former districts, then communes from July 2025."""
     parts = [("district", "section.by_district", ctx.flt)]
-    if ctx.phase.end >= REORG_DAY:
-        parts.append(("commune", "section.by_commune", ctx.flt.with_(date_from=REORG_DAY)))
+    if ctx.phase.end >= REORG_DATE:
+        parts.append(("commune", "section.by_commune", ctx.flt.with_(date_from=REORG_DATE)))
     return parts
 
 
@@ -475,7 +468,7 @@ def beneficiaries_sheet(ctx: Ctx) -> Worksheet:
                 pd.Timestamp(r.date),
             ]
             values = [
-                str(v) if k == "text" and not missing(v) else v
+                str(v) if k == "text" and not numbers.is_missing(v) else v
                 for v, k in zip(values, kinds, strict=True)
             ]
             for col, (value, kind) in enumerate(zip(values, kinds, strict=True)):

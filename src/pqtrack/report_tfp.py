@@ -5,24 +5,22 @@ from __future__ import annotations
 from xlsxwriter.worksheet import Worksheet
 
 from pqtrack import numbers
-from pqtrack.report_sheets import Ctx, missing, put, table
+from pqtrack.report_sheets import Ctx, put, table
 
 
 def macro_input(ctx: Ctx) -> tuple[object, str]:
-    """Return the macro frame for the estimate (newest uploaded batch, else the shipped file)."""
-    from pqtrack import macro
+    """Return the macro frame for the estimate (:func:`pqtrack.service.current_macro`)."""
+    from pqtrack import service
 
-    active = getattr(ctx.store, "active_macro", None)
-    frame = active() if callable(active) else None
-    if frame is not None:
-        batches = ctx.store.batches("macro")
-        batch = batches[batches["status"] == "active"].iloc[0]
-        where = ctx.tr("tfp.source_uploaded", batch=int(batch.batch_id), file=batch.file_name)
-        return frame, where
-    data = macro.load_default()
-    if not getattr(data, "ok", True):
-        raise ValueError("; ".join(p.message(ctx.lang) for p in data.problems[:3]))
-    return data.frame, ctx.tr("tfp.source_default", file=macro.default_macro_file().name)
+    current = service.current_macro(ctx.store)
+    if current.batch is not None:
+        batch = current.batch
+        return current.frame, ctx.tr(
+            "tfp.source_uploaded", batch=int(batch["batch_id"]), file=current.file_name
+        )
+    if current.problems:
+        raise ValueError("; ".join(p.message(ctx.lang) for p in current.problems[:3]))
+    return current.frame, ctx.tr("tfp.source_default", file=current.file_name)
 
 
 def tfp_result(ctx: Ctx) -> tuple[dict | None, str]:
@@ -43,11 +41,11 @@ def tfp_result(ctx: Ctx) -> tuple[dict | None, str]:
 
 
 def _pct(value: object) -> float | None:
-    return None if missing(value) else float(value) / 100.0  # type: ignore[arg-type]
+    return None if numbers.is_missing(value) else float(value) / 100.0  # type: ignore[arg-type]
 
 
 def _flag(ctx: Ctx, flag: object) -> str | None:
-    return None if missing(flag) or not flag else ctx.tr(f"tfp.flag_text.{flag}")
+    return None if numbers.is_missing(flag) or not flag else ctx.tr(f"tfp.flag_text.{flag}")
 
 
 def tfp_sheet(ctx: Ctx) -> tuple[Worksheet, bool]:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
+
+# The UTF-8 byte order mark every CSV written for Excel starts with (Excel then reads UTF-8).
+BOM = codecs.BOM_UTF8
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _SPACES = re.compile(r"\s+")

@@ -9,7 +9,6 @@ table and in the XLSX (shaded rows).
 from __future__ import annotations
 
 import io
-import math
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -17,9 +16,10 @@ import pandas as pd
 import xlsxwriter
 
 from pqtrack import numbers
-from pqtrack.export import BOM, neutralise
+from pqtrack.export import neutralise
 from pqtrack.i18n import t
 from pqtrack.macro import MacroProblem
+from pqtrack.text import BOM
 from pqtrack.tfp import (
     DEFAULT_CAPITAL_SHARE,
     METHOD_PIM,
@@ -64,10 +64,6 @@ def dash(code: str) -> str:
     return code.replace("-", "–")
 
 
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
 def year_results(result: TfpResult, frame: pd.DataFrame) -> pd.DataFrame:
     """Return one row per year after the base year, with :data:`YEAR_COLUMNS`.
 
@@ -79,7 +75,7 @@ def year_results(result: TfpResult, frame: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({"year": rows["year"].astype(int)})
     for col in NUMERIC_COLUMNS:
         out[col] = rows[col].astype("float64").round(4)
-    out["flag"] = rows["flag"].map(lambda f: "" if _missing(f) or not f else str(f))
+    out["flag"] = rows["flag"].map(lambda f: "" if numbers.is_missing(f) or not f else str(f))
     out["placeholder"] = rows["placeholder"].astype(bool)
     out["source"] = out["year"].map(lambda y: sources.get(int(y), ""))
     return out.reset_index(drop=True)
@@ -289,7 +285,7 @@ def xlsx_bytes(result: TfpResult, frame: pd.DataFrame, lang: str, source_note: s
             value = getattr(rec, name)
             four = name == "capital_share"
             fmt = (num4_ph if ph else num4) if four else (num_ph if ph else num)
-            if _missing(value):
+            if numbers.is_missing(value):
                 ws.write_blank(r, c, None, fmt)
             else:
                 ws.write_number(r, c, float(value), fmt)
@@ -329,7 +325,7 @@ def xlsx_bytes(result: TfpResult, frame: pd.DataFrame, lang: str, source_note: s
                 wp.write_string(r, c, placeholder_mark(ph, lang), text_ph if ph else None)
             elif name in ("years_used", "missing_years"):
                 wp.write_string(r, c, str(value), text_ph if ph else None)
-            elif _missing(value):
+            elif numbers.is_missing(value):
                 wp.write_blank(r, c, None, num_ph if ph else num)
             else:
                 wp.write_number(r, c, float(value), num_ph if ph else num)

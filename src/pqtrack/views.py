@@ -11,6 +11,7 @@ from pqtrack import numbers, plan
 from pqtrack.i18n import t
 from pqtrack.progress import Progress, summary_counts
 from pqtrack.schema import BENEFICIARY_TYPE_VI, BENEFICIARY_TYPES
+from pqtrack.text import BOM
 
 STATUS_COLORS: dict[str, str] = {
     "achieved": "#1a7f37",
@@ -165,7 +166,7 @@ def batches_table(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     ].copy()
     out["status"] = out["status"].map(lambda s: t(f"ui.batchstatus.{s}", lang))
     out["is_sample"] = out["is_sample"].astype(bool)
-    out["user_name"] = out["user_name"].fillna("—")
+    out["user_name"] = out["user_name"].fillna(numbers.MISSING)
     return out
 
 
@@ -236,7 +237,7 @@ def data_dictionary(lang: str) -> pd.DataFrame:
 def data_dictionary_csv(lang: str) -> bytes:
     """Return the data dictionary as CSV (UTF-8 with BOM, opens in Excel)."""
     text = data_dictionary(lang).to_csv(index=False, lineterminator="\r\n")
-    return b"\xef\xbb\xbf" + text.encode("utf-8")
+    return BOM + text.encode("utf-8")
 
 
 def mime_for(file_name: str) -> str:
@@ -254,7 +255,7 @@ def csv_download(df: pd.DataFrame) -> bytes:
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = neutralise(out[col])
-    return b"\xef\xbb\xbf" + out.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
+    return BOM + out.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
 
 
 _MD_SPECIAL = "\\`*_{}[]()<>#+-.!|~$:"

@@ -26,9 +26,9 @@ from openpyxl.utils import get_column_letter
 from pqtrack import numbers
 from pqtrack.i18n import t
 from pqtrack.ingest import Problem
+from pqtrack.text import BOM
 
 XLSX_MAGIC = b"PK\x03\x04"
-BOM = b"\xef\xbb\xbf"
 MIB = 1 << 20
 
 MAX_PARTS = 1_000  # files inside the archive (Excel writes a dozen or so)

@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import subprocess
+import sys
+from datetime import date
 
 import openpyxl
 import pytest
 
+from pqtrack import ingest, macro, numbers, report
+from pqtrack.i18n import t
 from pqtrack.macro import default_macro_file
+from pqtrack.store import Store
 
 from .conftest import app, fetch, open_store
 
@@ -137,3 +144,38 @@ def test_good_upload_stores_a_batch_and_rollback_removes_it(empty_db):
     assert store.batches(kind="macro").iloc[0]["status"] == "rolled_back"
     assert any(f"#{batch_id}" in s.value for s in at.success)
     assert headline(at) == default_headline
+
+
+def test_page_report_and_cli_give_the_same_tfp_share_after_an_upload(empty_db):
+    """One rule decides the current macro data: the newest uploaded batch, else the shipped file."""
+    shipped = json.loads(_cli_tfp(empty_db))  # no store file yet: shipped data
+    data = macro.parse_macro_bytes(GOOD)
+    store = Store(empty_db, keep_open=False)
+    store.store_macro(data.frame, "yearbook.csv", GOOD, ingest.content_hash(GOOD), "an")
+
+    cli_share = _phase_share(json.loads(_cli_tfp(empty_db)))
+    assert cli_share is not None and cli_share != _phase_share(shipped)
+
+    buf = io.BytesIO()
+    report.build_report(store, "2021-2025", date(2025, 12, 31), "en", "an", out=buf)
+    ws = openpyxl.load_workbook(io.BytesIO(buf.getvalue()))[t("report.sheet.tfp", "en")]
+    label = t("report.tfp.share", "en")
+    sheet_share = next(r[1] for r in ws.iter_rows(values_only=True) if r[0] == label)
+    assert sheet_share * 100 == pytest.approx(cli_share)
+
+    at = app("tfp", lang="en", phase="2021-2025")
+    assert not at.exception
+    assert headline(at) == numbers.percent(cli_share, "en")
+
+
+def _cli_tfp(db) -> str:
+    r = subprocess.run(
+        [sys.executable, "-m", "pqtrack", "tfp", "--json", "--db", str(db)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+def _phase_share(payload: dict) -> float | None:
+    return next(p["tfp_share"] for p in payload["phases"] if p["phase"] == "2021-2025")

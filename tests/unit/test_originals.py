@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from pqtrack import ingest, macro
+from pqtrack import ingest, macro, numbers
 from pqtrack.store import StoreError, purging
 from tests.conftest import TODAY
 from tests.unit.test_cli import cli
@@ -101,6 +101,14 @@ def test_purge_deletes_the_file_keeps_the_hash_and_is_audited(store):
     assert err.value.params["user"] == "admin1"
     assert "purged by admin1" in _message(err.value, "en")
     assert list(purging.purged(store)) == [batch]
+
+
+def test_a_purge_by_no_named_user_says_so_the_way_every_missing_value_is_written(store):
+    batch = _stored_then_rolled_back(store, GOOD.encode())
+    purging.purge_original(store, batch, None)
+    with pytest.raises(StoreError) as err:
+        store.file_bytes(batch)
+    assert err.value.params["user"] == numbers.MISSING
 
 
 def _message(exc: StoreError, lang: str) -> str:

@@ -279,3 +279,17 @@ def test_each_beneficiary_key_is_numbered_once_across_batches(store):
     assert [
         i for (i,) in store.query_rows("SELECT beneficiary_id FROM records ORDER BY date")
     ] == want
+
+
+def test_a_locality_is_placed_by_the_reorganisation_day_of_its_record(store):
+    """Records of the same place before and from 1 July 2025 get the old or the new unit."""
+    data = (
+        "date,indicator,beneficiary_name,beneficiary_type,locality\r\n"
+        "30/06/2025,product_standard,A,HTX,Mỹ Tú\r\n"
+        "01/07/2025,product_standard,B,HTX,Mỹ Tú\r\n"
+    ).encode()
+    assert ingest.process(store, data, "reorg.csv", today=TODAY).stored
+    rows = store.query_rows("SELECT date, district, commune FROM records ORDER BY date")
+    (_, before_district, before_commune), (_, after_district, after_commune) = rows
+    assert before_district is not None and before_commune is None
+    assert after_commune == "Xã Mỹ Tú"

@@ -36,21 +36,15 @@ def list_users(store: Store) -> pd.DataFrame:
 
 def add_user(store: Store, name: str, role: str, password_hash: str, by: str | None) -> None:
     """Create an account; refuse a name already taken."""
-    with store.write_lock, store.cursor() as cur:
-        cur.execute("BEGIN TRANSACTION")
-        try:
-            if cur.execute("SELECT 1 FROM users WHERE user_name = ?", [name]).fetchone():
-                raise StoreError("auth.user_exists", name=name)
-            cur.execute(
-                "INSERT INTO users VALUES (?, ?, ?, TRUE, current_localtimestamp(), "
-                "current_localtimestamp())",
-                [name, role, password_hash],
-            )
-            store._audit(cur, by, "user_add", None, {"user": name, "role": role})
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
+    with store.transaction() as cur:
+        if cur.execute("SELECT 1 FROM users WHERE user_name = ?", [name]).fetchone():
+            raise StoreError("auth.user_exists", name=name)
+        cur.execute(
+            "INSERT INTO users VALUES (?, ?, ?, TRUE, current_localtimestamp(), "
+            "current_localtimestamp())",
+            [name, role, password_hash],
+        )
+        store._audit(cur, by, "user_add", None, {"user": name, "role": role})
 
 
 def update_user(
@@ -63,33 +57,27 @@ def update_user(
     role: str | None = None,
 ) -> None:
     """Change an account's active flag, password hash or role, and log who did it."""
-    with store.write_lock, store.cursor() as cur:
-        cur.execute("BEGIN TRANSACTION")
-        try:
-            if not cur.execute("SELECT 1 FROM users WHERE user_name = ?", [name]).fetchone():
-                raise StoreError("auth.no_user", name=name)
-            changes = {}
-            if active is not None:
-                cur.execute("UPDATE users SET active = ? WHERE user_name = ?", [active, name])
-                changes["active"] = active
-            if password_hash is not None:
-                cur.execute(
-                    "UPDATE users SET password_hash = ? WHERE user_name = ?", [password_hash, name]
-                )
-                cur.execute("DELETE FROM login_attempts WHERE user_key = ?", [name.lower()])
-                changes["password"] = "reset"
-            if role is not None:
-                cur.execute("UPDATE users SET role = ? WHERE user_name = ?", [role, name])
-                changes["role"] = role
+    with store.transaction() as cur:
+        if not cur.execute("SELECT 1 FROM users WHERE user_name = ?", [name]).fetchone():
+            raise StoreError("auth.no_user", name=name)
+        changes = {}
+        if active is not None:
+            cur.execute("UPDATE users SET active = ? WHERE user_name = ?", [active, name])
+            changes["active"] = active
+        if password_hash is not None:
             cur.execute(
-                "UPDATE users SET updated_at = current_localtimestamp() WHERE user_name = ?",
-                [name],
+                "UPDATE users SET password_hash = ? WHERE user_name = ?", [password_hash, name]
             )
-            store._audit(cur, by, "user_change", None, {"user": name, **changes})
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
+            cur.execute("DELETE FROM login_attempts WHERE user_key = ?", [name.lower()])
+            changes["password"] = "reset"
+        if role is not None:
+            cur.execute("UPDATE users SET role = ? WHERE user_name = ?", [role, name])
+            changes["role"] = role
+        cur.execute(
+            "UPDATE users SET updated_at = current_localtimestamp() WHERE user_name = ?",
+            [name],
+        )
+        store._audit(cur, by, "user_change", None, {"user": name, **changes})
 
 
 def failures(
@@ -175,79 +163,59 @@ def count_client_attempt(
 
 def record_failure(store: Store, user_key: str, client: str, now: datetime, detail: dict) -> None:
     """Log a refused login: one audit row per typed name and client a minute, with a count."""
-    with store.write_lock, store.cursor() as cur:
-        cur.execute("BEGIN TRANSACTION")
-        try:
-            row = cur.execute(
-                "SELECT audit_id, audit_at, audit_count FROM login_attempts "
-                "WHERE user_key = ? AND client = ?",
-                [user_key, client],
-            ).fetchone()
-            audit_id, audit_at, count = row if row else (None, None, 0)
-            if audit_id is not None and audit_at is not None and now - audit_at < AUDIT_EVERY:
-                count += 1
-                cur.execute(
-                    "UPDATE audit SET detail = ? WHERE audit_id = ?",
-                    [
-                        json.dumps(
-                            {"client": client, "attempts": count, **detail}, ensure_ascii=False
-                        ),
-                        audit_id,
-                    ],
-                )
-            else:
-                count, audit_at = 1, now
-                audit_id = store._audit(
-                    cur, user_key, "login_failed", None, {"client": client, "attempts": 1, **detail}
-                )
+    with store.transaction() as cur:
+        row = cur.execute(
+            "SELECT audit_id, audit_at, audit_count FROM login_attempts "
+            "WHERE user_key = ? AND client = ?",
+            [user_key, client],
+        ).fetchone()
+        audit_id, audit_at, count = row if row else (None, None, 0)
+        if audit_id is not None and audit_at is not None and now - audit_at < AUDIT_EVERY:
+            count += 1
             cur.execute(
-                "UPDATE login_attempts SET audit_id = ?, audit_at = ?, audit_count = ? "
-                "WHERE user_key = ? AND client = ?",
-                [audit_id, audit_at, count, user_key, client],
+                "UPDATE audit SET detail = ? WHERE audit_id = ?",
+                [
+                    json.dumps({"client": client, "attempts": count, **detail}, ensure_ascii=False),
+                    audit_id,
+                ],
             )
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
+        else:
+            count, audit_at = 1, now
+            audit_id = store._audit(
+                cur, user_key, "login_failed", None, {"client": client, "attempts": 1, **detail}
+            )
+        cur.execute(
+            "UPDATE login_attempts SET audit_id = ?, audit_at = ?, audit_count = ? "
+            "WHERE user_key = ? AND client = ?",
+            [audit_id, audit_at, count, user_key, client],
+        )
 
 
 def record_login(store: Store, user: str, user_key: str, client: str) -> None:
     """Forget the attempts of a successful login (name and client) and log it."""
-    with store.write_lock, store.cursor() as cur:
-        cur.execute("BEGIN TRANSACTION")
-        try:
-            cur.execute(
-                "DELETE FROM login_attempts WHERE user_key = ? AND client = ?", [user_key, client]
-            )
-            cur.execute(
-                "UPDATE login_clients SET attempts = greatest(attempts - 1, 0) WHERE client = ?",
-                [client],
-            )
-            store._audit(cur, user, "login", None, {"client": client})
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
+    with store.transaction() as cur:
+        cur.execute(
+            "DELETE FROM login_attempts WHERE user_key = ? AND client = ?", [user_key, client]
+        )
+        cur.execute(
+            "UPDATE login_clients SET attempts = greatest(attempts - 1, 0) WHERE client = ?",
+            [client],
+        )
+        store._audit(cur, user, "login", None, {"client": client})
 
 
 def unlock(store: Store, user_key: str, by: str | None, client: str | None = None) -> int:
     """Lift the failed-login counts and locks of a typed name (and of ``client``); log it."""
-    with store.write_lock, store.cursor() as cur:
-        cur.execute("BEGIN TRANSACTION")
-        try:
-            cleared = cur.execute(
-                "DELETE FROM login_attempts WHERE user_key = ?", [user_key]
+    with store.transaction() as cur:
+        cleared = cur.execute(
+            "DELETE FROM login_attempts WHERE user_key = ?", [user_key]
+        ).fetchone()[0]
+        if client is not None:
+            cleared += cur.execute(
+                "DELETE FROM login_clients WHERE client = ?", [client]
             ).fetchone()[0]
-            if client is not None:
-                cleared += cur.execute(
-                    "DELETE FROM login_clients WHERE client = ?", [client]
-                ).fetchone()[0]
-            detail = {"user": user_key, "cleared": int(cleared)}
-            if client is not None:
-                detail["client"] = client
-            store._audit(cur, by, "user_unlock", None, detail)
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
+        detail = {"user": user_key, "cleared": int(cleared)}
+        if client is not None:
+            detail["client"] = client
+        store._audit(cur, by, "user_unlock", None, detail)
     return int(cleared)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from pqtrack.layout import CsvLayout
 from pqtrack.macro import FRAME_COLUMNS
+from pqtrack.numbers import MISSING
 from pqtrack.store import loading, migrations, originals, summary
 from pqtrack.store.loading import LocalityResolver, StageResult
 
@@ -40,10 +41,22 @@ class StoreBusy(StoreError):
     """Another process holds the store file for writing."""
 
 
+@contextmanager
+def transaction(cur: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Run the block in one transaction on ``cur``: COMMIT at its end, ROLLBACK on any error."""
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        yield cur
+        cur.execute("COMMIT")
+    except BaseException:
+        cur.execute("ROLLBACK")
+        raise
+
+
 def _purged(batch_id: int, user: str | None, at: Any) -> StoreError:
     """Return the error that says a batch's original was purged, by whom and when."""
     return StoreError(
-        "store.original_purged", batch_id=batch_id, user=user or "-", at=f"{at:%d/%m/%Y %H:%M}"
+        "store.original_purged", batch_id=batch_id, user=user or MISSING, at=f"{at:%d/%m/%Y %H:%M}"
     )
 
 
@@ -141,6 +154,12 @@ class Store:
                 self._con.close()
                 self._con = None
 
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Hold the write lock and yield a cursor in one transaction (rolled back on error)."""
+        with self.write_lock, self.cursor() as cur, transaction(cur):
+            yield cur
+
     # -- the query gateway ---------------------------------------------------------------
 
     def query_df(self, sql: str, params: dict | list | None = None) -> pd.DataFrame:
@@ -166,8 +185,7 @@ class Store:
             row = cur.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             version = int(row[0]) if row else 0
             for target in sorted(v for v in migrations.MIGRATIONS if v > version):
-                cur.execute("BEGIN TRANSACTION")
-                try:
+                with transaction(cur):
                     for stmt in migrations.MIGRATIONS[target]:
                         cur.execute(stmt)
                     # Built in the last step, once the records have every column it reads.
@@ -176,10 +194,6 @@ class Store:
                     cur.execute(
                         "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(target)]
                     )
-                    cur.execute("COMMIT")
-                except Exception:
-                    cur.execute("ROLLBACK")
-                    raise
 
     def schema_version(self) -> int:
         """Return the schema version of the open store."""
@@ -294,31 +308,25 @@ class Store:
 
     def rollback(self, batch_id: int, user: str | None) -> int:
         """Remove an active batch's rows in one transaction; return the rows removed."""
-        with self.write_lock, self.cursor() as cur:
-            cur.execute("BEGIN TRANSACTION")
-            try:
-                row = cur.execute(
-                    "SELECT status, kind, file_name FROM batches WHERE batch_id = ?", [batch_id]
-                ).fetchone()
-                if row is None:
-                    raise StoreError("store.no_batch", batch_id=batch_id)
-                if row[0] != "active":
-                    raise StoreError("store.already_rolled_back", batch_id=batch_id)
-                table = {"records": "records", "macro": "macro_rows"}[row[1]]
-                removed = cur.execute(
-                    f"DELETE FROM {table} WHERE batch_id = ?",
-                    [batch_id],
-                ).fetchone()[0]
-                cur.execute(
-                    "UPDATE batches SET status = 'rolled_back', rolled_back_at = "
-                    "current_localtimestamp(), rolled_back_by = ? WHERE batch_id = ?",
-                    [user, batch_id],
-                )
-                self._audit(cur, user, "rollback", batch_id, {"file_name": row[2], "rows": removed})
-                cur.execute("COMMIT")
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
+        with self.transaction() as cur:
+            row = cur.execute(
+                "SELECT status, kind, file_name FROM batches WHERE batch_id = ?", [batch_id]
+            ).fetchone()
+            if row is None:
+                raise StoreError("store.no_batch", batch_id=batch_id)
+            if row[0] != "active":
+                raise StoreError("store.already_rolled_back", batch_id=batch_id)
+            table = {"records": "records", "macro": "macro_rows"}[row[1]]
+            removed = cur.execute(
+                f"DELETE FROM {table} WHERE batch_id = ?",
+                [batch_id],
+            ).fetchone()[0]
+            cur.execute(
+                "UPDATE batches SET status = 'rolled_back', rolled_back_at = "
+                "current_localtimestamp(), rolled_back_by = ? WHERE batch_id = ?",
+                [user, batch_id],
+            )
+            self._audit(cur, user, "rollback", batch_id, {"file_name": row[2], "rows": removed})
         if row[1] == "records":
             self._records_changed()
         return int(removed)
@@ -331,20 +339,13 @@ class Store:
         ``added`` names a records batch just stored: when the summary was current up to it,
         only that batch is added; otherwise (or after a rollback) it is rebuilt whole.
         """
-        with self.write_lock, self.cursor() as cur:
-            cur.execute("BEGIN TRANSACTION")
-            try:
-                if summary.is_fresh(cur):
-                    cur.execute("ROLLBACK")
-                    return False
-                if added is not None and summary.can_add(cur, added):
-                    summary.add_batch(cur, added)
-                else:
-                    summary.refresh(cur)
-                cur.execute("COMMIT")
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
+        with self.transaction() as cur:
+            if summary.is_fresh(cur):
+                return False  # nothing written: the empty transaction commits
+            if added is not None and summary.can_add(cur, added):
+                summary.add_batch(cur, added)
+            else:
+                summary.refresh(cur)
         return True
 
     def wait_for_summary(self, timeout: float | None = None) -> None:
@@ -385,29 +386,23 @@ class Store:
         """Store a validated macro frame as one batch of kind ``macro``; return its id."""
         rows = frame.reindex(columns=list(FRAME_COLUMNS)).astype(object)
         rows = rows.where(rows.notna(), None)
-        with self.write_lock, self.cursor() as cur:
-            cur.execute("BEGIN TRANSACTION")
-            try:
-                batch_id = cur.execute(
-                    "INSERT INTO batches (batch_id, kind, file_name, content_hash, user_name, "
-                    "created_at, row_count, status) VALUES (nextval('batch_seq'), 'macro', ?, ?, "
-                    "?, current_localtimestamp(), ?, 'active') RETURNING batch_id",
-                    [file_name, content_hash, user, len(rows)],
-                ).fetchone()[0]
-                cur.execute(
-                    "INSERT INTO files SELECT ?, ?, ? WHERE NOT EXISTS "
-                    "(SELECT 1 FROM files WHERE content_hash = ?)",
-                    [content_hash, len(content), content, content_hash],
-                )
-                cur.executemany(
-                    "INSERT INTO macro_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [[batch_id, *r] for r in rows.itertuples(index=False, name=None)],
-                )
-                self._audit(cur, user, "macro_upload", batch_id, {"file_name": file_name})
-                cur.execute("COMMIT")
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
+        with self.transaction() as cur:
+            batch_id = cur.execute(
+                "INSERT INTO batches (batch_id, kind, file_name, content_hash, user_name, "
+                "created_at, row_count, status) VALUES (nextval('batch_seq'), 'macro', ?, ?, "
+                "?, current_localtimestamp(), ?, 'active') RETURNING batch_id",
+                [file_name, content_hash, user, len(rows)],
+            ).fetchone()[0]
+            cur.execute(
+                "INSERT INTO files SELECT ?, ?, ? WHERE NOT EXISTS "
+                "(SELECT 1 FROM files WHERE content_hash = ?)",
+                [content_hash, len(content), content, content_hash],
+            )
+            cur.executemany(
+                "INSERT INTO macro_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [[batch_id, *r] for r in rows.itertuples(index=False, name=None)],
+            )
+            self._audit(cur, user, "macro_upload", batch_id, {"file_name": file_name})
         return int(batch_id)
 
     def active_macro(self) -> pd.DataFrame | None:

@@ -22,39 +22,31 @@ def purge_original(store: Store, batch_id: int, user: str | None) -> str:
     Refused for an active batch, a batch already purged, and a file that an active batch
     also sent (its bytes are that batch's original too).
     """
-    with store.write_lock, store.cursor() as cur:
-        cur.execute("BEGIN TRANSACTION")
-        try:
-            row = cur.execute(
-                "SELECT status, content_hash, file_name FROM batches WHERE batch_id = ?",
-                [batch_id],
-            ).fetchone()
-            if row is None:
-                raise StoreError("store.no_batch", batch_id=batch_id)
-            status, digest, name = row
-            if status != "rolled_back":
-                raise StoreError("store.purge_active", batch_id=batch_id)
-            if cur.execute(
-                "SELECT 1 FROM audit WHERE action = ? AND batch_id = ?", [PURGE_ACTION, batch_id]
-            ).fetchone():
-                raise StoreError("store.already_purged", batch_id=batch_id)
-            other = cur.execute(
-                "SELECT min(batch_id) FROM batches WHERE content_hash = ? AND status = 'active'",
-                [digest],
-            ).fetchone()[0]
-            if other is not None:
-                raise StoreError("store.purge_shared", batch_id=batch_id, other=int(other))
-            # Macro files keep their bytes inside the store; record files beside it.
-            cur.execute("UPDATE files SET content = NULL WHERE content_hash = ?", [digest])
-            store._audit(
-                cur, user, PURGE_ACTION, batch_id, {"file_name": name, "content_hash": digest}
-            )
-            # The file goes just before COMMIT: a failed delete leaves nothing purged.
-            originals.remove(store.originals_folder, digest)
-            cur.execute("COMMIT")
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
+    with store.transaction() as cur:
+        row = cur.execute(
+            "SELECT status, content_hash, file_name FROM batches WHERE batch_id = ?",
+            [batch_id],
+        ).fetchone()
+        if row is None:
+            raise StoreError("store.no_batch", batch_id=batch_id)
+        status, digest, name = row
+        if status != "rolled_back":
+            raise StoreError("store.purge_active", batch_id=batch_id)
+        if cur.execute(
+            "SELECT 1 FROM audit WHERE action = ? AND batch_id = ?", [PURGE_ACTION, batch_id]
+        ).fetchone():
+            raise StoreError("store.already_purged", batch_id=batch_id)
+        other = cur.execute(
+            "SELECT min(batch_id) FROM batches WHERE content_hash = ? AND status = 'active'",
+            [digest],
+        ).fetchone()[0]
+        if other is not None:
+            raise StoreError("store.purge_shared", batch_id=batch_id, other=int(other))
+        # Macro files keep their bytes inside the store; record files beside it.
+        cur.execute("UPDATE files SET content = NULL WHERE content_hash = ?", [digest])
+        store._audit(cur, user, PURGE_ACTION, batch_id, {"file_name": name, "content_hash": digest})
+        # The file goes just before COMMIT: a failed delete leaves nothing purged.
+        originals.remove(store.originals_folder, digest)
     return str(name)
 
 

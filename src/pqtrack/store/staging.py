@@ -18,6 +18,7 @@ import duckdb
 import pyarrow as pa
 
 from pqtrack.layout import CsvLayout
+from pqtrack.localities import REORG_DATE
 from pqtrack.schema import (
     COLUMN_NAMES,
     DATE_MAX,
@@ -378,8 +379,9 @@ def add_chunk_facts(cur: duckdb.DuckDBPyConnection) -> list[tuple[str, bool]]:
     )
     cur.execute(
         "CREATE OR REPLACE TEMP TABLE chunk_locs AS SELECT locality, "
-        "COALESCE(date_v >= DATE '2025-07-01', false) AS after_reorg, count(*) AS rows, "
-        "CAST(min(rn) AS INTEGER) AS first_row FROM typed WHERE locality IS NOT NULL GROUP BY 1, 2"
+        "COALESCE(date_v >= ?, false) AS after_reorg, count(*) AS rows, "
+        "CAST(min(rn) AS INTEGER) AS first_row FROM typed WHERE locality IS NOT NULL GROUP BY 1, 2",
+        [REORG_DATE],
     )
     cur.execute("INSERT INTO loc_rows SELECT * FROM chunk_locs")
     return [
@@ -457,9 +459,9 @@ def store_chunk(
                t.name_id
         FROM typed t
         LEFT JOIN places m ON m.locality = t.locality
-             AND m.after_reorg = (t.date_v >= DATE '2025-07-01')
+             AND m.after_reorg = (t.date_v >= $reorg)
         """,
-        {"batch_id": batch_id},
+        {"batch_id": batch_id, "reorg": REORG_DATE},
     )
     return int(writer.fetchall()[0][0])
 

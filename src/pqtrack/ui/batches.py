@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pqtrack import i18n, views
+from pqtrack import i18n, numbers, views
 from pqtrack.store import Store, StoreError, purging
 from pqtrack.ui import data_changed, lang, session, tr
 
@@ -75,7 +75,8 @@ def original_controls(store: Store, batches: pd.DataFrame) -> None:
     )
     if pick in gone:
         user, at = gone[pick]
-        who = views.md_escape(user) if user else "-"  # typed text (the CLI takes any --user)
+        # typed text (the CLI takes any --user)
+        who = views.md_escape(user) if user else numbers.MISSING
         st.info(tr("store.original_purged", batch_id=pick, user=who, at=_when(at)))
     else:
         st.download_button(
