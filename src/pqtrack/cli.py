@@ -271,13 +271,15 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_tfp(args: argparse.Namespace) -> int:
     """Print the TFP decomposition of ``--macro FILE``, else of the current macro data."""
-    from pqtrack import macro, numbers, service, tfp
+    from pqtrack import macro, numbers, tfp
 
     lang = env_lang()
-    if args.macro:
+    if args.macro:  # a file named on the command line: no store is opened
         data = macro.parse_macro_file(args.macro)
         frame, problems = data.frame, data.problems
     else:
+        from pqtrack import service
+
         # The store's uploaded macro data, as the page and the report use (never creates one).
         path = args.db or default_db_path()
         current = service.current_macro(_open(args) if path.exists() else None)

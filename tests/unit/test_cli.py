@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -268,5 +269,6 @@ def test_help_imports_no_data_library(args):
     assert modules & HEAVY == set()
 
 
-def test_tfp_command_does_not_open_the_store():
-    assert "duckdb" not in imported_by("tfp", "--json")
+def test_tfp_of_a_named_macro_file_does_not_open_the_store():
+    shipped = Path(__file__).resolve().parents[2] / "data" / "macro" / "soc_trang_macro.csv"
+    assert "duckdb" not in imported_by("tfp", "--json", "--macro", str(shipped))
