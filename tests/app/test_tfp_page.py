@@ -10,8 +10,7 @@ import openpyxl
 import pytest
 
 from pqtrack.macro import default_macro_file
-
-from .conftest import app, fetch, open_store
+from tests.app.support import app, fetch, open_store
 
 TITLES = {
     "vi": "Đóng góp của năng suất các nhân tố tổng hợp (TFP)",

@@ -13,7 +13,7 @@ from benchmarks.generate import generate
 from pqtrack import ingest, plan
 from pqtrack.filters import RecordFilter
 from pqtrack.store import Store, distinct, migrations, queries, summary
-from tests.conftest import TODAY
+from tests.support import TODAY
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample" / "du-lieu-minh-hoa_illustrative-sample.csv"
