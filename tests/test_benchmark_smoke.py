@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+from benchmarks import run
 
 ROOT = Path(__file__).resolve().parents[1]
 ROWS = 20_000
@@ -69,9 +70,6 @@ def test_benchmark_small_run(tmp_path):
 
 
 def test_results_file_keeps_earlier_runs_and_notes(tmp_path):
-    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "benchmarks" / "run.py")
-    run = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(run)
     out = tmp_path / "RESULTS.md"
     run.write_results(out, "## N = 1,000 rows — first run\n\n| a | 1 |\n")
     with out.open("a", encoding="utf-8") as fh:

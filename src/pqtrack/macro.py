@@ -318,9 +318,3 @@ def default_macro_file() -> Path:
 def load_default() -> MacroData:
     """Return the shipped macro file parsed (cited GRDP growth, placeholder capital and labour)."""
     return parse_macro_file(default_macro_file())
-
-
-def frame_to_csv(frame: pd.DataFrame) -> bytes:
-    """Return a macro frame as canonical UTF-8 CSV (the file's columns, '.' decimals)."""
-    out = frame.loc[:, list(MACRO_COLUMNS)]
-    return out.to_csv(index=False, lineterminator="\n").encode("utf-8")

@@ -84,7 +84,6 @@ DATE_MIN = date(2021, 1, 1)
 DATE_MAX = date(2030, 12, 31)
 RECORD_ID_MAX = 64
 TAX_CODE_PATTERN = r"^[0-9]{10}(-[0-9]{3})?$"
-DATE_FORMATS_HELP = "YYYY-MM-DD, DD/MM/YYYY, D/M/YYYY"
 
 
 def header_lookup() -> dict[str, str]:

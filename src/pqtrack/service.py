@@ -47,17 +47,6 @@ def phase_progress(store: Store, phase_code: str, as_of: date) -> list[progress.
     return progress.compute(phase_code, as_of, figures)
 
 
-def progress_frame(store: Store, phase_code: str, as_of: date, lang: str) -> pd.DataFrame:
-    """Return the phase's progress as a table with the indicator labels in ``lang``."""
-    rows = phase_progress(store, phase_code, as_of)
-    df = pd.DataFrame([r.as_dict() for r in rows])
-    labels = {t.indicator: t.label(lang) for t in plan.targets(phase_code)}
-    units = {t.indicator: t.unit(lang) for t in plan.targets(phase_code)}
-    df.insert(1, "label", df["indicator"].map(labels))
-    df.insert(2, "unit", df["indicator"].map(units))
-    return df
-
-
 def cumulative_series(store: Store, phase_code: str, as_of: date) -> pd.DataFrame:
     """Return the cumulative actual per indicator and day within the phase up to ``as_of``."""
     ph = plan.phase(phase_code)

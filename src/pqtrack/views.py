@@ -46,11 +46,6 @@ def indicator_label(code: str, lang: str) -> str:
     return t(f"ui.ind.{code}", lang)
 
 
-def indicator_long_label(code: str, lang: str) -> str:
-    """Return the plan's full wording of an indicator."""
-    return plan.targets()[plan.indicators().index(code)].label(lang)
-
-
 def type_label(code: object, lang: str) -> str:
     """Return a beneficiary type in words (Vietnamese words or English codes)."""
     if not isinstance(code, str) or not code:

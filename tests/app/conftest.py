@@ -1,40 +1,21 @@
-"""Shared fixtures for the AppTest suite: stores in temp files, a pinned today, captured downloads."""
+"""Fixtures for the AppTest suite: stores in temp files, a pinned today, captured downloads.
+
+Helpers (the app run as a test, known records) live in ``tests.app.support``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.pages_manager import PagesManager
-from streamlit.testing.v1 import AppTest
 
 from pqtrack import ingest, ui
-from pqtrack.store import Store, accounts
-from pqtrack.ui import session
-from pqtrack.ui.session import USER_KEY
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-TODAY = date(2026, 11, 27)
-PAGES = ("overview", "beneficiaries", "records", "upload", "help")
-
-HEADER = "Mã bản ghi,Ngày,Chỉ tiêu,Số lượng,Tên đơn vị,Loại hình,Mã số thuế,Địa bàn,Lĩnh vực,Tiêu chuẩn,Kinh phí hỗ trợ"
-ROWS = [
-    "T-01,15/03/2022,workshop,1,,,,,,,15.000.000",
-    "T-02,20/05/2023,product_standard,3,Công ty TNHH Gạo Ngon,doanh nghiệp,2200123456,huyện Mỹ Xuyên,lúa gạo,TCCS,30000000",
-    "T-03,01/06/2024,management_system,1,HTX Tôm Sạch,hợp tác xã,,Thị xã Vĩnh Châu,thủy sản,VietGAP,20000000",
-    "T-04,10/02/2026,management_system,2,HTX Tôm Sạch,hợp tác xã,,Thị xã Vĩnh Châu,thủy sản,ISO 22000,25000000",
-    "T-05,11/03/2026,product_standard,5,Hộ kinh doanh Bánh Pía Tân Huê,hộ kinh doanh,,Thành phố Sóc Trăng,thực phẩm,TCCS,10000000",
-    "T-06,12/04/2026,management_system,1,HTX Lúa Thơm,hợp tác xã,,huyện Kế Sách,lúa gạo,VietGAP,5000000",
-    "T-07,05/05/2026,expert_trained,4,,,,,,,",
-]
-
-
-def csv_bytes(rows: list[str] = ROWS, header: str = HEADER) -> bytes:
-    """Return a record file (UTF-8 with BOM) made of ``rows``."""
-    return ("\ufeff" + "\r\n".join([header, *rows]) + "\r\n").encode("utf-8")
+from pqtrack.store import Store
+from tests.app.support import csv_bytes
+from tests.support import TODAY
 
 
 @pytest.fixture(autouse=True)
@@ -109,34 +90,6 @@ def use_known(known_db, monkeypatch) -> Path:
     return known_db
 
 
-def open_store(path: Path) -> Store:
-    """Return the store the app uses for ``path`` (the process-wide cached one)."""
-    return ui._open_store(str(path))
-
-
-def login_as(at: AppTest, role: str) -> str:
-    """Log ``at`` in as the account ``test-<role>`` of the app's store (made when missing)."""
-    store = ui.get_store()
-    name = f"test-{role}"
-    if accounts.get_user(store, name) is None:
-        accounts.add_user(store, name, role, "!", by="test")  # a hash no password matches
-    changed_at = accounts.get_user(store, name)["updated_at"]
-    at.session_state[USER_KEY] = session.login_entry(name, changed_at, datetime.now())
-    return name
-
-
-def app(page: str | None = None, role: str | None = None, **query: str) -> AppTest:
-    """Return a run AppTest of the dashboard, optionally on ``page``, logged in with ``role``."""
-    at = AppTest.from_file(APP, default_timeout=30)
-    at.query_params.update(query)
-    if role:
-        login_as(at, role)
-    at.run()
-    if page and page != "overview":
-        at.switch_page(f"pages/{page}.py").run()
-    return at
-
-
 @pytest.fixture
 def downloads(monkeypatch) -> dict[str, Callable[[], bytes] | bytes]:
     """Capture what each download button offers: file name → bytes or deferred callable."""
@@ -154,8 +107,3 @@ def downloads(monkeypatch) -> dict[str, Callable[[], bytes] | bytes]:
     monkeypatch.setattr(MediaFileManager, "add", add)
     monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
     return offered
-
-
-def fetch(offered: Callable[[], bytes] | bytes) -> bytes:
-    """Return the bytes a (possibly deferred) download produces."""
-    return offered() if callable(offered) else offered

@@ -10,7 +10,7 @@ from pqtrack import auth, i18n, ingest, ui
 from pqtrack.store import accounts
 from pqtrack.ui import session
 from pqtrack.ui.session import USER_KEY
-from tests.app.conftest import app, csv_bytes, fetch, open_store
+from tests.app.support import app, csv_bytes, fetch, open_store
 from tests.app.test_tfp_page import GOOD as GOOD_MACRO
 
 PW = "mat-khau-bien-tap-1"

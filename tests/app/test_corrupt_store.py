@@ -9,7 +9,7 @@ import pytest
 
 from pqtrack.sample import seed_if_new
 from pqtrack.store import Store, StoreError
-from tests.app.conftest import app
+from tests.app.support import app
 from tests.unit.test_cli import cli
 
 

@@ -9,7 +9,7 @@ import pytest
 from pqtrack import i18n, ingest
 from pqtrack.store import accounts, purging
 from pqtrack.ui import session
-from tests.app.conftest import ROWS, app, csv_bytes, fetch, open_store
+from tests.app.support import ROWS, app, csv_bytes, fetch, open_store
 
 
 def _two_batches(path):

@@ -12,8 +12,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from pqtrack import ingest
 from pqtrack.filters import RecordFilter
 from pqtrack.store import Store, queries
-
-from .conftest import PAGES, ROWS, app, csv_bytes, fetch, open_store
+from tests.app.support import PAGES, ROWS, app, csv_bytes, fetch, open_store
 
 _REAL_PAGES_INIT = PagesManager.__init__
 
@@ -189,7 +188,7 @@ def test_a_deep_link_runs_through_the_app_frame_without_the_test_patch(use_known
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.testing.v1 import AppTest
 
-    from .conftest import APP
+    from tests.app.support import APP
 
     monkeypatch.setattr(PagesManager, "__init__", _REAL_PAGES_INIT)
     at = AppTest.from_file(APP, default_timeout=30)

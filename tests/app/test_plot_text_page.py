@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pqtrack import ingest
-from tests.app.conftest import app, csv_bytes, open_store
+from tests.app.support import app, csv_bytes, open_store
 
 EVIL = '<b>x</b><a href="javascript:alert(1)">y</a>'
 

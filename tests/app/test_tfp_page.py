@@ -17,8 +17,7 @@ from pqtrack import ingest, macro, numbers, report
 from pqtrack.i18n import t
 from pqtrack.macro import default_macro_file
 from pqtrack.store import Store
-
-from .conftest import app, fetch, open_store
+from tests.app.support import app, fetch, open_store
 
 TITLES = {
     "vi": "Đóng góp của năng suất các nhân tố tổng hợp (TFP)",

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import (
+from tests.e2e.support import (
     EDITOR,
     bad_file_bytes,
     missing_browser_reason,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import missing_browser_reason
+from tests.e2e.support import missing_browser_reason
 
 _reason = missing_browser_reason()
 if _reason:

@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from .conftest import missing_browser_reason, valid_file_bytes
+from tests.e2e.support import missing_browser_reason, valid_file_bytes
 
 _reason = missing_browser_reason()
 if _reason:

@@ -12,7 +12,7 @@ import re
 
 import pytest
 
-from .conftest import missing_browser_reason
+from tests.e2e.support import missing_browser_reason
 
 _reason = missing_browser_reason()
 if _reason:

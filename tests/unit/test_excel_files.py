@@ -8,7 +8,7 @@ import unicodedata
 import pytest
 
 from pqtrack import ingest
-from tests.conftest import TODAY, csv_text, to_cp1258
+from tests.support import TODAY, csv_text, to_cp1258
 
 VI_HEADER = ["Ngày", "Chỉ tiêu", "Tên đơn vị", "Loại hình", "Địa bàn", "Ghi chú"]
 ROWS = [

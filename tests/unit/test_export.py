@@ -9,7 +9,7 @@ import openpyxl
 from pqtrack import export, ingest
 from pqtrack.filters import RecordFilter
 from pqtrack.store import Store, queries
-from tests.conftest import TODAY, csv_text
+from tests.support import TODAY, csv_text
 
 HEADER = ["record_id", "date", "indicator", "quantity", "beneficiary_name", "beneficiary_type",
           "tax_code", "locality", "sector", "standard", "funding_vnd", "participants", "note"]  # fmt: skip

@@ -15,7 +15,7 @@ from pqtrack import export, ingest, macro, tfp, tfp_export, views
 from pqtrack.filters import RecordFilter
 from pqtrack.store import Store, queries
 from pqtrack.text import FORMULA_TRIGGERS, formula_like
-from tests.conftest import TODAY, csv_text
+from tests.support import TODAY, csv_text
 
 HOSTILE = [
     "\u3000=1+1",  # ideographic space

@@ -11,7 +11,7 @@ import pytest
 from pqtrack import decode, ingest, layout
 from pqtrack.layout import has_blank_line
 from pqtrack.store import Store, people, queries, reader, staging
-from tests.conftest import TODAY, csv_text
+from tests.support import TODAY, csv_text
 
 HEADER = ["record_id", "date", "indicator", "quantity", "beneficiary_name", "beneficiary_type",
           "tax_code", "locality", "sector", "standard", "funding_vnd", "participants", "note"]  # fmt: skip

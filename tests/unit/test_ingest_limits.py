@@ -6,7 +6,7 @@ import pytest
 
 from pqtrack import ingest
 from pqtrack.store import reader
-from tests.conftest import TODAY, csv_text
+from tests.support import TODAY, csv_text
 
 HEADER = ["date", "indicator", "note"]
 GOOD = [["15/03/2023", "workshop", "ok"], ["16/03/2023", "workshop", ""], ["17/03/2023", "workshop", "x"]]  # fmt: skip

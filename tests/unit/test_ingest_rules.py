@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pqtrack import ingest
-from tests.conftest import TODAY, csv_text
+from tests.support import TODAY, csv_text
 
 HEADER = ["record_id", "date", "indicator", "quantity", "beneficiary_name", "beneficiary_type",
           "tax_code", "locality", "sector", "standard", "funding_vnd", "participants", "note"]  # fmt: skip

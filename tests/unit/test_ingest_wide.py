@@ -6,7 +6,7 @@ import pytest
 
 from pqtrack import ingest
 from pqtrack.store import reader, staging
-from tests.conftest import TODAY, to_cp1258
+from tests.support import TODAY, to_cp1258
 
 BLANK = 1_000
 

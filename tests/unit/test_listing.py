@@ -9,7 +9,7 @@ import pandas as pd
 from pqtrack import ingest
 from pqtrack.filters import RecordFilter
 from pqtrack.store import queries
-from tests.conftest import TODAY
+from tests.support import TODAY
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 

@@ -267,10 +267,3 @@ def test_problem_messages_differ_by_language():
     assert p.message("vi").startswith("Dòng 3")
     assert p.message("en").startswith("Row 3")
     assert p.to_dict() == {"row": 3, "column": "year", "value": "2021", "code": "year_duplicate"}
-
-
-def test_frame_to_csv_round_trips():
-    data = parse_macro_bytes(GOOD.encode())
-    again = parse_macro_bytes(macro.frame_to_csv(data.frame))
-    assert again.ok
-    assert again.frame.equals(data.frame)

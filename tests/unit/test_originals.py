@@ -8,7 +8,7 @@ import pytest
 
 from pqtrack import ingest, macro, numbers
 from pqtrack.store import StoreError, purging
-from tests.conftest import TODAY
+from tests.support import TODAY
 from tests.unit.test_cli import cli
 
 GOOD = "date,indicator,beneficiary_name,beneficiary_type\r\n15/03/2023,product_standard,A,HTX\r\n"

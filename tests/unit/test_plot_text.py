@@ -9,7 +9,7 @@ import pytest
 
 from pqtrack import charts, ingest
 from pqtrack.views import plot_text
-from tests.conftest import TODAY, csv_text
+from tests.support import TODAY, csv_text
 
 EVIL = '<b>x</b><a href="javascript:alert(1)">y</a><br>z & Co'
 ESCAPED = '&lt;b&gt;x&lt;/b&gt;&lt;a href="javascript:alert(1)"&gt;y&lt;/a&gt;&lt;br&gt;z &amp; Co'

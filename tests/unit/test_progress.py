@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from pqtrack import ingest, plan, progress, service
-from tests.conftest import TODAY
+from tests.support import TODAY
 
 
 def test_elapsed_share_and_years_remaining_hand_computed():

@@ -12,7 +12,7 @@ from pqtrack import cli, ingest, plan, report, sample, service
 from pqtrack.filters import RecordFilter
 from pqtrack.i18n import t
 from pqtrack.store import queries
-from tests.conftest import TODAY
+from tests.support import TODAY
 
 PHASE = "2021-2025"
 AS_OF = date(2025, 10, 1)

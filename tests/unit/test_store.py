@@ -8,7 +8,7 @@ import pytest
 
 from pqtrack import ingest
 from pqtrack.store import Store, StoreError, reader, staging
-from tests.conftest import TODAY
+from tests.support import TODAY
 
 GOOD = "date,indicator,beneficiary_name,beneficiary_type\r\n15/03/2023,product_standard,A,HTX\r\n"
 BAD = GOOD + "16/03/2023,product_standard,,\r\n"

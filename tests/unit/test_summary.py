@@ -3,28 +3,21 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from benchmarks.generate import generate
 from pqtrack import ingest, plan
 from pqtrack.filters import RecordFilter
 from pqtrack.store import Store, distinct, migrations, queries, summary
-from tests.conftest import TODAY
+from tests.support import TODAY
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample" / "du-lieu-minh-hoa_illustrative-sample.csv"
 PHASES = list(plan.PHASE_CODES)
-
-
-def _generator():
-    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "benchmarks" / "run.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod.generate
 
 
 def _no_rebuild(cur) -> None:
@@ -48,9 +41,9 @@ def filled(tmp_path_factory) -> Store:
     there (same places, types, years) and 400 records of mostly new ones."""
     work = tmp_path_factory.mktemp("summary")
     csv_path = work / "gen.csv"
-    _generator()(csv_path, 3_000, TODAY, seed=7)
+    generate(csv_path, 3_000, TODAY, seed=7)
     later = work / "later.csv"
-    _generator()(later, 400, TODAY, seed=8)
+    generate(later, 400, TODAY, seed=8)
     s = Store(work / "s.duckdb")
     for path in (SAMPLE, csv_path):
         rep = ingest.process(s, path.read_bytes(), path.name, today=TODAY)
@@ -217,7 +210,7 @@ def test_live_totals_on_a_store_with_no_beneficiary(tmp_path):
 def test_a_small_batch_is_added_then_rolled_back(filled, tmp_path, monkeypatch):
     flt = RecordFilter(phase="2021-2025")
     before = queries.beneficiary_totals(filled, flt)
-    _generator()(tmp_path / "src.csv", 200, TODAY, seed=9)
+    generate(tmp_path / "src.csv", 200, TODAY, seed=9)
     path = _again(tmp_path / "src.csv", tmp_path / "n.csv", 50, "N")
     monkeypatch.setattr(summary, "refresh", _no_rebuild)
     rep = ingest.process(filled, path.read_bytes(), path.name, today=TODAY)

@@ -14,7 +14,7 @@ from openpyxl.styles import PatternFill
 
 from pqtrack import ingest, workbook
 from tests import xlsx_craft
-from tests.conftest import TODAY
+from tests.support import TODAY
 
 
 def make_xlsx(rows: list[list[object]]) -> bytes:

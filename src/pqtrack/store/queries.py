@@ -347,11 +347,6 @@ def distinct_values(store: Store, column: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def last_record_date(store: Store) -> date | None:
-    """Return the latest activity date stored."""
-    return store.scalar("SELECT max(date) FROM records")
-
-
 MAP_LEVELS: dict[str, str] = {level: level for level in summary.MAP_LEVELS}
 
 

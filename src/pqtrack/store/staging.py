@@ -104,24 +104,21 @@ SESSION_TABLES: tuple[str, ...] = (
 _SESSION_NAMES = tuple(t.split(" ", 1)[0] for t in SESSION_TABLES)
 _CHUNK_TABLES = ("chunk_bad", "chunk_locs", *people.CHUNK_TABLES)
 
-# Distinct raw values parsed once per file: map table, contract column, the map's row
-# (SQL over ``n.raw``) and what it is joined with. Names and tax codes are mapped apart
-# (``people``).
-MAPS: tuple[tuple[str, str, str, str], ...] = (
+# Distinct raw values parsed once per file: map table, contract column and the map's row
+# (SQL over ``n.raw``). Names and tax codes are mapped apart (``people``).
+MAPS: tuple[tuple[str, str, str], ...] = (
     # An indicator by a map too: ``list_contains`` per row cost ~0.1 s a chunk of 10^6 rows.
     (
         "indicator_map",
         "indicator",
         "n.raw, (SELECT ic.code FROM indicator_codes ic WHERE ic.code = lower(n.raw))",
-        "",
     ),
-    ("date_map", "date", "n.raw, pq_date(n.raw)", ""),
-    ("money_map", "funding_vnd", "n.raw, pq_money(n.raw)", ""),
+    ("date_map", "date", "n.raw, pq_date(n.raw)"),
+    ("money_map", "funding_vnd", "n.raw, pq_money(n.raw)"),
     (
         "type_map",
         "beneficiary_type",
         "n.raw, (SELECT tl.code FROM type_lookup tl WHERE tl.spelling = pq_fold(n.raw))",
-        "",
     ),
 )
 
@@ -287,7 +284,7 @@ def update_maps(cur: duckdb.DuckDBPyConnection, layout: CsvLayout, chunk: Chunk)
         None if name is None else cleaned[name],
         _below_header(chunk),
     )
-    for table, column, values, join in MAPS:
+    for table, column, values in MAPS:
         idx = by_name.get(column)
         if idx is None:
             continue
@@ -296,7 +293,7 @@ def update_maps(cur: duckdb.DuckDBPyConnection, layout: CsvLayout, chunk: Chunk)
         cur.execute(
             "INSERT INTO " + table + " SELECT " + values + " FROM (SELECT DISTINCT "
             + cleaned[idx] + " AS raw FROM (SELECT DISTINCT c" + str(idx) + " FROM chunk_raw"
-            + _below_header(chunk) + ")) n" + join
+            + _below_header(chunk) + ")) n"
             + " WHERE n.raw IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + table + " m "
             "WHERE m.raw = n.raw)"
         )  # fmt: skip

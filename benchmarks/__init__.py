@@ -1,0 +1,1 @@
+"""The performance benchmark: the record-file generator and the timed run."""
