@@ -8,7 +8,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from pqtrack import ui
+from pqtrack import i18n, ui
 from pqtrack.store import Store, accounts
 from pqtrack.ui import session
 from pqtrack.ui.session import USER_KEY
@@ -64,3 +64,19 @@ def app(page: str | None = None, role: str | None = None, **query: str) -> AppTe
 def fetch(offered: Callable[[], bytes] | bytes) -> bytes:
     """Return the bytes a (possibly deferred) download produces."""
     return offered() if callable(offered) else offered
+
+
+def change_role_while_drawing(monkeypatch, store, key: str, user: str, role: str) -> None:
+    """Change ``user``'s role as the page draws message ``key``.
+
+    A message drawn after the run's first look at the account and before the click is acted
+    on: the change lands in between, as when an admin acts while an editor's page is open.
+    """
+    real_t = i18n.t
+
+    def t(message, lang, /, **params):
+        if message == key:
+            accounts.update_user(store, user, "admin", role=role)
+        return real_t(message, lang, **params)
+
+    monkeypatch.setattr(i18n, "t", t)

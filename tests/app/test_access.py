@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from pqtrack import auth, i18n, ingest, ui
+from pqtrack import auth, ingest, ui
 from pqtrack.store import accounts
 from pqtrack.ui import session
 from pqtrack.ui.session import USER_KEY
-from tests.app.support import app, csv_bytes, fetch, open_store
+from tests.app.support import app, change_role_while_drawing, csv_bytes, fetch, open_store
 from tests.app.test_tfp_page import GOOD as GOOD_MACRO
 
 PW = "mat-khau-bien-tap-1"
@@ -111,49 +111,29 @@ def test_a_demotion_during_the_run_is_caught_right_before_the_rollback(empty_db,
     batch = _editor_with_a_batch(store)
     at = _log_in(app("upload"))
     at.button(key="rb_start").click().run()
-    real_t = i18n.t
-
-    def demote_while_rendering(key, lang, /, **params):
-        # The confirmation text is drawn after the run's first look at the account and
-        # before the click is acted on: the demotion lands in between.
-        if key == "ui.upload.rollback_confirm_text":
-            accounts.update_user(store, "an", "admin", role="viewer")
-        return real_t(key, lang, **params)
-
-    monkeypatch.setattr(i18n, "t", demote_while_rendering)
+    change_role_while_drawing(monkeypatch, store, "ui.upload.rollback_confirm_text", "an", "viewer")
     at.button(key="rb_yes").click().run()
     assert not at.exception
     assert store.batch(batch)["status"] == "active"
     assert any("Không thực hiện" in e.value for e in at.error)
 
 
-def test_an_idle_session_needs_a_new_login(empty_db, monkeypatch):
+@pytest.mark.parametrize("setting, limit", [(None, 30), ("90", 90)])
+def test_an_idle_session_needs_a_new_login(empty_db, monkeypatch, setting, limit):
+    if setting is not None:  # PQTRACK_IDLE_MINUTES sets another limit
+        monkeypatch.setenv("PQTRACK_IDLE_MINUTES", setting)
     store = open_store(empty_db)
     _editor_with_a_batch(store)
     at = _log_in(app("upload"))
     start = datetime.now()
-    monkeypatch.setattr(session, "_now", lambda: start + timedelta(minutes=29))
+    monkeypatch.setattr(session, "_now", lambda: start + timedelta(minutes=limit - 1))
     at.run()
     assert _has_editor_controls(at)  # activity within the limit keeps the login
-    monkeypatch.setattr(session, "_now", lambda: start + timedelta(minutes=29 + 31))
+    monkeypatch.setattr(session, "_now", lambda: start + timedelta(minutes=2 * limit))
     at.run()
     assert USER_KEY not in at.session_state and not _has_editor_controls(at)
-    assert any("30 phút" in w.value for w in at.sidebar.warning)
+    assert any(f"{limit} phút" in w.value for w in at.sidebar.warning)
     assert store.audit_log()["action"].iloc[0] == "logout"
-
-
-def test_the_idle_limit_is_configurable(empty_db, monkeypatch):
-    monkeypatch.setenv("PQTRACK_IDLE_MINUTES", "90")
-    store = open_store(empty_db)
-    _editor_with_a_batch(store)
-    at = _log_in(app("upload"))
-    start = datetime.now()
-    monkeypatch.setattr(session, "_now", lambda: start + timedelta(minutes=60))
-    at.run()
-    assert _has_editor_controls(at)
-    monkeypatch.setattr(session, "_now", lambda: start + timedelta(minutes=60 + 91))
-    at.run()
-    assert not _has_editor_controls(at)
 
 
 def test_log_out_is_audited(empty_db):
@@ -245,14 +225,7 @@ def test_an_upload_confirmed_after_a_demotion_during_the_run_is_refused(
     store = open_store(empty_db)
     at = app(page, role="editor")
     at.file_uploader[0].set_value(upload).run()
-    real_t = i18n.t
-
-    def demote_while_rendering(key, lang, /, **params):
-        if key == label:  # the confirm button is drawn after the run's first look
-            accounts.update_user(store, "test-editor", "admin", role="viewer")
-        return real_t(key, lang, **params)
-
-    monkeypatch.setattr(i18n, "t", demote_while_rendering)
+    change_role_while_drawing(monkeypatch, store, label, "test-editor", "viewer")
     at.button(key=f"{'up' if page == 'upload' else 'tfp'}_confirm").click().run()
     assert not at.exception
     assert stored(store).empty
@@ -262,14 +235,7 @@ def test_an_upload_confirmed_after_a_demotion_during_the_run_is_refused(
 def test_the_audit_log_is_refused_after_a_demotion_during_the_run(use_known, monkeypatch):
     at = app(role="editor")
     store = open_store(use_known)
-    real_t = i18n.t
-
-    def demote_while_rendering(key, lang, /, **params):
-        if key == "ui.audit.title":  # drawn after the run's first look at the account
-            accounts.update_user(store, "test-editor", "admin", role="viewer")
-        return real_t(key, lang, **params)
-
-    monkeypatch.setattr(i18n, "t", demote_while_rendering)
+    change_role_while_drawing(monkeypatch, store, "ui.audit.title", "test-editor", "viewer")
     try:
         at.switch_page("pages/audit.py").run()
     finally:

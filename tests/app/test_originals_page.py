@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from pqtrack import i18n, ingest
+from pqtrack import ingest
 from pqtrack.store import accounts, purging
 from pqtrack.ui import session
-from tests.app.support import ROWS, app, csv_bytes, fetch, open_store
+from tests.app.support import ROWS, app, change_role_while_drawing, csv_bytes, fetch, open_store
 
 
 def _two_batches(path):
@@ -96,15 +96,9 @@ def test_a_demotion_during_the_run_is_caught_right_before_the_purge(empty_db, mo
     kept = store.originals_folder / store.batch(1)["content_hash"]
     at = app("upload", role="admin")
     at.button(key="purge_start").click().run()
-    real_t = i18n.t
-
-    def demote_while_rendering(key, lang, /, **params):
-        # Drawn after the run's first look at the account, before the click is acted on.
-        if key == "ui.upload.purge_confirm_text":
-            accounts.update_user(store, "test-admin", "root", role="editor")
-        return real_t(key, lang, **params)
-
-    monkeypatch.setattr(i18n, "t", demote_while_rendering)
+    change_role_while_drawing(
+        monkeypatch, store, "ui.upload.purge_confirm_text", "test-admin", "editor"
+    )
     at.button(key="purge_yes").click().run()
     assert not at.exception
     assert kept.exists()
