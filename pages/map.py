@@ -70,8 +70,8 @@ if missing:
 
 st.subheader(ui.tr("mapui.table"))
 st.dataframe(
-    numbers.styled(
-        mapview.table(units, rest, level, metric, lang), {label: mapview.number_kind(metric)}, lang
+    ui.styled(
+        mapview.table(units, rest, level, metric, lang), {label: mapview.number_kind(metric)}
     ),
     hide_index=True,
     key="map_table",
