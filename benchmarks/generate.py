@@ -142,7 +142,7 @@ def generate(path: Path, rows: int, today: date, seed: int = SEED) -> dict:
     import pyarrow.compute as pc
     import pyarrow.csv as pcsv
 
-    from pqtrack.schema import BENEFICIARY_TYPES, COLUMNS
+    from pqtrack.domain.schema import BENEFICIARY_TYPES, COLUMNS
 
     rng = np.random.default_rng(seed)
     null_str = pa.scalar(None, pa.string())

@@ -138,7 +138,7 @@ SUMMARY_ADD_STEP = "summary update with one batch (after COMMIT)"
 @contextmanager
 def _phase_timers(timings: dict[str, float], cpu: dict[str, float] | None = None):  # noqa: ANN202
     """Wrap the ingest pipeline's steps with timers (no change to the package)."""
-    from pqtrack import ingest
+    from pqtrack.ingest import pipeline as ingest
     from pqtrack.store import loading, originals, reader, staging, summary
 
     patched: list[tuple[object, str, object]] = []
@@ -208,7 +208,7 @@ def _phase_timers(timings: dict[str, float], cpu: dict[str, float] | None = None
 
 
 def step_ingest(args: argparse.Namespace) -> dict:
-    from pqtrack import ingest
+    from pqtrack.ingest import pipeline as ingest
     from pqtrack.store import Store, originals
 
     db = Path(args.db)
@@ -255,7 +255,7 @@ def step_small(args: argparse.Namespace) -> dict:
     import pyarrow.compute as pc
     import pyarrow.csv as pcsv
 
-    from pqtrack import ingest
+    from pqtrack.ingest import pipeline as ingest
     from pqtrack.store import Store
 
     small = Path(args.db).with_name("small.csv")
@@ -279,9 +279,10 @@ def step_small(args: argparse.Namespace) -> dict:
 
 
 def _query_cases(store, today: date) -> list[tuple[str, str, Callable[[], object]]]:  # noqa: ANN001
-    from pqtrack import export, service
-    from pqtrack.filters import RecordFilter
-    from pqtrack.store import queries
+    from pqtrack import service
+    from pqtrack.domain.filters import RecordFilter
+    from pqtrack.figures import queries
+    from pqtrack.report import export
 
     phase = RecordFilter(phase=PHASE)
     narrow = RecordFilter(
@@ -356,8 +357,9 @@ def _query_cases(store, today: date) -> list[tuple[str, str, Callable[[], object
 
 
 def step_queries(args: argparse.Namespace) -> dict:
-    from pqtrack.filters import RecordFilter
-    from pqtrack.store import Store, queries
+    from pqtrack.domain.filters import RecordFilter
+    from pqtrack.figures import queries
+    from pqtrack.store import Store
 
     today = date.fromisoformat(args.today)
     store = Store(args.db)
@@ -367,7 +369,7 @@ def step_queries(args: argparse.Namespace) -> dict:
         repeat = max(3, args.repeat // 4) if kind == "export" else args.repeat
         res = timed_runs(fn, repeat)
         results.append({"kind": kind, "label": label, **res})
-    from pqtrack import export
+    from pqtrack.report import export
 
     export_rows = (
         len(

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from pqtrack import auditview, ui, views
+from pqtrack import ui
+from pqtrack.presentation import audit_view as auditview
+from pqtrack.presentation import views
 from pqtrack.ui import session
 
 st.title(ui.tr("ui.audit.title"))

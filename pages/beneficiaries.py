@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from pqtrack import charts, numbers, plan, ui, views
-from pqtrack.filters import RecordFilter
+from pqtrack import ui
+from pqtrack.domain import plan
+from pqtrack.domain.filters import RecordFilter
+from pqtrack.presentation import charts, numbers, views
 
 lang = ui.lang()
 phase_code = ui.current_phase()

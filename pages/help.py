@@ -3,7 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from pqtrack import plan, ui, views
+from pqtrack import ui
+from pqtrack.domain import plan
+from pqtrack.presentation import views
 
 lang = ui.lang()
 

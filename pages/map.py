@@ -2,9 +2,13 @@
 
 import streamlit as st
 
-from pqtrack import charts_map, localities, mapview, numbers, plan, ui, views
-from pqtrack.filters import RecordFilter
-from pqtrack.store import queries
+from pqtrack import ui
+from pqtrack.domain import localities, plan
+from pqtrack.domain.filters import RecordFilter
+from pqtrack.figures import queries
+from pqtrack.presentation import map_chart as charts_map
+from pqtrack.presentation import map_view as mapview
+from pqtrack.presentation import numbers, views
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

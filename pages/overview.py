@@ -2,7 +2,10 @@
 
 import streamlit as st
 
-from pqtrack import charts, numbers, plan, report, ui, views
+from pqtrack import ui
+from pqtrack.domain import plan
+from pqtrack.presentation import charts, numbers, views
+from pqtrack.report import build as report
 from pqtrack.ui import session
 
 lang = ui.lang()

@@ -4,8 +4,11 @@ import math
 
 import streamlit as st
 
-from pqtrack import export, numbers, plan, ui, views
-from pqtrack.store import queries
+from pqtrack import ui
+from pqtrack.domain import plan
+from pqtrack.figures import queries
+from pqtrack.presentation import numbers, views
+from pqtrack.report import export
 from pqtrack.ui import session
 
 PAGE_SIZE = 50

@@ -1,8 +1,15 @@
-"""Đóng góp TFP / TFP contribution: parameters → pqtrack.tfp → charts, table, downloads, upload."""
+"""Đóng góp TFP / TFP contribution: parameters → tfp model → charts, table, downloads, upload."""
 
 import streamlit as st
 
-from pqtrack import charts_tfp, ingest, macro, numbers, plan, service, tfp, tfp_export, ui, views
+from pqtrack import service, ui
+from pqtrack.domain import plan
+from pqtrack.ingest import pipeline as ingest
+from pqtrack.presentation import numbers, views
+from pqtrack.tfp import charts as charts_tfp
+from pqtrack.tfp import export as tfp_export
+from pqtrack.tfp import macro
+from pqtrack.tfp import model as tfp
 from pqtrack.ui import session
 from pqtrack.ui.batches import rollback_controls
 

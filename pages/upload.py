@@ -2,7 +2,10 @@
 
 import streamlit as st
 
-from pqtrack import ingest, numbers, ui, views, workbook
+from pqtrack import ui
+from pqtrack.ingest import pipeline as ingest
+from pqtrack.ingest import workbook
+from pqtrack.presentation import numbers, views
 from pqtrack.ui import session
 from pqtrack.ui.batches import original_controls, rollback_controls
 

@@ -2,6 +2,6 @@
 
 import sys
 
-from pqtrack.cli import main
+from pqtrack.cli.main import main
 
 sys.exit(main())

@@ -12,7 +12,8 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.pages_manager import PagesManager
 
-from pqtrack import ingest, ui
+from pqtrack import ui
+from pqtrack.ingest import pipeline as ingest
 from pqtrack.store import Store
 from tests.app.support import csv_bytes
 from tests.support import TODAY

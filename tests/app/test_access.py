@@ -6,7 +6,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from pqtrack import auth, ingest, ui
+from pqtrack import ui
+from pqtrack.ingest import pipeline as ingest
+from pqtrack.service import auth
 from pqtrack.store import accounts
 from pqtrack.ui import session
 from pqtrack.ui.session import USER_KEY

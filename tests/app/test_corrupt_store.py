@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pqtrack.sample import seed_if_new
+from pqtrack.service.sample import seed_if_new
 from pqtrack.store import Store, StoreError
 from tests.app.support import app
 from tests.unit.test_cli import cli

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from pqtrack import ingest
+from pqtrack.ingest import pipeline as ingest
 from pqtrack.store import accounts, purging
 from pqtrack.ui import session
 from tests.app.support import ROWS, app, change_role_while_drawing, csv_bytes, fetch, open_store

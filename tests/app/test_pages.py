@@ -9,9 +9,10 @@ import openpyxl
 import pytest
 from streamlit.runtime.pages_manager import PagesManager
 
-from pqtrack import ingest
-from pqtrack.filters import RecordFilter
-from pqtrack.store import Store, queries
+from pqtrack.domain.filters import RecordFilter
+from pqtrack.figures import queries
+from pqtrack.ingest import pipeline as ingest
+from pqtrack.store import Store
 from tests.app.support import PAGES, ROWS, app, csv_bytes, fetch, open_store
 
 _REAL_PAGES_INIT = PagesManager.__init__

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pqtrack import ingest
+from pqtrack.ingest import pipeline as ingest
 from tests.app.support import app, csv_bytes, open_store
 
 EVIL = '<b>x</b><a href="javascript:alert(1)">y</a>'

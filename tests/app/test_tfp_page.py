@@ -13,10 +13,13 @@ from datetime import date
 import openpyxl
 import pytest
 
-from pqtrack import ingest, macro, numbers, report
 from pqtrack.i18n import t
-from pqtrack.macro import default_macro_file
+from pqtrack.ingest import pipeline as ingest
+from pqtrack.presentation import numbers
+from pqtrack.report import build as report
 from pqtrack.store import Store
+from pqtrack.tfp import macro
+from pqtrack.tfp.macro import default_macro_file
 from tests.app.support import app, fetch, open_store
 
 TITLES = {

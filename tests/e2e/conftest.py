@@ -35,11 +35,14 @@ from tests.e2e.support import (
 
 @pytest.fixture(scope="session")
 def oracle(tmp_path_factory) -> Oracle:
-    from pqtrack import export, ingest, plan
-    from pqtrack.filters import RecordFilter
-    from pqtrack.sample import seed_if_new
-    from pqtrack.schema import BENEFICIARY_TYPES
-    from pqtrack.store import Store, queries
+    from pqtrack.domain import plan
+    from pqtrack.domain.filters import RecordFilter
+    from pqtrack.domain.schema import BENEFICIARY_TYPES
+    from pqtrack.figures import queries
+    from pqtrack.ingest import pipeline as ingest
+    from pqtrack.report import export
+    from pqtrack.service.sample import seed_if_new
+    from pqtrack.store import Store
 
     base = tmp_path_factory.mktemp("reference")
     ref = base / "sample.duckdb"

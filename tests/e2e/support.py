@@ -58,7 +58,7 @@ def missing_browser_reason() -> str | None:
 
 def _phase_day(offset: int) -> str:
     """A date inside today's phase, never after today, as dd/mm/yyyy."""
-    from pqtrack import plan
+    from pqtrack.domain import plan
 
     start = plan.phase_for(date.today()).start
     day = min(start + timedelta(days=offset), date.today())

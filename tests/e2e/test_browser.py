@@ -28,7 +28,9 @@ if _reason:
 
 from playwright.sync_api import Page, expect  # noqa: E402
 
-from pqtrack import i18n, numbers, plan, views  # noqa: E402
+from pqtrack import i18n  # noqa: E402
+from pqtrack.domain import plan  # noqa: E402
+from pqtrack.presentation import numbers, views  # noqa: E402
 
 pytestmark = pytest.mark.slow
 expect.set_options(timeout=20_000)  # a rerun on 2 busy CI cores can take seconds

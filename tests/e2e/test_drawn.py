@@ -43,10 +43,12 @@ def figures(page: Page, count: int) -> list[dict]:
 @pytest.fixture(scope="module")
 def map_expected(tmp_path_factory, oracle) -> dict[str, float]:
     """Turns per unit at the map's default level in today's phase, on a freshly seeded store."""
-    from pqtrack import charts_map, mapview
-    from pqtrack.filters import RecordFilter
-    from pqtrack.sample import seed_if_new
-    from pqtrack.store import Store, queries
+    from pqtrack.domain.filters import RecordFilter
+    from pqtrack.figures import queries
+    from pqtrack.presentation import map_chart as charts_map
+    from pqtrack.presentation import map_view as mapview
+    from pqtrack.service.sample import seed_if_new
+    from pqtrack.store import Store
 
     current = oracle.phases[0]
     level = mapview.default_level(current)

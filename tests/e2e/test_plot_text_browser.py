@@ -11,7 +11,7 @@ _reason = missing_browser_reason()
 if _reason:
     pytest.skip(f"browser tests need Chromium and Playwright: {_reason}", allow_module_level=True)
 
-from pqtrack import charts  # noqa: E402
+from pqtrack.presentation import charts  # noqa: E402
 
 pytestmark = pytest.mark.slow
 

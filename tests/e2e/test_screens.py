@@ -21,8 +21,10 @@ if _reason:
 from coloraide import Color  # noqa: E402
 from playwright.sync_api import Page, expect  # noqa: E402
 
-from pqtrack import i18n, plan, views  # noqa: E402
-from pqtrack.schema import BENEFICIARY_TYPES, COLUMNS  # noqa: E402
+from pqtrack import i18n  # noqa: E402
+from pqtrack.domain import plan  # noqa: E402
+from pqtrack.domain.schema import BENEFICIARY_TYPES, COLUMNS  # noqa: E402
+from pqtrack.presentation import views  # noqa: E402
 
 from .test_browser import PAGES, open_page, settle, shoot, title_of  # noqa: E402
 

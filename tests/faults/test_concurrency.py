@@ -9,9 +9,11 @@ from datetime import date, datetime
 
 import pytest
 
-from pqtrack import auth, ingest
-from pqtrack.filters import RecordFilter
-from pqtrack.store import Store, accounts, queries
+from pqtrack.domain.filters import RecordFilter
+from pqtrack.figures import queries
+from pqtrack.ingest import pipeline as ingest
+from pqtrack.service import auth
+from pqtrack.store import Store, accounts
 from tests.faults.support import check_invariants, make_records
 
 WRITERS = 10

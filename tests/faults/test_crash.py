@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pqtrack import ingest
+from pqtrack.ingest import pipeline as ingest
 from pqtrack.store import Store
 from tests.faults.support import (
     PYTHON,
@@ -50,7 +50,7 @@ INSTRUMENTED_CLI = textwrap.dedent(
 
     core.Store._begin_batch = begin_batch
     core.Store._audit = staticmethod(audit)
-    from pqtrack.cli import main
+    from pqtrack.cli.main import main
     sys.exit(main(sys.argv[1:]))
     """
 )

@@ -10,9 +10,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pqtrack import ingest
-from pqtrack.filters import RecordFilter
-from pqtrack.store import Store, migrations, queries
+from pqtrack.domain.filters import RecordFilter
+from pqtrack.figures import queries
+from pqtrack.ingest import pipeline as ingest
+from pqtrack.store import Store, migrations
 from tests.faults.support import PYTHON, check_invariants, cli_env, make_records, run_cli
 
 # A dashboard-like server without Streamlit: opens the store once (as the app does), prints

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pqtrack import ingest
+from pqtrack.ingest import pipeline as ingest
 from pqtrack.store import Store
 from tests.faults.support import PYTHON, check_invariants, cli_env, make_records
 
@@ -74,7 +74,7 @@ SERVER = COUNT_LOCKS + textwrap.dedent(
 # The real CLI, counting the lock conflicts it met on its way.
 CLI = COUNT_LOCKS + textwrap.dedent(
     """
-    from pqtrack.cli import main
+    from pqtrack.cli.main import main
     sys.exit(main(sys.argv[1:]))
     """
 )

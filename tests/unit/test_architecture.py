@@ -139,7 +139,7 @@ def test_the_sql_guard_passes_allow_listed_names_and_bound_values(tmp_path):
 
 def test_numbers_are_written_only_by_the_numbers_module():
     # A grouping format ("%,d", f"{x:,}", "%{y:,.0f}"), a Styler precision or an Excel
-    # number format outside pqtrack.numbers would write numbers its own way.
+    # number format outside pqtrack.presentation.numbers would write numbers its own way.
     spec = re.compile(
         r"%,[0-9.]*[df]|\{[^{}]*:,[.0-9]*[df]?\}|format\(precision=|#,##0|0\.0%|dd/mm/yyyy"
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pqtrack import auditview
+from pqtrack.presentation import audit_view as auditview
 
 
 def test_audit_table_is_readable_in_vietnamese():

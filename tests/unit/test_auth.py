@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 import duckdb
 import pytest
 
-from pqtrack import auth, cli
+from pqtrack.cli import main as cli
+from pqtrack.service import auth
 from pqtrack.store import Store, StoreError, accounts, migrations
 from pqtrack.ui.session import oidc_role
 

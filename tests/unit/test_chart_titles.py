@@ -8,7 +8,11 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from pqtrack import charts, charts_tfp, macro, plan, progress, tfp
+from pqtrack.domain import plan, progress
+from pqtrack.presentation import charts
+from pqtrack.tfp import charts as charts_tfp
+from pqtrack.tfp import macro
+from pqtrack.tfp import model as tfp
 
 AS_OF = date(2026, 11, 27)
 

@@ -7,7 +7,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from pqtrack import charts, plan, progress
+from pqtrack.domain import plan, progress
+from pqtrack.presentation import charts
 
 AS_OF = date(2026, 11, 27)
 
@@ -47,7 +48,7 @@ def test_target_vs_actual_colours_follow_status_and_caps_long_bars():
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_target_vs_actual_says_each_status_in_words_beside_its_colour(lang):
-    from pqtrack.views import status_label
+    from pqtrack.presentation.views import status_label
 
     data = rows(workshop=10, training_course=0, product_standard=19)
     fig = charts.target_vs_actual(data, lang, "2026–2030")
@@ -142,7 +143,10 @@ def test_empty_data_gives_a_titled_figure_with_a_message():
 
 def _every_chart(lang: str) -> list:
     """Return one figure of every chart builder, with numbers in the thousands."""
-    from pqtrack import charts_map, charts_tfp, macro, tfp
+    from pqtrack.presentation import map_chart as charts_map
+    from pqtrack.tfp import charts as charts_tfp
+    from pqtrack.tfp import macro
+    from pqtrack.tfp import model as tfp
 
     series = pd.DataFrame(
         {"indicator": ["workshop"], "date": pd.to_datetime(["2026-03-01"]), "cumulative": [2]}
@@ -171,7 +175,7 @@ def _every_chart(lang: str) -> list:
 def test_every_chart_writes_numbers_the_language_way(lang):
     import re
 
-    from pqtrack import numbers
+    from pqtrack.presentation import numbers
 
     field = re.compile(r"%\{[^}|:]*:([^}]*)\}")
     figures = _every_chart(lang)
@@ -188,7 +192,9 @@ def test_every_chart_writes_numbers_the_language_way(lang):
 
 
 def test_national_lines_on_the_tfp_chart_use_vietnamese_decimals():
-    from pqtrack import charts_tfp, macro, tfp
+    from pqtrack.tfp import charts as charts_tfp
+    from pqtrack.tfp import macro
+    from pqtrack.tfp import model as tfp
 
     result = tfp.compute(macro.parse_macro_bytes(macro.default_macro_file().read_bytes()).frame)
     vi = charts_tfp.phase_share_figure(result, "vi")

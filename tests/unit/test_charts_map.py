@@ -8,9 +8,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from pqtrack import charts_map as cm
-from pqtrack import localities as loc
+from pqtrack.domain import localities as loc
 from pqtrack.i18n import catalog
+from pqtrack.presentation import map_chart as cm
 
 COUNTS = {"commune": 43, "district": 11}
 

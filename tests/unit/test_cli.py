@@ -131,7 +131,8 @@ def test_store_path_that_is_not_a_store_is_a_message(tmp_path):
 
 
 def test_ingest_takes_a_workbook_as_the_upload_page_does(tmp_path, db):
-    from pqtrack import ingest, workbook
+    from pqtrack.ingest import pipeline as ingest
+    from pqtrack.ingest import workbook
     from pqtrack.store import Store
     from tests import xlsx_craft
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from coloraide import Color
 
-from pqtrack import i18n, views
-from pqtrack.progress import STATUSES
+from pqtrack import i18n
+from pqtrack.domain.progress import STATUSES
+from pqtrack.presentation import views
 
 CONFIG = Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml"
 TEXT_MIN = 4.5  # WCAG 2.1 AA, normal text

@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from pqtrack import ingest
+from pqtrack.ingest import pipeline as ingest
 from tests.support import TODAY, csv_text, to_cp1258
 
 VI_HEADER = ["Ngày", "Chỉ tiêu", "Tên đơn vị", "Loại hình", "Địa bàn", "Ghi chú"]

@@ -6,9 +6,11 @@ import io
 
 import openpyxl
 
-from pqtrack import export, ingest
-from pqtrack.filters import RecordFilter
-from pqtrack.store import Store, queries
+from pqtrack.domain.filters import RecordFilter
+from pqtrack.figures import queries
+from pqtrack.ingest import pipeline as ingest
+from pqtrack.report import export
+from pqtrack.store import Store
 from tests.support import TODAY, csv_text
 
 HEADER = ["record_id", "date", "indicator", "quantity", "beneficiary_name", "beneficiary_type",

@@ -11,10 +11,16 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pqtrack import export, ingest, macro, tfp, tfp_export, views
-from pqtrack.filters import RecordFilter
-from pqtrack.store import Store, queries
+from pqtrack.domain.filters import RecordFilter
+from pqtrack.figures import queries
+from pqtrack.ingest import pipeline as ingest
+from pqtrack.presentation import views
+from pqtrack.report import export
+from pqtrack.store import Store
 from pqtrack.text import FORMULA_TRIGGERS, formula_like
+from pqtrack.tfp import export as tfp_export
+from pqtrack.tfp import macro
+from pqtrack.tfp import model as tfp
 from tests.support import TODAY, csv_text
 
 HOSTILE = [

@@ -8,9 +8,11 @@ import unicodedata
 
 import pytest
 
-from pqtrack import decode, ingest, layout
-from pqtrack.layout import has_blank_line
-from pqtrack.store import Store, people, queries, reader, staging
+from pqtrack.figures import queries
+from pqtrack.ingest import decode, layout
+from pqtrack.ingest import pipeline as ingest
+from pqtrack.ingest.layout import has_blank_line
+from pqtrack.store import Store, people, reader, staging
 from tests.support import TODAY, csv_text
 
 HEADER = ["record_id", "date", "indicator", "quantity", "beneficiary_name", "beneficiary_type",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pqtrack import ingest
+from pqtrack.ingest import pipeline as ingest
 from pqtrack.store import reader
 from tests.support import TODAY, csv_text
 
@@ -96,7 +96,7 @@ def test_a_row_lost_by_the_reader_refuses_the_file(store, monkeypatch):
 
 def test_the_guard_catches_duckdb_losing_a_huge_last_row(store, monkeypatch):
     """With the limits lifted, DuckDB's parallel reader drops the 40 MiB last row."""
-    from pqtrack import rowscan
+    from pqtrack.ingest import rowscan
 
     monkeypatch.setattr(rowscan, "LINE_LIMIT", 1 << 30)
     monkeypatch.setattr(rowscan, "CELL_LIMIT", 1 << 30)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pqtrack import ingest
+from pqtrack.ingest import pipeline as ingest
 from pqtrack.store import reader, staging
 from tests.support import TODAY, to_cp1258
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from pqtrack import ingest
-from pqtrack.filters import RecordFilter
-from pqtrack.store import queries
+from pqtrack.domain.filters import RecordFilter
+from pqtrack.figures import queries
+from pqtrack.ingest import pipeline as ingest
 from tests.support import TODAY
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"

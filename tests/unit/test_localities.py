@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 import pytest
 
-from pqtrack import localities as loc
+from pqtrack.domain import localities as loc
 from pqtrack.i18n import t
 from pqtrack.paths import PROJECT_ROOT
 from pqtrack.text import fold, strip_diacritics

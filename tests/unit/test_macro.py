@@ -1,4 +1,4 @@
-"""Macro file parsing and checking (pqtrack.macro)."""
+"""Macro file parsing and checking (pqtrack.tfp.macro)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import unicodedata
 
 import pytest
 
-from pqtrack import macro
-from pqtrack.macro import MacroProblem, parse_macro_bytes, parse_number
+from pqtrack.tfp import macro
+from pqtrack.tfp.macro import MacroProblem, parse_macro_bytes, parse_number
 
 GOOD = (
     "year,grdp,capital_stock,investment,labour,capital_share,source\n"

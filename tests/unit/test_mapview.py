@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pqtrack import mapview
 from pqtrack.i18n import t
+from pqtrack.presentation import map_view as mapview
 
 UNITS = pd.DataFrame(
     {
@@ -129,7 +129,7 @@ def _exteriors(geojson):
 
 @pytest.mark.parametrize("level", ["commune", "district"])
 def test_outlines_are_wound_clockwise_for_d3(level):
-    from pqtrack import charts_map
+    from pqtrack.presentation import map_chart as charts_map
 
     fig = charts_map.choropleth(mapview.values(EMPTY, "turns"), level, "x", "vi")
     for trace in fig.data:
@@ -147,7 +147,7 @@ def test_rewind_reverses_counter_clockwise_rings_and_keeps_clockwise_ones():
             {"type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": [[ccw[::-1]]]}},
         ],
     }
-    from pqtrack import charts_map
+    from pqtrack.presentation import map_chart as charts_map
 
     out = charts_map.rewind_for_d3(geo)
     assert out["features"][0]["geometry"]["coordinates"][0] == ccw[::-1]
@@ -157,7 +157,7 @@ def test_rewind_reverses_counter_clockwise_rings_and_keeps_clockwise_ones():
 
 
 def test_plotly_config_needs_no_network():
-    from pqtrack import charts_map
+    from pqtrack.presentation import map_chart as charts_map
 
     url = charts_map.PLOTLY_CONFIG["topojsonURL"]
     assert url.startswith("data:application/json,") and url.endswith("#")

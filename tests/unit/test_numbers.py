@@ -1,4 +1,4 @@
-"""The one way numbers, money, percentages and dates are written (pqtrack.numbers)."""
+"""The one way numbers, money, percentages and dates are written (pqtrack.presentation.numbers)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from pqtrack import numbers
+from pqtrack.presentation import numbers
 
 
 @pytest.mark.parametrize(

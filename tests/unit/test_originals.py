@@ -6,8 +6,10 @@ import hashlib
 
 import pytest
 
-from pqtrack import ingest, macro, numbers
+from pqtrack.ingest import pipeline as ingest
+from pqtrack.presentation import numbers
 from pqtrack.store import StoreError, purging
+from pqtrack.tfp import macro
 from tests.support import TODAY
 from tests.unit.test_cli import cli
 

@@ -7,8 +7,9 @@ import json
 import pandas as pd
 import pytest
 
-from pqtrack import charts, ingest
-from pqtrack.views import plot_text
+from pqtrack.ingest import pipeline as ingest
+from pqtrack.presentation import charts
+from pqtrack.presentation.views import plot_text
 from tests.support import TODAY, csv_text
 
 EVIL = '<b>x</b><a href="javascript:alert(1)">y</a><br>z & Co'
@@ -49,8 +50,8 @@ def test_the_beneficiaries_page_sends_no_raw_markup_to_plotly(store):
     head = ["date", "indicator", "beneficiary_name", "beneficiary_type", "sector", "standard"]
     rows = [["15/03/2023", "product_standard", "A", "HTX", EVIL, EVIL]]
     assert ingest.process(store, csv_text(head, rows).encode(), "a.csv", today=TODAY).stored
-    from pqtrack.filters import RecordFilter
-    from pqtrack.store import queries
+    from pqtrack.domain.filters import RecordFilter
+    from pqtrack.figures import queries
 
     for dim in ("sector", "standard"):
         df = queries.breakdown(store, dim, RecordFilter(phase="2021-2025"))

@@ -6,7 +6,9 @@ from datetime import date
 
 import pytest
 
-from pqtrack import ingest, plan, progress, service
+from pqtrack import service
+from pqtrack.domain import plan, progress
+from pqtrack.ingest import pipeline as ingest
 from tests.support import TODAY
 
 

@@ -1,4 +1,4 @@
-"""The phase report workbook (pqtrack.report): sheets, figures, charts, text, sample flag."""
+"""The phase report workbook (pqtrack.report.build): sheets, figures, charts, text, sample flag."""
 
 from __future__ import annotations
 
@@ -8,10 +8,15 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from pqtrack import cli, ingest, plan, report, sample, service
-from pqtrack.filters import RecordFilter
+from pqtrack import service
+from pqtrack.cli import main as cli
+from pqtrack.domain import plan
+from pqtrack.domain.filters import RecordFilter
+from pqtrack.figures import queries
 from pqtrack.i18n import t
-from pqtrack.store import queries
+from pqtrack.ingest import pipeline as ingest
+from pqtrack.report import build as report
+from pqtrack.service import sample
 from tests.support import TODAY
 
 PHASE = "2021-2025"
@@ -281,7 +286,7 @@ def test_pdf_when_libreoffice_is_installed(filled, tmp_path):
 def test_tfp_uses_the_uploaded_macro_batch(filled):
     if not hasattr(filled, "store_macro"):
         pytest.skip("store has no macro batches")
-    from pqtrack import macro
+    from pqtrack.tfp import macro
 
     content = (
         "year,grdp,capital_stock,labour,source\n"

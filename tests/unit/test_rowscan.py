@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pytest
 
-from pqtrack import rowscan
+from pqtrack.ingest import rowscan
 
 PIECES = ["a", ",", '"', '"', "\n", "\r\n", "\r", " ", "ệ"]
 

@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from pqtrack import ingest
+from pqtrack.ingest import pipeline as ingest
 from pqtrack.store import Store, StoreError, reader, staging
 from tests.support import TODAY
 
@@ -114,8 +114,8 @@ def test_distinct_beneficiaries_by_tax_code_else_name(store):
         "19/03/2023,management_system,HTX Khác,HTX,\r\n"
     )
     ingest.process(store, text.encode(), "d.csv", today=TODAY)
-    from pqtrack.filters import RecordFilter
-    from pqtrack.store import queries
+    from pqtrack.domain.filters import RecordFilter
+    from pqtrack.figures import queries
 
     totals = queries.beneficiary_totals(store, RecordFilter())
     assert totals["turns"] == 5 and totals["beneficiaries"] == 3

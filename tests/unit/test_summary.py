@@ -10,9 +10,11 @@ import pandas as pd
 import pytest
 
 from benchmarks.generate import generate
-from pqtrack import ingest, plan
-from pqtrack.filters import RecordFilter
-from pqtrack.store import Store, distinct, migrations, queries, summary
+from pqtrack.domain import plan
+from pqtrack.domain.filters import RecordFilter
+from pqtrack.figures import queries
+from pqtrack.ingest import pipeline as ingest
+from pqtrack.store import Store, distinct, migrations, summary
 from tests.support import TODAY
 
 ROOT = Path(__file__).resolve().parents[2]

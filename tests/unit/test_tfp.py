@@ -1,4 +1,4 @@
-"""TFP growth accounting (pqtrack.tfp) and its figures (pqtrack.charts_tfp)."""
+"""TFP growth accounting (pqtrack.tfp.model) and its figures (pqtrack.tfp.charts)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import math
 import pandas as pd
 import pytest
 
-from pqtrack import charts_tfp, macro, tfp
+from pqtrack.tfp import charts as charts_tfp
+from pqtrack.tfp import macro
+from pqtrack.tfp import model as tfp
 
 
 def _frame(text: str) -> pd.DataFrame:
@@ -396,7 +398,9 @@ def _category_marks(fig) -> list[tuple[object, str]]:
 
 
 def test_contributions_chart_places_year_marks_by_category_index():
-    from pqtrack import charts_tfp, macro, tfp
+    from pqtrack.tfp import charts as charts_tfp
+    from pqtrack.tfp import macro
+    from pqtrack.tfp import model as tfp
 
     fig = charts_tfp.contributions_figure(tfp.compute(macro.load_default().frame), "vi")
     years = list(fig.data[0].x)

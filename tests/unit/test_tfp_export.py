@@ -9,7 +9,9 @@ import math
 import openpyxl
 import pandas as pd
 
-from pqtrack import macro, tfp, tfp_export
+from pqtrack.tfp import export as tfp_export
+from pqtrack.tfp import macro
+from pqtrack.tfp import model as tfp
 
 CSV = b"""year,grdp,capital_stock,labour,source
 2020,100,200,50,yearbook

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from pqtrack import urlstate
+from pqtrack.ui import urlstate
 
 
 def test_codes_parser_keeps_known_codes_once():

@@ -6,13 +6,14 @@ from datetime import date
 
 import pandas as pd
 
-from pqtrack import progress, views
+from pqtrack.domain import progress
+from pqtrack.presentation import views
 
 AS_OF = date(2026, 11, 27)
 
 
 def test_the_old_number_formatters_are_gone():
-    # One home for the rule: pqtrack.numbers (tests/unit/test_numbers.py).
+    # One home for the rule: pqtrack.presentation.numbers (tests/unit/test_numbers.py).
     assert not [name for name in dir(views) if name.startswith("fmt_")]
 
 
@@ -69,7 +70,7 @@ def test_breakdown_table_words_and_whole_numbers():
 
 
 def test_data_dictionary_lists_every_template_column():
-    from pqtrack.schema import COLUMNS
+    from pqtrack.domain.schema import COLUMNS
 
     dd = views.data_dictionary("vi")
     assert list(dd["Mã cột"]) == [c.name for c in COLUMNS]
@@ -79,7 +80,7 @@ def test_data_dictionary_lists_every_template_column():
 def test_csv_download_neutralises_formula_cells():
     import pandas as pd
 
-    from pqtrack import views
+    from pqtrack.presentation import views
 
     df = pd.DataFrame({"Giá trị": ["=1+1", "@SUM(A1)", "bình thường"], "Dòng": [2, 3, 4]})
     text = views.csv_download(df).decode("utf-8-sig")

@@ -12,7 +12,8 @@ import openpyxl
 import pytest
 from openpyxl.styles import PatternFill
 
-from pqtrack import ingest, workbook
+from pqtrack.ingest import pipeline as ingest
+from pqtrack.ingest import workbook
 from tests import xlsx_craft
 from tests.support import TODAY
 

@@ -15,11 +15,11 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pqtrack.layout import CsvLayout
-from pqtrack.macro import FRAME_COLUMNS
-from pqtrack.numbers import MISSING
+from pqtrack.ingest.layout import CsvLayout
+from pqtrack.presentation.numbers import MISSING
 from pqtrack.store import loading, migrations, originals, summary
 from pqtrack.store.loading import LocalityResolver, StageResult
+from pqtrack.tfp.macro import FRAME_COLUMNS
 
 log = logging.getLogger("pqtrack")
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import duckdb
 import pandas as pd
 
-from pqtrack.layout import CsvLayout
+from pqtrack.ingest.layout import CsvLayout
 from pqtrack.store import originals, people, reader, staging
 
 if TYPE_CHECKING:

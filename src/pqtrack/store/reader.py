@@ -25,8 +25,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from pqtrack.layout import CsvLayout, FastPathRefused, has_blank_line
-from pqtrack.rowscan import body_end
+from pqtrack.ingest.layout import CsvLayout, FastPathRefused, has_blank_line
+from pqtrack.ingest.rowscan import body_end
 
 # Rows per chunk: whole row groups of DuckDB (122,880 rows), so that each chunk's insert
 # writes full row groups straight to the file.

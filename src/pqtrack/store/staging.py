@@ -17,9 +17,8 @@ from datetime import date
 import duckdb
 import pyarrow as pa
 
-from pqtrack.layout import CsvLayout
-from pqtrack.localities import REORG_DATE
-from pqtrack.schema import (
+from pqtrack.domain.localities import REORG_DATE
+from pqtrack.domain.schema import (
     COLUMN_NAMES,
     DATE_MAX,
     DATE_MIN,
@@ -27,6 +26,7 @@ from pqtrack.schema import (
     RECORD_ID_MAX,
     TAX_CODE_PATTERN,
 )
+from pqtrack.ingest.layout import CsvLayout
 from pqtrack.store import people
 from pqtrack.store.migrations import NAME_KEY_SQL
 from pqtrack.store.reader import BLANKS, Chunk

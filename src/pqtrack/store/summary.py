@@ -16,7 +16,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from pqtrack import plan
+from pqtrack.domain import plan
 from pqtrack.store import distinct
 
 # The schema version that last changed what the summary holds: an upgrade from before it

@@ -12,13 +12,17 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from pqtrack import i18n, numbers, plan, service, urlstate
-from pqtrack.filters import RecordFilter
+from pqtrack import i18n, service
+from pqtrack.domain import plan
+from pqtrack.domain.filters import RecordFilter
+from pqtrack.domain.schema import BENEFICIARY_TYPES
+from pqtrack.figures import queries
 from pqtrack.paths import default_db_path
-from pqtrack.sample import seed_if_new
-from pqtrack.schema import BENEFICIARY_TYPES
-from pqtrack.store import Store, StoreError, queries
-from pqtrack.views import indicator_label, type_label
+from pqtrack.presentation import numbers
+from pqtrack.presentation.views import indicator_label, type_label
+from pqtrack.service.sample import seed_if_new
+from pqtrack.store import Store, StoreError
+from pqtrack.ui import urlstate
 
 LANG_KEY = "lang"
 PHASE_KEY = "phase"

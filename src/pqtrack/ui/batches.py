@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from pqtrack import i18n, numbers, views
+from pqtrack import i18n
+from pqtrack.presentation import numbers, views
 from pqtrack.store import Store, StoreError, purging
 from pqtrack.ui import data_changed, lang, session, tr
 

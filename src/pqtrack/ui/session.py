@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 
 import streamlit as st
 
-from pqtrack import auth, i18n
+from pqtrack import i18n
+from pqtrack.service import auth
 from pqtrack.store import Store, accounts
 from pqtrack.ui import RUN_ACCOUNT, get_store, note_data_version
 

@@ -14,9 +14,10 @@ from urllib.parse import quote
 import pandas as pd
 import plotly.graph_objects as go
 
-from pqtrack import localities, numbers
-from pqtrack.charts import TOOLBAR_PX, title_spec, wrap_title
+from pqtrack.domain import localities
 from pqtrack.i18n import t
+from pqtrack.presentation import numbers
+from pqtrack.presentation.charts import TOOLBAR_PX, title_spec, wrap_title
 from pqtrack.text import fold
 
 ZERO_COLOUR = "#d4d4d4"

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from pqtrack.plan import PHASES
+from pqtrack.domain.plan import PHASES
 
 # Đồng Tháp 2021 study (a comparable Mekong province), as cited in shared/spec/tfp.md.
 DEFAULT_CAPITAL_SHARE = 0.3524
@@ -470,7 +470,7 @@ def compute(
 ) -> TfpResult:
     """Return the TFP decomposition of a macro frame by year and by plan phase.
 
-    ``frame`` is :attr:`pqtrack.macro.MacroData.frame`. ``capital_share`` (explicit b_K)
+    ``frame`` is :attr:`pqtrack.tfp.macro.MacroData.frame`. ``capital_share`` (explicit b_K)
     overrides the file's column; ``depreciation`` is δ for the perpetual inventory method.
     With ``band`` each phase gets ``band_min``/``band_max``: the range of its share over the
     grid ``capital_shares`` × ``depreciations``, widened to include the central estimate.

@@ -6,10 +6,10 @@ import math
 
 import plotly.graph_objects as go
 
-from pqtrack import numbers
-from pqtrack.charts import title_spec, wrap_title
 from pqtrack.i18n import t
-from pqtrack.tfp import NATIONAL_BENCHMARKS, Benchmark, TfpResult
+from pqtrack.presentation import numbers
+from pqtrack.presentation.charts import title_spec, wrap_title
+from pqtrack.tfp.model import NATIONAL_BENCHMARKS, Benchmark, TfpResult
 
 COLORS: dict[str, str] = {
     "capital": "#4C78A8",

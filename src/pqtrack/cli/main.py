@@ -10,14 +10,16 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pqtrack.cli import report as report_cli
+from pqtrack.cli.args import env_lang, os_user, parse_date
+
 # Only light modules here: ``--help`` and a usage error need no data library. Each
 # command imports what it uses (pandas, duckdb, the store, Excel writers) when it runs.
-from pqtrack import plan, report_cli
-from pqtrack.cli_args import env_lang, os_user, parse_date
-from pqtrack.filters import RecordFilter
+from pqtrack.domain import plan
+from pqtrack.domain.filters import RecordFilter
+from pqtrack.domain.schema import BENEFICIARY_TYPES
 from pqtrack.i18n import t
 from pqtrack.paths import default_db_path
-from pqtrack.schema import BENEFICIARY_TYPES
 from pqtrack.text import for_terminal
 
 if TYPE_CHECKING:
@@ -107,7 +109,8 @@ def _open(args: argparse.Namespace) -> Store:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Store each file as its own batch; report every problem of refused files."""
-    from pqtrack import ingest, workbook
+    from pqtrack.ingest import pipeline as ingest
+    from pqtrack.ingest import workbook
 
     lang = env_lang()
     store = _open(args)
@@ -184,8 +187,8 @@ def _filter(args: argparse.Namespace) -> RecordFilter:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the filtered records to a CSV or XLSX file."""
-    from pqtrack import export
-    from pqtrack.store import queries
+    from pqtrack.figures import queries
+    from pqtrack.report import export
 
     store = _open(args)
     fmt = args.format or ("xlsx" if args.out.suffix.lower() == ".xlsx" else "csv")
@@ -204,7 +207,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_progress(args: argparse.Namespace) -> int:
     """Print the phase's targets vs actuals."""
-    from pqtrack import numbers, service
+    from pqtrack import service
+    from pqtrack.presentation import numbers
 
     lang = env_lang()
     store = _open(args)
@@ -262,7 +266,7 @@ def cmd_purge_original(args: argparse.Namespace) -> int:
 
 def cmd_template(args: argparse.Namespace) -> int:
     """Write the empty upload template."""
-    from pqtrack import ingest
+    from pqtrack.ingest import pipeline as ingest
 
     args.out.write_bytes(ingest.template_csv(args.headers))
     print(t("cli.template_written", env_lang(), file=args.out))
@@ -271,7 +275,9 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_tfp(args: argparse.Namespace) -> int:
     """Print the TFP decomposition of ``--macro FILE``, else of the current macro data."""
-    from pqtrack import macro, numbers, tfp
+    from pqtrack.presentation import numbers
+    from pqtrack.tfp import macro
+    from pqtrack.tfp import model as tfp
 
     lang = env_lang()
     if args.macro:  # a file named on the command line: no store is opened
@@ -326,7 +332,7 @@ def _read_password(args: argparse.Namespace) -> str | None:
 
 def cmd_user(args: argparse.Namespace) -> int:
     """Add, list, disable accounts, reset passwords and lift login locks."""
-    from pqtrack import auth
+    from pqtrack.service import auth
     from pqtrack.store import accounts
 
     lang = env_lang()

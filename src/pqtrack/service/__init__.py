@@ -7,8 +7,10 @@ from datetime import date
 
 import pandas as pd
 
-from pqtrack import macro, plan, progress
-from pqtrack.store import Store, queries
+from pqtrack.domain import plan, progress
+from pqtrack.figures import queries
+from pqtrack.store import Store
+from pqtrack.tfp import macro
 
 
 @dataclass(frozen=True)

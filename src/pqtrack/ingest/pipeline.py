@@ -15,21 +15,22 @@ from pathlib import Path
 
 import pandas as pd
 
-from pqtrack import numbers, plan
-from pqtrack.decode import HEAD_BYTES, DecodeError, decode_bytes, sniff_utf8
-from pqtrack.i18n import t
-from pqtrack.layout import CsvLayout, FastPathRefused
-from pqtrack.layout import find_header as _find_header  # ingest's names: the benchmark
-from pqtrack.layout import normalise_layout as _normalise_layout  # times them as steps
-from pqtrack.localities import match_many
-from pqtrack.rowscan import RowScan, scan
-from pqtrack.schema import (
+from pqtrack.domain import plan
+from pqtrack.domain.localities import match_many
+from pqtrack.domain.schema import (
     COLUMN_NAMES,
     DERIVED_COLUMNS,
     REQUIRED_COLUMNS,
     beneficiary_type_lookup,
     header_lookup,
 )
+from pqtrack.i18n import t
+from pqtrack.ingest.decode import HEAD_BYTES, DecodeError, decode_bytes, sniff_utf8
+from pqtrack.ingest.layout import CsvLayout, FastPathRefused
+from pqtrack.ingest.layout import find_header as _find_header  # ingest's names: the benchmark
+from pqtrack.ingest.layout import normalise_layout as _normalise_layout  # times them as steps
+from pqtrack.ingest.rowscan import RowScan, scan
+from pqtrack.presentation import numbers
 from pqtrack.store import StageResult, Store
 from pqtrack.text import BOM, fold
 
@@ -133,7 +134,7 @@ class IngestReport:
 
 def column_label(name: str, lang: str) -> str:
     """Return how a contract column is named to users (Vietnamese header or code)."""
-    from pqtrack.schema import COLUMNS
+    from pqtrack.domain.schema import COLUMNS
 
     for col in COLUMNS:
         if col.name == name:
@@ -391,7 +392,7 @@ def check(
 
 def template_csv(headers: str = "vi") -> bytes:
     """Return the empty upload template (UTF-8 with BOM), Vietnamese or canonical headers."""
-    from pqtrack.schema import COLUMNS
+    from pqtrack.domain.schema import COLUMNS
 
     names = [c.header_vi for c in COLUMNS] if headers == "vi" else list(COLUMN_NAMES)
     out = io.StringIO()

@@ -12,13 +12,15 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from pqtrack import numbers, plan
-from pqtrack.filters import RecordFilter
+from pqtrack.domain import plan
+from pqtrack.domain.filters import RecordFilter
+from pqtrack.domain.localities import REORG_DATE
+from pqtrack.domain.progress import Progress
+from pqtrack.domain.schema import BENEFICIARY_TYPES
+from pqtrack.figures import queries
 from pqtrack.i18n import t
-from pqtrack.localities import REORG_DATE
-from pqtrack.progress import Progress
-from pqtrack.schema import BENEFICIARY_TYPES
-from pqtrack.store import Store, queries
+from pqtrack.presentation import numbers
+from pqtrack.store import Store
 
 A4 = 9
 

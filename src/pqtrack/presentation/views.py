@@ -7,10 +7,11 @@ from datetime import date
 
 import pandas as pd
 
-from pqtrack import numbers, plan
+from pqtrack.domain import plan
+from pqtrack.domain.progress import Progress, summary_counts
+from pqtrack.domain.schema import BENEFICIARY_TYPE_VI, BENEFICIARY_TYPES
 from pqtrack.i18n import t
-from pqtrack.progress import Progress, summary_counts
-from pqtrack.schema import BENEFICIARY_TYPE_VI, BENEFICIARY_TYPES
+from pqtrack.presentation import numbers
 from pqtrack.text import BOM
 
 STATUS_COLORS: dict[str, str] = {
@@ -214,7 +215,7 @@ def delimiter_name(delimiter: str, lang: str) -> str:
 
 def data_dictionary(lang: str) -> pd.DataFrame:
     """Return the template's columns with meaning and rules, for the help and upload pages."""
-    from pqtrack.schema import COLUMNS
+    from pqtrack.domain.schema import COLUMNS
 
     return pd.DataFrame(
         {
@@ -244,7 +245,7 @@ def mime_for(file_name: str) -> str:
 
 def csv_download(df: pd.DataFrame) -> bytes:
     """Return a table as UTF-8-with-BOM CSV bytes, text cells formula-safe, for a download."""
-    from pqtrack.export import neutralise
+    from pqtrack.report.export import neutralise
 
     out = df.copy()
     for col in out.columns:

@@ -23,9 +23,9 @@ from typing import IO
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import get_column_letter
 
-from pqtrack import numbers
 from pqtrack.i18n import t
-from pqtrack.ingest import Problem
+from pqtrack.ingest.pipeline import Problem
+from pqtrack.presentation import numbers
 from pqtrack.text import BOM
 
 XLSX_MAGIC = b"PK\x03\x04"

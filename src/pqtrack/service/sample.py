@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pqtrack import ingest
+from pqtrack.ingest import pipeline as ingest
 from pqtrack.paths import data_dir
 from pqtrack.store import Store
 

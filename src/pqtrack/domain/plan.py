@@ -3,7 +3,7 @@
 ``plan-targets.csv`` has one row per indicator and phase. Its ``due`` column says when a
 target falls due: ``pro_rata`` (step by step: by any day, the share of the phase elapsed is
 due) or ``phase_end`` (due once, in the phase's last year, e.g. the TFP computation, which
-needs the whole phase's figures). See :mod:`pqtrack.progress` for the status rule.
+needs the whole phase's figures). See :mod:`pqtrack.domain.progress` for the status rule.
 """
 
 from __future__ import annotations

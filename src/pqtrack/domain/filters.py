@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from pqtrack.plan import phase as get_phase
+from pqtrack.domain.plan import phase as get_phase
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pqtrack.decode import DecodeError, decode_bytes
 from pqtrack.i18n import DEFAULT_LANG, t
+from pqtrack.ingest.decode import DecodeError, decode_bytes
 from pqtrack.paths import data_dir
 from pqtrack.text import fold
 

@@ -1,11 +1,11 @@
-"""The TFP sheet of the phase report, from :mod:`pqtrack.tfp` on stored or shipped macro data."""
+"""The TFP sheet of the phase report, on stored or shipped macro data."""
 
 from __future__ import annotations
 
 from xlsxwriter.worksheet import Worksheet
 
-from pqtrack import numbers
-from pqtrack.report_sheets import Ctx, put, table
+from pqtrack.presentation import numbers
+from pqtrack.report.sheets import Ctx, put, table
 
 
 def macro_input(ctx: Ctx) -> tuple[object, str]:
@@ -26,7 +26,7 @@ def macro_input(ctx: Ctx) -> tuple[object, str]:
 def tfp_result(ctx: Ctx) -> tuple[dict | None, str]:
     """Return the TFP JSON dict and the data source, or (None, the reason it is unavailable)."""
     try:
-        from pqtrack import tfp
+        from pqtrack.tfp import model as tfp
 
         frame, where = macro_input(ctx)
         out = tfp.compute(frame).to_json_dict()

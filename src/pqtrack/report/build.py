@@ -20,10 +20,13 @@ from typing import BinaryIO
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from pqtrack import numbers, plan, service
+from pqtrack import service
+from pqtrack.domain import plan
+from pqtrack.domain.progress import Progress, summary_counts
+from pqtrack.figures import queries
 from pqtrack.i18n import t
-from pqtrack.progress import Progress, summary_counts
-from pqtrack.report_sheets import (
+from pqtrack.presentation import numbers
+from pqtrack.report.sheets import (
     Ctx,
     beneficiaries_sheet,
     breakdown_sheet,
@@ -35,8 +38,8 @@ from pqtrack.report_sheets import (
     turns_sheet,
     type_summary,
 )
-from pqtrack.report_tfp import tfp_sheet
-from pqtrack.store import Store, queries
+from pqtrack.report.tfp import tfp_sheet
+from pqtrack.store import Store
 
 WORKBOOK_OPTIONS = {
     "strings_to_formulas": False,

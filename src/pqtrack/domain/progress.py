@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
-from pqtrack import plan
+from pqtrack.domain import plan
 
 AT_RISK_SHARE = 0.7
 STATUSES = (

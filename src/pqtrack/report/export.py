@@ -9,16 +9,17 @@ from typing import BinaryIO
 import pandas as pd
 import xlsxwriter
 
-from pqtrack import numbers
-from pqtrack.filters import RecordFilter
-from pqtrack.schema import (
+from pqtrack.domain.filters import RecordFilter
+from pqtrack.domain.schema import (
     BENEFICIARY_TYPE_VI,
     COLUMN_NAMES,
     COLUMNS,
     DERIVED_HEADERS_VI,
     TEXT_COLUMNS,
 )
-from pqtrack.store import Store, queries
+from pqtrack.figures import queries
+from pqtrack.presentation import numbers
+from pqtrack.store import Store
 from pqtrack.text import BOM, first_visible, formula_like
 
 EXPORT_COLUMNS: tuple[str, ...] = (*COLUMN_NAMES, "district", "commune")

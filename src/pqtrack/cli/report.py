@@ -7,8 +7,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from pqtrack import plan
-from pqtrack.cli_args import env_lang, os_user, parse_date
+from pqtrack.cli.args import env_lang, os_user, parse_date
+from pqtrack.domain import plan
 from pqtrack.i18n import LANGS, t
 from pqtrack.paths import default_db_path
 
@@ -29,7 +29,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 def run(args: argparse.Namespace) -> int:
     """Write the phase report workbook; return the exit code."""
-    from pqtrack import report  # only when the command runs: it needs the store and pandas
+    from pqtrack.report import (
+        build as report,  # only when the command runs: it needs the store and pandas
+    )
     from pqtrack.store import Store
 
     lang = args.lang or env_lang()

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from pqtrack import charts_map, localities, numbers, plan
+from pqtrack.domain import localities, plan
 from pqtrack.i18n import t
+from pqtrack.presentation import map_chart as charts_map
+from pqtrack.presentation import numbers
 
 METRICS: tuple[str, ...] = ("turns", "beneficiaries", "funding_m")
 LEVELS: tuple[str, ...] = localities.LEVELS
@@ -52,7 +54,7 @@ def values(units: pd.DataFrame, metric: str) -> pd.DataFrame:
 
 
 def number_kind(metric: str) -> str:
-    """Return the :mod:`pqtrack.numbers` kind of the metric's values (million đồng: a decimal)."""
+    """Return the :mod:`pqtrack.presentation.numbers` kind of the metric's values."""
     _check(metric)
     return "dec" if metric == "funding_m" else "int"
 

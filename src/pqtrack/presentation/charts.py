@@ -8,11 +8,12 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
-from pqtrack import numbers, plan
+from pqtrack.domain import plan
+from pqtrack.domain.progress import Progress
+from pqtrack.domain.schema import BENEFICIARY_TYPES
 from pqtrack.i18n import t
-from pqtrack.progress import Progress
-from pqtrack.schema import BENEFICIARY_TYPES
-from pqtrack.views import (
+from pqtrack.presentation import numbers
+from pqtrack.presentation.views import (
     STATUS_COLORS,
     TYPE_COLORS,
     indicator_label,

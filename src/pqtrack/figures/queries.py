@@ -7,8 +7,8 @@ from datetime import date
 
 import pandas as pd
 
-from pqtrack import plan
-from pqtrack.filters import RecordFilter
+from pqtrack.domain import plan
+from pqtrack.domain.filters import RecordFilter
 from pqtrack.store import distinct, summary
 from pqtrack.store.core import Store
 from pqtrack.text import fold_words

@@ -1,8 +1,8 @@
 """TFP results out: tables for the panel, CSV (UTF-8 with BOM) and XLSX downloads.
 
-Pure functions of a :class:`pqtrack.tfp.TfpResult` and the macro frame it was computed from
+Pure functions of a :class:`pqtrack.tfp.model.TfpResult` and the macro frame it was computed from
 (no Streamlit, no SQL). Growth values are percent / percentage points, as in
-:mod:`pqtrack.tfp`; placeholder years keep the ``placeholder`` flag and are marked in every
+:mod:`pqtrack.tfp.model`; placeholder years keep the ``placeholder`` flag and are marked in every
 table and in the XLSX (shaded rows).
 """
 
@@ -15,12 +15,12 @@ from dataclasses import replace
 import pandas as pd
 import xlsxwriter
 
-from pqtrack import numbers
-from pqtrack.export import neutralise
 from pqtrack.i18n import t
-from pqtrack.macro import MacroProblem
+from pqtrack.presentation import numbers
+from pqtrack.report.export import neutralise
 from pqtrack.text import BOM
-from pqtrack.tfp import (
+from pqtrack.tfp.macro import MacroProblem
+from pqtrack.tfp.model import (
     DEFAULT_CAPITAL_SHARE,
     METHOD_PIM,
     NATIONAL_BENCHMARKS,
@@ -143,9 +143,9 @@ def phase_results(result: TfpResult) -> pd.DataFrame:
 def with_band(result: TfpResult, bands: dict[str, tuple[float | None, float | None]]) -> TfpResult:
     """Return ``result`` with each phase's band set from ``bands`` (as by :func:`tfp.compute`).
 
-    ``bands`` is :func:`pqtrack.tfp.sensitivity_band` of the same frame, which does not depend
+    ``bands`` is :func:`pqtrack.tfp.model.sensitivity_band` of the same frame, which does not depend
     on the chosen b_K and δ, so a caller can compute it once; the band is widened to include
-    the phase's central estimate, as :func:`pqtrack.tfp.compute` does.
+    the phase's central estimate, as :func:`pqtrack.tfp.model.compute` does.
     """
     phases = []
     for p in result.phases:

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pqtrack.schema import header_lookup
+from pqtrack.domain.schema import header_lookup
 from pqtrack.text import fold
 
 DELIMITERS = (",", ";", "\t")

@@ -1,0 +1,1 @@
+"""The domain: the plan and its targets, the record contract, localities, progress rules."""

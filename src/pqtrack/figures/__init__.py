@@ -1,0 +1,1 @@
+"""Figures: the aggregates the pages, report and CLI show, read from the store."""

@@ -1,0 +1,1 @@
+"""Ingest: decoding, layout, workbooks and the reading and checking of record files."""

@@ -1,0 +1,1 @@
+"""Presentation: number and date formatting, labels, tables and charts for the pages."""

@@ -1,0 +1,1 @@
+"""The report sent upward: the workbook, its sheets, its TFP sheet, and record exports."""

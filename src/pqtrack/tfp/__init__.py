@@ -1,0 +1,1 @@
+"""TFP: the growth-accounting model, macro data, its export and charts."""
