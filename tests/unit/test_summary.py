@@ -337,57 +337,6 @@ def test_an_added_later_record_moves_the_phase_end(tmp_path):
     assert int(whole["turns"].sum()) == 7 and int(whole["beneficiaries"].sum()) == 6
 
 
-def _rebuilt(store: Store, table: str) -> list[tuple]:
-    """Return ``table`` as a rebuild of the summary makes it (the rebuild is rolled back)."""
-    with store.cursor() as cur:
-        cur.execute("BEGIN TRANSACTION")
-        try:
-            summary.refresh(cur)
-            return cur.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()  # noqa: S608
-        finally:
-            cur.execute("ROLLBACK")
-
-
-def test_a_rebuild_counts_the_same_by_place_per_pass_or_with_hash_sets(filled, monkeypatch):
-    used: list[str] = []
-    real_counter, real_by_place = distinct.counter, summary._count_by_place
-    monkeypatch.setattr(
-        distinct,
-        "counter",
-        lambda *a: used.append(real_counter(*a)[0].split("(")[0]) or real_counter(*a),
-    )
-    monkeypatch.setattr(
-        summary, "_count_by_place", lambda *a: used.append("by place") or real_by_place(*a)
-    )
-    by_place = _rebuilt(filled, "summary")
-    assert set(used) == {"by place", "COALESCE"}  # the other dimensions took bitmaps
-
-    monkeypatch.setattr(summary, "_count_by_place", lambda *a: False)
-    used.clear()
-    per_pass = _rebuilt(filled, "summary")
-    assert set(used) == {"COALESCE"}  # every distinct count took a bitmap, in its own pass
-
-    monkeypatch.setattr(summary, "_count_by_place", real_by_place)
-    monkeypatch.setattr(distinct, "BITMAP_BUDGET", 0)
-    used.clear()
-    hash_sets = _rebuilt(filled, "summary")
-    assert set(used) == {"count"}
-    assert by_place == per_pass == hash_sets and len(by_place) > 500
-    dims = {row[2] for row in by_place}
-    assert {"total", "indicator", "locality", "map_district", "no_locality"} <= dims
-
-
-def test_distinct_counter_keeps_to_its_budget():
-    assert distinct.counter("x", None, 1) == ("count(DISTINCT x)", {})
-    sql, params = distinct.counter("x", (1, 80_000), 10)
-    assert sql.startswith("COALESCE(bit_count(bitstring_agg(x,") and params == {
-        "id_lo": 1,
-        "id_hi": 80_000,
-    }
-    per_group = 80_000 // 8
-    assert distinct.counter("x", (1, 80_000), distinct.BITMAP_BUDGET // per_group + 1)[1] == {}
-
-
 def test_totals_of_any_indicator_set_come_from_the_summary(filled, monkeypatch):
     sets = [("management_system", "product_standard"), ("workshop", "lab_17025", "award_winner")]
     want = {
@@ -403,20 +352,7 @@ def test_totals_of_any_indicator_set_come_from_the_summary(filled, monkeypatch):
     def no_records(*args, **kwargs):
         raise AssertionError("the records were read")
 
-    monkeypatch.setattr(queries, "_counted", no_records)
+    monkeypatch.setattr(queries, "_from_records", no_records)
     for inds in sets:
         got = queries.beneficiary_totals(filled, RecordFilter(phase=PHASES[0], indicators=inds))
         assert got == want[inds] and got["beneficiaries"] > 0
-
-
-def test_reach_is_the_same_by_mask_or_by_list_and_after_adding(filled, monkeypatch):
-    def reach() -> list[tuple]:
-        return filled.query_rows("SELECT * FROM summary_reach ORDER BY ALL")
-
-    added = reach()  # the fixture's last two batches were added, not rebuilt
-    assert added and all(n > 0 for *_, n in added)
-    assert all(list(inds) == sorted(inds) for _, inds, _ in added)
-
-    by_mask = _rebuilt(filled, "summary_reach")
-    monkeypatch.setattr(summary, "MASK_INDICATORS", 0)
-    assert _rebuilt(filled, "summary_reach") == by_mask == added
