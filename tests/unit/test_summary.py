@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from pqtrack.domain.filters import RecordFilter
 from pqtrack.figures import queries
 from pqtrack.ingest import pipeline as ingest
 from pqtrack.store import Store, distinct, migrations, summary
-from tests.support import TODAY
+from tests.support import TODAY, again_under_new_ids
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample" / "du-lieu-minh-hoa_illustrative-sample.csv"
@@ -24,16 +23,6 @@ PHASES = list(plan.PHASE_CODES)
 
 def _no_rebuild(cur) -> None:
     raise AssertionError("the summary was rebuilt, not added to")
-
-
-def _again(path: Path, out: Path, rows: int, tag: str) -> Path:
-    """Write the first ``rows`` records of ``path`` again under new ids (same beneficiaries)."""
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        table = list(csv.reader(fh))
-    body = [[f"{tag}-{r[0]}", *r[1:]] for r in table[1 : rows + 1]]
-    with out.open("w", encoding="utf-8-sig", newline="") as fh:
-        csv.writer(fh).writerows([table[0], *body])
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +39,10 @@ def filled(tmp_path_factory) -> Store:
     for path in (SAMPLE, csv_path):
         rep = ingest.process(s, path.read_bytes(), path.name, today=TODAY)
         assert rep.stored, rep.problems.head()
-    for path in (_again(csv_path, work / "again.csv", 600, "L"), _again(later, later, 400, "M")):
+    for path in (
+        again_under_new_ids(csv_path, work / "again.csv", 600, "L"),
+        again_under_new_ids(later, later, 400, "M"),
+    ):
         with pytest.MonkeyPatch.context() as mp:  # a whole rebuild would leave it stale
             mp.setattr(summary, "refresh", _no_rebuild)
             rep = ingest.process(s, path.read_bytes(), path.name, today=TODAY)
@@ -213,7 +205,7 @@ def test_a_small_batch_is_added_then_rolled_back(filled, tmp_path, monkeypatch):
     flt = RecordFilter(phase="2021-2025")
     before = queries.beneficiary_totals(filled, flt)
     generate(tmp_path / "src.csv", 200, TODAY, seed=9)
-    path = _again(tmp_path / "src.csv", tmp_path / "n.csv", 50, "N")
+    path = again_under_new_ids(tmp_path / "src.csv", tmp_path / "n.csv", 50, "N")
     monkeypatch.setattr(summary, "refresh", _no_rebuild)
     rep = ingest.process(filled, path.read_bytes(), path.name, today=TODAY)
     assert rep.stored

@@ -9,7 +9,6 @@ localities, ids that start far from zero and leave gaps, more indicators than th
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from pathlib import Path
 
@@ -22,21 +21,10 @@ from pqtrack.domain.filters import RecordFilter
 from pqtrack.figures import queries
 from pqtrack.ingest import pipeline as ingest
 from pqtrack.store import Store, distinct, summary
-from tests.support import TODAY
+from tests.support import TODAY, again_under_new_ids
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample" / "du-lieu-minh-hoa_illustrative-sample.csv"
-# What a summary row's value is made from, per dimension (None: no value).
-VALUES = {
-    "indicator": "indicator",
-    "beneficiary_type": "beneficiary_type",
-    "locality": "locality",
-    "district": "district",
-    "commune": "commune",
-    "sector": "sector",
-    "standard": "standard",
-    "year": "year",
-}
 
 
 def _text(col: pd.Series) -> pd.Series:
@@ -97,8 +85,8 @@ def reference(store: Store) -> tuple[Counter, Counter]:
             )
         )
         rows += _rows(ph.code, "total", part, True, None)
-        for dim, column in VALUES.items():
-            rows += _rows(ph.code, dim, part, True, column)
+        for dim in summary.SUMMARY_DIMENSIONS:  # each a column of ``recs`` by that name
+            rows += _rows(ph.code, dim, part, True, dim)
         rows += _rows(ph.code, "date", part, True, "day", counted=False)
         placed, unplaced = part[part["locality"].notna()], part[part["locality"].isna()]
         for by_indicator in (False, True):
@@ -133,16 +121,6 @@ def _stored(store: Store) -> tuple[Counter, Counter]:
         return _tables(cur)
 
 
-def _again(path: Path, out: Path, rows: int, tag: str) -> Path:
-    """Write the first ``rows`` records of ``path`` again under new ids (same beneficiaries)."""
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        table = list(csv.reader(fh))
-    body = [[f"{tag}-{r[0]}", *r[1:]] for r in table[1 : rows + 1]]
-    with out.open("w", encoding="utf-8-sig", newline="") as fh:
-        csv.writer(fh).writerows([table[0], *body])
-    return out
-
-
 @pytest.fixture(scope="module")
 def store(tmp_path_factory) -> Store:
     """The sample, 1,500 generated records, then 300 of them again under new ids, 200
@@ -162,8 +140,8 @@ def store(tmp_path_factory) -> Store:
         ),
         encoding="utf-8",
     )
-    again = _again(gen, work / "again.csv", 300, "A")
-    for path in (again, _again(later, later, 200, "B"), unknown):
+    again = again_under_new_ids(gen, work / "again.csv", 300, "A")
+    for path in (again, again_under_new_ids(later, later, 200, "B"), unknown):
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr(summary, "refresh", pytest.fail)  # added, not rebuilt
             assert ingest.process(s, path.read_bytes(), path.name, today=TODAY).stored
