@@ -100,8 +100,7 @@ def where(flt: RecordFilter) -> tuple[str, dict]:
 def _from_records(
     store: Store, sql: str, params: dict, groups_sql: str | None, ids: str = "beneficiary_id"
 ) -> pd.DataFrame:
-    """Run ``sql`` over the records, its ``{distinct}`` counting the distinct ``ids`` of each
-    group.
+    """Run ``sql`` over the records, its ``{distinct}`` counting each group's distinct ``ids``.
 
     ``groups_sql`` counts the groups ``sql`` makes (None: one row); the count decides
     whether bitmaps over the id range fit (``distinct``), read from the same snapshot.
