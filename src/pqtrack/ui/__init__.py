@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from pqtrack import i18n, service
+from pqtrack import i18n
 from pqtrack.domain import plan
 from pqtrack.domain.filters import RecordFilter
 from pqtrack.domain.schema import BENEFICIARY_TYPES
@@ -20,6 +20,7 @@ from pqtrack.figures import queries
 from pqtrack.paths import default_db_path
 from pqtrack.presentation import numbers
 from pqtrack.presentation.views import indicator_label, type_label
+from pqtrack.service import progress
 from pqtrack.service.sample import seed_if_new
 from pqtrack.store import Store, StoreError
 from pqtrack.ui import urlstate
@@ -135,12 +136,12 @@ def get_store() -> Store:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _progress(path: str, version: int, phase_code: str, as_of: date) -> list:
-    return service.phase_progress(_open_store(path), phase_code, as_of)
+    return progress.phase_progress(_open_store(path), phase_code, as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _cumulative(path: str, version: int, phase_code: str, as_of: date) -> pd.DataFrame:
-    return service.cumulative_series(_open_store(path), phase_code, as_of)
+    return progress.cumulative_series(_open_store(path), phase_code, as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
