@@ -12,10 +12,10 @@ from benchmarks.measure import PHASE, PeakRss, timed_runs
 
 def _query_cases(store, today: date) -> list[tuple[str, str, Callable[[], object]]]:  # noqa: ANN001
     """Return (kind, label, run) for each query timed; kinds group them in the table."""
-    from pqtrack import service
     from pqtrack.domain.filters import RecordFilter
     from pqtrack.figures import queries
     from pqtrack.report import export
+    from pqtrack.service import progress
 
     phase = RecordFilter(phase=PHASE)
     narrow = RecordFilter(
@@ -32,12 +32,12 @@ def _query_cases(store, today: date) -> list[tuple[str, str, Callable[[], object
         (
             "aggregate",
             "progress (actuals per indicator)",
-            lambda: service.phase_progress(store, PHASE, today),
+            lambda: progress.phase_progress(store, PHASE, today),
         ),
         (
             "aggregate",
             "pacing (cumulative per day)",
-            lambda: service.cumulative_series(store, PHASE, today),
+            lambda: progress.cumulative_series(store, PHASE, today),
         ),
     ]
     for dim in queries.DIMENSIONS:

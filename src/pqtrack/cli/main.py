@@ -187,45 +187,31 @@ def _filter(args: argparse.Namespace) -> RecordFilter:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the filtered records to a CSV or XLSX file."""
-    from pqtrack.figures import queries
-    from pqtrack.report import export
+    from pqtrack.service import records
 
     store = _open(args)
     fmt = args.format or ("xlsx" if args.out.suffix.lower() == ".xlsx" else "csv")
     flt = _filter(args)
 
     with args.out.open("wb") as fh:
-        chunks = queries.iter_records(store, flt)
-        rows = (
-            export.write_xlsx(chunks, fh, env_lang())
-            if fmt == "xlsx"
-            else export.write_csv(chunks, fh)
-        )
+        rows = records.write_export(store, flt, fh, fmt, env_lang())
     print(t("cli.exported", env_lang(), rows=rows, file=args.out))
     return EXIT_OK
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
     """Print the phase's targets vs actuals."""
-    from pqtrack import service
-    from pqtrack.presentation import numbers
+    from pqtrack.service import progress
 
     lang = env_lang()
     store = _open(args)
     as_of = args.as_of or date.today()
-    rows = service.phase_progress(store, args.phase, as_of)
+    rows = progress.phase_progress(store, args.phase, as_of)
     if args.json:
         print(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
         return EXIT_OK
-    print(
-        t("cli.progress_title", lang, phase=plan.phase(args.phase).label, as_of=f"{as_of:%d/%m/%Y}")
-    )
-    for r in rows:
-        print(
-            f"  {r.indicator:<20} {numbers.integer(r.actual, lang):>6} / "
-            f"{numbers.integer(r.target, lang):<5} {numbers.percent(r.percent, lang, 1):>7}  "
-            f"{t('status.' + r.status, lang)}"
-        )
+    for line in progress.terminal_lines(rows, args.phase, as_of, lang):
+        print(line)
     return EXIT_OK
 
 
