@@ -275,20 +275,16 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_tfp(args: argparse.Namespace) -> int:
     """Print the TFP decomposition of ``--macro FILE``, else of the current macro data."""
-    from pqtrack.presentation import numbers
-    from pqtrack.tfp import macro
-    from pqtrack.tfp import model as tfp
+    from pqtrack.service import display, macro, tfp
 
     lang = env_lang()
     if args.macro:  # a file named on the command line: no store is opened
-        data = macro.parse_macro_file(args.macro)
+        data = macro.read_file(args.macro)
         frame, problems = data.frame, data.problems
     else:
-        from pqtrack import service
-
         # The store's uploaded macro data, as the page and the report use (never creates one).
         path = args.db or default_db_path()
-        current = service.current_macro(_open(args) if path.exists() else None)
+        current = macro.current(_open(args) if path.exists() else None)
         frame, problems = current.frame, list(current.problems)
     if problems:
         for problem in problems:
@@ -296,7 +292,7 @@ def cmd_tfp(args: argparse.Namespace) -> int:
         return EXIT_REFUSED
     depreciation = tfp.DEFAULT_DEPRECIATION if args.depreciation is None else args.depreciation
     try:
-        result = tfp.compute(frame, args.capital_share, depreciation)
+        result = tfp.estimate(frame, args.capital_share, depreciation)
     except ValueError as exc:
         print(t("cli.bad_parameter", lang, error=exc), file=sys.stderr)
         return EXIT_USAGE
@@ -306,7 +302,7 @@ def cmd_tfp(args: argparse.Namespace) -> int:
         return EXIT_OK
 
     def pct(value: float | None, digits: int = 2) -> str:
-        return numbers.percent(value, lang, digits, trim=True)  # a missing value: numbers.MISSING
+        return display.percent(value, lang, digits, trim=True)  # a missing value: MISSING
 
     for year in payload["years"]:
         print(
