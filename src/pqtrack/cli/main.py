@@ -17,7 +17,7 @@ from pqtrack.cli.args import env_lang, os_user, parse_date
 # command imports what it uses (pandas, duckdb, the store, Excel writers) when it runs.
 from pqtrack.domain import plan
 from pqtrack.domain.filters import RecordFilter
-from pqtrack.domain.schema import BENEFICIARY_TYPES
+from pqtrack.domain.schema import BENEFICIARY_TYPES, template_csv
 from pqtrack.i18n import t
 from pqtrack.paths import default_db_path
 from pqtrack.text import for_terminal
@@ -109,8 +109,7 @@ def _open(args: argparse.Namespace) -> Store:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Store each file as its own batch; report every problem of refused files."""
-    from pqtrack.ingest import pipeline as ingest
-    from pqtrack.ingest import workbook
+    from pqtrack.service import uploads
 
     lang = env_lang()
     store = _open(args)
@@ -125,17 +124,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(t("cli.cannot_read", lang, file=path, error=exc.strerror), file=sys.stderr)
             results.append({"file": str(path), "stored": False, "problems": [str(exc.strerror)]})
             continue
-        try:  # a workbook is read as the upload page reads it, and kept as the original
-            upload = workbook.record_file(data, path.name)
-        except workbook.WorkbookError as exc:
+        # a workbook is read as the upload page reads it, and kept as the original
+        upload = uploads.read(data, path.name, lang)
+        if upload.refused is not None:
             refused += 1
-            messages = [exc.message(lang)]
+            messages = [upload.refused]
             results.append({"file": str(path), "stored": False, "problems": messages})
             _print_refused(path, messages, 1, args.json, lang)
             continue
-        report = ingest.process(
-            store, upload.data, upload.name, user=user, original=upload.original
-        )
+        report = uploads.store_upload(store, upload, user)
         for warning in report.warnings:
             print(f"{path}: {for_terminal(warning.message(lang))}", file=sys.stderr)
         if report.stored:
@@ -266,9 +263,9 @@ def cmd_purge_original(args: argparse.Namespace) -> int:
 
 def cmd_template(args: argparse.Namespace) -> int:
     """Write the empty upload template."""
-    from pqtrack.ingest import pipeline as ingest
-
-    args.out.write_bytes(ingest.template_csv(args.headers))
+    # Straight from the record contract (what the upload service hands the page too):
+    # the service package would load pandas and the store for a header line.
+    args.out.write_bytes(template_csv(args.headers))
     print(t("cli.template_written", env_lang(), file=args.out))
     return EXIT_OK
 
