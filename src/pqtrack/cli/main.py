@@ -325,13 +325,12 @@ def _read_password(args: argparse.Namespace) -> str | None:
 
 def cmd_user(args: argparse.Namespace) -> int:
     """Add, list, disable accounts, reset passwords and lift login locks."""
-    from pqtrack.service import auth
-    from pqtrack.store import accounts
+    from pqtrack.service import accounts, auth
 
     lang = env_lang()
     store = _open(args)
     if args.user_command == "list":
-        df = accounts.list_users(store)
+        df = accounts.users(store)
         if args.json:
             print(df.to_json(orient="records", date_format="iso", force_ascii=False))
         for u in df.itertuples():
