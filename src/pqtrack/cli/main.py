@@ -228,7 +228,9 @@ def cmd_progress(args: argparse.Namespace) -> int:
 
 def cmd_batches(args: argparse.Namespace) -> int:
     """List stored batches."""
-    df = _open(args).batches()
+    from pqtrack.service import batches
+
+    df = batches.history(_open(args))
     if args.json:
         df = df.drop(columns=["content_hash"]).astype(object).where(df.notna(), None)
         for col in ("created_at", "rolled_back_at"):
@@ -247,16 +249,18 @@ def cmd_batches(args: argparse.Namespace) -> int:
 
 def cmd_rollback(args: argparse.Namespace) -> int:
     """Roll back one batch."""
-    removed = _open(args).rollback(args.batch_id, args.user or os_user())
+    from pqtrack.service import batches
+
+    removed = batches.rollback(_open(args), args.batch_id, args.user or os_user())
     print(t("cli.rolled_back", env_lang(), batch_id=args.batch_id, rows=removed))
     return EXIT_OK
 
 
 def cmd_purge_original(args: argparse.Namespace) -> int:
     """Delete the original file of a rolled-back batch (audited; the batch keeps its hash)."""
-    from pqtrack.store import purging
+    from pqtrack.service import batches
 
-    name = purging.purge_original(_open(args), args.batch_id, args.user or os_user())
+    name = batches.purge_original(_open(args), args.batch_id, args.user or os_user())
     print(t("cli.purged", env_lang(), batch_id=args.batch_id, file=name))
     return EXIT_OK
 
