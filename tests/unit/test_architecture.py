@@ -57,6 +57,44 @@ def test_pages_hold_no_sql_and_no_duckdb():
         assert not sql.search(text), page
 
 
+def pqtrack_imports(path: Path) -> set[str]:
+    """Return the pqtrack modules a file uses (``from pqtrack import ui``: ``pqtrack.ui``).
+
+    Imports under ``if TYPE_CHECKING:`` are only annotations and are left out.
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {
+        id(n)
+        for block in ast.walk(tree)
+        if isinstance(block, ast.If) and getattr(block.test, "id", None) == "TYPE_CHECKING"
+        for n in ast.walk(block)
+    }
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith("pqtrack."))
+        elif isinstance(node, ast.ImportFrom) and node.module == "pqtrack":
+            found.update(f"pqtrack.{a.name}" for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pqtrack."):
+            found.add(node.module)
+    return found
+
+
+# The write side (uploads, batches, macro data, accounts); the other pages follow.
+SERVICE_ONLY = ["pages/upload.py", "pages/tfp.py", "pages/audit.py", "src/pqtrack/ui/batches.py",
+                "src/pqtrack/ui/session.py"]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", SERVICE_ONLY)
+def test_pages_call_only_the_service_and_ui(name):
+    used = pqtrack_imports(ROOT / name)
+    assert used, name  # the check is real: the file does use pqtrack
+    allowed = ("pqtrack.service", "pqtrack.ui", "pqtrack.i18n")
+    assert sorted(m for m in used if not m.startswith(allowed)) == []
+
+
 def test_sql_is_built_only_from_literals_allow_lists_and_bound_values():
     assert sqlguard.unsafe_sql(sqlguard.Package(PKG)) == {}
 
