@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import codecs
-import csv
 import hashlib
-import io
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +16,6 @@ import pandas as pd
 from pqtrack.domain import plan
 from pqtrack.domain.localities import match_many
 from pqtrack.domain.schema import (
-    COLUMN_NAMES,
     DERIVED_COLUMNS,
     REQUIRED_COLUMNS,
     beneficiary_type_lookup,
@@ -32,7 +29,7 @@ from pqtrack.ingest.layout import normalise_layout as _normalise_layout  # times
 from pqtrack.ingest.rowscan import RowScan, scan
 from pqtrack.presentation import numbers
 from pqtrack.store import StageResult, Store
-from pqtrack.text import BOM, fold
+from pqtrack.text import fold
 
 # Columns declared beyond the header on the fast path (rows that end in empty cells);
 # a wider row makes DuckDB refuse the read and the file takes the exact path.
@@ -388,13 +385,3 @@ def check(
     return process(
         store, data, file_name, commit=False, today=today, on_step=on_step, original=original
     )
-
-
-def template_csv(headers: str = "vi") -> bytes:
-    """Return the empty upload template (UTF-8 with BOM), Vietnamese or canonical headers."""
-    from pqtrack.domain.schema import COLUMNS
-
-    names = [c.header_vi for c in COLUMNS] if headers == "vi" else list(COLUMN_NAMES)
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerow(names)
-    return BOM + out.getvalue().encode("utf-8")
