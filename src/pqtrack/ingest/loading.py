@@ -1,7 +1,7 @@
 """One laid-out file checked chunk by chunk and, when asked and clean, stored as one batch.
 
-Every chunk is cleaned, parsed (``staging``) and checked (``rules``) in bulk. When the file is to be
-stored, a chunk is inserted as soon as it and every chunk before it are clean, inside the
+Every chunk is cleaned, parsed (``staging``) and checked (``rules``) in bulk. When the file
+is to be stored, a chunk is inserted as soon as it and every chunk before it are clean, inside the
 one transaction of the batch: the last chunk waits for the checks across rows (repeated or
 already stored record ids), so a one-chunk file, as most are, writes nothing until it is
 known clean. The batch commits whole once every chunk is in, or rolls back whole.
@@ -21,8 +21,7 @@ from datetime import date
 import pandas as pd
 
 from pqtrack import steps
-from pqtrack.ingest import chunks as reader
-from pqtrack.ingest import names, rules, staging
+from pqtrack.ingest import chunks, names, rules, staging
 from pqtrack.ingest.layout import CsvLayout
 from pqtrack.store import Store, originals
 from pqtrack.store.db import Connection, TransactionError
@@ -123,12 +122,12 @@ def load(store: Store, cur: Connection, layout: CsvLayout, req: Request) -> Stag
     """Check ``layout``'s rows and, if ``req`` carries an original and all is clean, store them."""
     if layout.data is not None:
         try:
-            chunks = reader.arrow_chunks(cur, layout)
-            return _run(store, cur, layout, req, chunks, "read: Arrow (parse, check cells)")
-        except reader.ArrowRefused:
+            read = chunks.arrow_chunks(cur, layout)
+            return _run(store, cur, layout, req, read, "read: Arrow (parse, check cells)")
+        except chunks.ArrowRefused:
             pass  # rows of another width, or not UTF-8: DuckDB's reader judges
-    chunks = reader.duckdb_chunk(cur, layout)
-    return _run(store, cur, layout, req, chunks, "read: DuckDB read_csv")
+    read = chunks.duckdb_chunk(cur, layout)
+    return _run(store, cur, layout, req, read, "read: DuckDB read_csv")
 
 
 def _run(
@@ -136,7 +135,7 @@ def _run(
     cur: Connection,
     layout: CsvLayout,
     req: Request,
-    chunks: Generator[reader.Chunk, None, None],
+    read: Generator[chunks.Chunk, None, None],
     read_step: str,
 ) -> StageResult:
     staging.begin(cur, layout, req.type_lookup, req.indicators)
@@ -145,7 +144,7 @@ def _run(
     rows = stored = 0
     try:
         try:
-            for chunk in steps.timed_chunks(read_step, chunks):
+            for chunk in steps.timed_chunks(read_step, read):
                 staging.build_staged(cur, layout, chunk)
                 staging.update_maps(cur, layout, chunk)
                 typed = staging.build_typed(cur, id_prefix=layout.content_hash[:10])
@@ -172,7 +171,7 @@ def _run(
                 lost = _lost(rows, stored)  # and the batch holds every row checked
                 clean = lost is None
         finally:
-            chunks.close()  # the reader's chunk and temp tables go; the session's stay
+            read.close()  # the reader's chunk and temp tables go; the session's stay
         result = _result(cur, rows, req.duplicate)
         result.lost = lost
         if writer is not None and clean:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from pqtrack.domain.macro_data import FRAME_COLUMNS
 from pqtrack.domain.missing import MISSING
 from pqtrack.store import originals
 from pqtrack.store.db import Connection
@@ -19,18 +20,6 @@ from pqtrack.store.errors import StoreError
 
 if TYPE_CHECKING:
     from pqtrack.store.core import Store
-
-# The columns of ``macro_rows`` after its batch: the macro data the TFP job parses to.
-MACRO_ROW_COLUMNS: tuple[str, ...] = (
-    "year",
-    "grdp",
-    "capital_stock",
-    "investment",
-    "labour",
-    "capital_share",
-    "source",
-    "placeholder",
-)
 
 
 def _purged(batch_id: int, user: str | None, at: Any) -> StoreError:
@@ -195,7 +184,7 @@ class BatchLedger:
         user: str | None,
     ) -> int:
         """Store a validated macro frame as one batch of kind ``macro``; return its id."""
-        rows = frame.reindex(columns=list(MACRO_ROW_COLUMNS)).astype(object)
+        rows = frame.reindex(columns=list(FRAME_COLUMNS)).astype(object)
         rows = rows.where(rows.notna(), None)
         with self.transaction() as cur:
             batch_id = cur.execute(

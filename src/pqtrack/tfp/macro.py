@@ -25,21 +25,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from pqtrack.domain.macro_data import FRAME_COLUMNS, MACRO_COLUMNS
 from pqtrack.i18n import DEFAULT_LANG, t
 from pqtrack.ingest.decode import DecodeError, decode_bytes
 from pqtrack.paths import data_dir
-from pqtrack.store.batches import MACRO_ROW_COLUMNS
 from pqtrack.text import fold
 
-MACRO_COLUMNS: tuple[str, ...] = (
-    "year",
-    "grdp",
-    "capital_stock",
-    "investment",
-    "labour",
-    "capital_share",
-    "source",
-)
 REQUIRED_COLUMNS: tuple[str, ...] = ("year", "grdp", "labour")
 CAPITAL_COLUMNS: tuple[str, ...] = ("capital_stock", "investment")
 NUMERIC_COLUMNS: tuple[str, ...] = (
@@ -55,9 +46,6 @@ YEAR_MIN = 1990
 YEAR_MAX = 2100
 PLACEHOLDER_MARKER = "PLACEHOLDER"
 DELIMITERS: tuple[str, ...] = (",", ";", "\t")
-# The frame returned by the parser: the file's columns plus the placeholder flag, as the
-# store keeps them (its macro table's columns).
-FRAME_COLUMNS: tuple[str, ...] = MACRO_ROW_COLUMNS
 
 _ALIASES: dict[str, tuple[str, ...]] = {
     "year": ("năm", "nam"),
