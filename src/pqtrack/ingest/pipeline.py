@@ -177,10 +177,9 @@ def prepare(
 ) -> tuple[IngestReport, CsvLayout | None]:
     """Decode and lay out a file; return the report so far and the layout (None if refused).
 
-    With ``fast``, a UTF-8 file is not decoded here: the store's reader parses its bytes
-    (validating them, normalising to NFC when needed) and :class:`FastPathRefused` from the
-    store (not UTF-8 after all, a blank line, a row too wide) sends it back here with
-    ``fast=False``.
+    With ``fast``, a UTF-8 file is not decoded here: the chunk reader (``chunks``) parses its
+    bytes (validating them, normalising to NFC when needed) and :class:`FastPathRefused` from
+    it (not UTF-8 after all, a blank line, a row too wide) sends it back with ``fast=False``.
     """
     empty = not data or data.isspace()  # as ``not data.strip()``, without copying the file
     bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
