@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 
 from pqtrack.domain import plan
+from pqtrack.domain.missing import MISSING
 from pqtrack.domain.progress import Progress, summary_counts
 from pqtrack.domain.schema import BENEFICIARY_TYPE_VI, BENEFICIARY_TYPES
 from pqtrack.i18n import t
@@ -162,7 +163,7 @@ def batches_table(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     ].copy()
     out["status"] = out["status"].map(lambda s: t(f"ui.batchstatus.{s}", lang))
     out["is_sample"] = out["is_sample"].astype(bool)
-    out["user_name"] = out["user_name"].fillna(numbers.MISSING)
+    out["user_name"] = out["user_name"].fillna(MISSING)
     return out
 
 

@@ -21,6 +21,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from pqtrack.domain import plan
+from pqtrack.domain.missing import MISSING, is_missing
 from pqtrack.domain.progress import Progress, summary_counts
 from pqtrack.figures import progress, queries
 from pqtrack.i18n import t
@@ -109,7 +110,7 @@ def cover_sheet(ctx: Ctx, user: str | None) -> Worksheet:
     window = (
         f"{numbers.day(start, ctx.lang)} – {numbers.day(end, ctx.lang)}"
         if start and end and start <= end
-        else numbers.MISSING
+        else MISSING
     )
     row = _kv(ctx, ws, row, "cover.phase", ctx.phase.label)
     row = _kv(ctx, ws, row, "cover.as_of", ctx.as_of, "value_date")
@@ -149,7 +150,7 @@ def cover_sheet(ctx: Ctx, user: str | None) -> Worksheet:
             ws.write_string(row, 1, str(b.file_name), kind_fmt)
             put(ws, row, 2, int(b.row_count), ctx.fmt["int"])
             ws.write_string(
-                row, 3, "" if numbers.is_missing(b.user_name) else str(b.user_name), ctx.fmt["text"]
+                row, 3, "" if is_missing(b.user_name) else str(b.user_name), ctx.fmt["text"]
             )
             put(ws, row, 4, b.created_at, ctx.fmt["datetime"])
             kind = ctx.tr("cover.kind_sample" if sample else "cover.kind_real")
@@ -197,9 +198,7 @@ def indicator_sheet(ctx: Ctx) -> Worksheet:
             t(f"status.{p.status}", ctx.lang),
             p.expected,
             p.remaining,
-            None
-            if p.remaining == 0
-            else (p.needed_per_year if p.needed_per_year else numbers.MISSING),
+            None if p.remaining == 0 else (p.needed_per_year if p.needed_per_year else MISSING),
             note,
         )
         row = header_row + n

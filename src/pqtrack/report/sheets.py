@@ -15,6 +15,7 @@ from xlsxwriter.worksheet import Worksheet
 from pqtrack.domain import plan
 from pqtrack.domain.filters import RecordFilter
 from pqtrack.domain.localities import REORG_DATE
+from pqtrack.domain.missing import is_missing
 from pqtrack.domain.progress import Progress
 from pqtrack.domain.schema import BENEFICIARY_TYPES
 from pqtrack.figures import queries
@@ -171,7 +172,7 @@ class Ctx:
 
     def type_label(self, code: object) -> str:
         """Return a beneficiary type in words, or "(not stated)"."""
-        if numbers.is_missing(code):
+        if is_missing(code):
             return self.tr("col.not_stated")
         return self.tr(f"type.{code}") if code in BENEFICIARY_TYPES else str(code)
 
@@ -184,7 +185,7 @@ def _catalog_keys() -> set[str]:
 
 def put(ws: Worksheet, row: int, col: int, value: object, fmt: Format | None = None) -> None:
     """Write one cell by type; text always as a string, never as a formula."""
-    if numbers.is_missing(value):
+    if is_missing(value):
         ws.write_blank(row, col, None, fmt)
     elif isinstance(value, str):
         ws.write_string(row, col, value, fmt)
@@ -231,13 +232,13 @@ def section(ctx: Ctx, ws: Worksheet, row: int, text: str) -> int:
 
 
 def _int(value: object) -> int:
-    return 0 if numbers.is_missing(value) else int(value)  # type: ignore[arg-type]
+    return 0 if is_missing(value) else int(value)  # type: ignore[arg-type]
 
 
 def _value_label(ctx: Ctx, dim: str, value: object) -> object:
     if dim == "beneficiary_type":
         return ctx.type_label(value)
-    if numbers.is_missing(value):
+    if is_missing(value):
         return ctx.tr("col.not_stated")
     return int(value) if dim == "year" else str(value)  # type: ignore[arg-type]
 
@@ -470,7 +471,7 @@ def beneficiaries_sheet(ctx: Ctx) -> Worksheet:
                 pd.Timestamp(r.date),
             ]
             values = [
-                str(v) if k == "text" and not numbers.is_missing(v) else v
+                str(v) if k == "text" and not is_missing(v) else v
                 for v, k in zip(values, kinds, strict=True)
             ]
             for col, (value, kind) in enumerate(zip(values, kinds, strict=True)):

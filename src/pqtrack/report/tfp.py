@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from xlsxwriter.worksheet import Worksheet
 
+from pqtrack.domain.missing import is_missing
 from pqtrack.presentation import numbers
 from pqtrack.report.sheets import Ctx, put, table
 from pqtrack.tfp import macro
@@ -40,11 +41,11 @@ def tfp_result(ctx: Ctx) -> tuple[dict | None, str]:
 
 
 def _pct(value: object) -> float | None:
-    return None if numbers.is_missing(value) else float(value) / 100.0  # type: ignore[arg-type]
+    return None if is_missing(value) else float(value) / 100.0  # type: ignore[arg-type]
 
 
 def _flag(ctx: Ctx, flag: object) -> str | None:
-    return None if numbers.is_missing(flag) or not flag else ctx.tr(f"tfp.flag_text.{flag}")
+    return None if is_missing(flag) or not flag else ctx.tr(f"tfp.flag_text.{flag}")
 
 
 def tfp_sheet(ctx: Ctx) -> tuple[Worksheet, bool]:

@@ -13,6 +13,8 @@ import os
 import threading
 from pathlib import Path
 
+from pqtrack import steps
+
 
 def folder_for(db_path: Path) -> Path:
     """Return the folder that holds the originals of the store at ``db_path``."""
@@ -52,6 +54,7 @@ class PendingOriginal:
         except BaseException as exc:  # re-raised by keep()
             self._error = exc
 
+    @steps.timed("original: wait for its write")
     def keep(self) -> bool:
         """Put the written file in place (complete or absent); return whether it was written."""
         if self._thread is None:

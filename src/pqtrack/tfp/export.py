@@ -15,6 +15,7 @@ from dataclasses import replace
 import pandas as pd
 import xlsxwriter
 
+from pqtrack.domain.missing import is_missing
 from pqtrack.i18n import t
 from pqtrack.presentation import numbers
 from pqtrack.report.export import neutralise
@@ -75,7 +76,7 @@ def year_results(result: TfpResult, frame: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({"year": rows["year"].astype(int)})
     for col in NUMERIC_COLUMNS:
         out[col] = rows[col].astype("float64").round(4)
-    out["flag"] = rows["flag"].map(lambda f: "" if numbers.is_missing(f) or not f else str(f))
+    out["flag"] = rows["flag"].map(lambda f: "" if is_missing(f) or not f else str(f))
     out["placeholder"] = rows["placeholder"].astype(bool)
     out["source"] = out["year"].map(lambda y: sources.get(int(y), ""))
     return out.reset_index(drop=True)
@@ -285,7 +286,7 @@ def xlsx_bytes(result: TfpResult, frame: pd.DataFrame, lang: str, source_note: s
             value = getattr(rec, name)
             four = name == "capital_share"
             fmt = (num4_ph if ph else num4) if four else (num_ph if ph else num)
-            if numbers.is_missing(value):
+            if is_missing(value):
                 ws.write_blank(r, c, None, fmt)
             else:
                 ws.write_number(r, c, float(value), fmt)
@@ -325,7 +326,7 @@ def xlsx_bytes(result: TfpResult, frame: pd.DataFrame, lang: str, source_note: s
                 wp.write_string(r, c, placeholder_mark(ph, lang), text_ph if ph else None)
             elif name in ("years_used", "missing_years"):
                 wp.write_string(r, c, str(value), text_ph if ph else None)
-            elif numbers.is_missing(value):
+            elif is_missing(value):
                 wp.write_blank(r, c, None, num_ph if ph else num)
             else:
                 wp.write_number(r, c, float(value), num_ph if ph else num)

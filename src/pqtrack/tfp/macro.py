@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from pqtrack.domain.macro_data import FRAME_COLUMNS, MACRO_COLUMNS
 from pqtrack.i18n import DEFAULT_LANG, t
 from pqtrack.ingest.decode import DecodeError, decode_bytes
 from pqtrack.paths import data_dir
@@ -34,15 +35,6 @@ from pqtrack.text import fold
 if TYPE_CHECKING:
     from pqtrack.store import Store
 
-MACRO_COLUMNS: tuple[str, ...] = (
-    "year",
-    "grdp",
-    "capital_stock",
-    "investment",
-    "labour",
-    "capital_share",
-    "source",
-)
 REQUIRED_COLUMNS: tuple[str, ...] = ("year", "grdp", "labour")
 CAPITAL_COLUMNS: tuple[str, ...] = ("capital_stock", "investment")
 NUMERIC_COLUMNS: tuple[str, ...] = (
@@ -58,8 +50,6 @@ YEAR_MIN = 1990
 YEAR_MAX = 2100
 PLACEHOLDER_MARKER = "PLACEHOLDER"
 DELIMITERS: tuple[str, ...] = (",", ";", "\t")
-# The frame returned by the parser: the file's columns plus the placeholder flag.
-FRAME_COLUMNS: tuple[str, ...] = (*MACRO_COLUMNS, "placeholder")
 
 _ALIASES: dict[str, tuple[str, ...]] = {
     "year": ("năm", "nam"),
