@@ -206,6 +206,18 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         )
         """,
     ),
+    11: (
+        # A locked phase: no new record, correction, void or rollback may touch a record
+        # dated in it. Each lock and unlock is also an audit event, with its reason.
+        """
+        CREATE TABLE phase_locks (
+            phase VARCHAR PRIMARY KEY,
+            locked_at TIMESTAMP NOT NULL,
+            locked_by VARCHAR,
+            reason VARCHAR NOT NULL
+        )
+        """,
+    ),
 }
 
 LATEST = max(MIGRATIONS)
