@@ -50,3 +50,32 @@ def test_a_locked_phase_cannot_be_locked_twice(store):
         locks.lock(store, "2026-2030", "other", "again")
     assert err.value.code == "store.lock.already"
     assert locks.locks(store)["2026-2030"].locked_by == "admin"
+
+
+def _ingest(store, text: str):
+    from pqtrack.ingest import pipeline
+
+    from datetime import date
+
+    report = pipeline.process(store, text.encode(), "f.csv", user="an", today=date(2028, 1, 1))
+    assert report.stored, report
+    return report
+
+
+def test_a_batch_with_a_record_in_a_locked_phase_is_not_rolled_back(store):
+    head = "record_id,date,indicator,beneficiary_name,beneficiary_type\r\n"
+    old = _ingest(store, head + "A1,15/03/2023,product_standard,A,HTX\r\n"
+                  "A2,15/03/2026,product_standard,B,HTX\r\n")  # fmt: skip
+    new = _ingest(store, head + "B1,15/03/2027,product_standard,C,HTX\r\n")
+    locks.lock(store, "2021-2025", "admin", "Final report sent")
+    with pytest.raises(StoreError) as err:
+        store.rollback(old.batch_id, "an")
+    assert err.value.code == "store.lock.rollback"
+    assert err.value.params == {"batch_id": old.batch_id, "rows": 1, "first": 2,
+                                "phase": "2021-2025", "reason": "Final report sent"}  # fmt: skip
+    assert "locked" in t(err.value.code, "en", **err.value.params)
+    assert store.batch(old.batch_id)["status"] == "active"
+    assert store.scalar("SELECT count(*) FROM records") == 3
+    assert store.rollback(new.batch_id, "an") == 1  # nothing in the locked phase
+    locks.unlock(store, "2021-2025", "admin", "A correction is due")
+    assert store.rollback(old.batch_id, "an") == 2

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pqtrack.cli import report as report_cli
+from pqtrack.cli import year as year_cli
 from pqtrack.cli.args import env_lang, os_user, parse_date
 
 # Only light modules here: ``--help`` and a usage error need no data library. Each
@@ -94,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("--user", default=None)
 
     report_cli.add_parser(sub)
+    year_cli.add_parsers(sub)
 
     s = sub.add_parser("template", help=t("cli.help_template", env_lang()))
     s.add_argument("--out", type=Path, required=True)
@@ -377,6 +379,9 @@ COMMANDS = {
     "tfp": cmd_tfp,
     "user": cmd_user,
     "report": report_cli.run,
+    "lock": year_cli.run_lock,
+    "unlock": year_cli.run_unlock,
+    "locks": year_cli.run_locks,
 }
 
 

@@ -316,6 +316,10 @@ class Store:
                 raise StoreError("store.no_batch", batch_id=batch_id)
             if row[0] != "active":
                 raise StoreError("store.already_rolled_back", batch_id=batch_id)
+            if row[1] == "records":
+                from pqtrack.store import locks  # a module of the store that reads this one
+
+                locks.refuse_locked_batch(cur, batch_id)
             table = {"records": "records", "macro": "macro_rows"}[row[1]]
             removed = cur.execute(
                 f"DELETE FROM {table} WHERE batch_id = ?",

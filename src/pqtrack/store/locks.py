@@ -84,7 +84,24 @@ def locks(store: Store) -> dict[str, Lock]:
 def locked_spans(cur: Any) -> list[tuple[str, date, date, str]]:
     """Return (phase, first day, last day, reason) of each locked phase, over ``cur``."""
     out = []
-    for code, reason in cur.execute("SELECT phase, reason FROM phase_locks ORDER BY phase").fetchall():
+    for code, reason in cur.execute(
+        "SELECT phase, reason FROM phase_locks ORDER BY phase"
+    ).fetchall():
         ph = plan.phase(code)
         out.append((code, ph.start, ph.end, reason))
     return out
+
+
+def refuse_locked_batch(cur: Any, batch_id: int) -> None:
+    """Refuse (StoreError) when batch ``batch_id`` holds a record dated in a locked phase."""
+    for code, first, last, reason in locked_spans(cur):
+        rows, first_row = cur.execute(
+            "SELECT count(*), min(row_number) FROM records WHERE batch_id = ? "
+            "AND date BETWEEN ? AND ?",
+            [batch_id, first, last],
+        ).fetchone()
+        if rows:
+            raise StoreError(
+                "store.lock.rollback", batch_id=batch_id, rows=rows, first=first_row,
+                phase=code, reason=reason,
+            )  # fmt: skip
