@@ -30,3 +30,31 @@ def test_a_lock_needs_a_reason_and_a_known_phase(tmp_path):
     assert blank.stderr.strip() == "Give a reason for locking or unlocking the phase."
     unknown = cli("lock", "2019-2020", "--reason", "sent", "--db", db)
     assert unknown.returncode == 2 and "invalid choice" in unknown.stderr
+
+
+def test_void_and_history_of_a_record(tmp_path):
+    db = str(tmp_path / "y.duckdb")
+    f = tmp_path / "r.csv"
+    f.write_text(
+        "record_id,date,indicator,quantity,beneficiary_name,beneficiary_type\r\n"
+        "W-7,15/03/2023,workshop,1,Sở KH&CN,other\r\n",
+        encoding="utf-8",
+    )
+    assert cli("ingest", str(f), "--db", db, "--user", "an").returncode == 0
+    r = cli("void", "W-7", "--reason", "Held twice in the file", "--user", "bình", "--db", db)
+    assert (r.returncode, r.stdout.strip()) == (0, "Record W-7 is voided (batch #2).")
+    rows = json.loads(cli("history", "W-7", "--json", "--db", db).stdout)
+    assert [(x["version"], x["action"], x["batch_id"], x["user"], x["reason"]) for x in rows] == [
+        (1, "added", 1, "an", None),
+        (2, "voided", 2, "bình", "Held twice in the file"),
+    ]
+    assert rows[0]["record_id"] == "W-7" and rows[0]["date"] == "2023-03-15"
+    assert rows[0]["at"] <= rows[1]["at"]
+    progress = json.loads(cli("progress", "--phase", "2021-2025", "--json", "--db", db).stdout)
+    assert next(x for x in progress if x["indicator"] == "workshop")["actual"] == 0
+    vi = cli("history", "W-7", "--db", db, env_lang="vi").stdout
+    assert "huỷ" in vi and "15/03/2023" in vi
+    again = cli("void", "W-7", "--reason", "x", "--db", db)
+    assert again.returncode == 1 and again.stderr.strip() == "Record W-7 was already voided."
+    none = cli("history", "NOPE", "--json", "--db", db)
+    assert none.returncode == 1 and json.loads(none.stdout) == []

@@ -53,9 +53,9 @@ def test_a_locked_phase_cannot_be_locked_twice(store):
 
 
 def _ingest(store, text: str):
-    from pqtrack.ingest import pipeline
-
     from datetime import date
+
+    from pqtrack.ingest import pipeline
 
     report = pipeline.process(store, text.encode(), "f.csv", user="an", today=date(2028, 1, 1))
     assert report.stored, report

@@ -382,6 +382,8 @@ COMMANDS = {
     "lock": year_cli.run_lock,
     "unlock": year_cli.run_unlock,
     "locks": year_cli.run_locks,
+    "void": year_cli.run_void,
+    "history": year_cli.run_history,
 }
 
 

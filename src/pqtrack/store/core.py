@@ -25,7 +25,7 @@ log = logging.getLogger("pqtrack")
 
 
 # The audit actions that change stored data (the data version follows these only).
-DATA_ACTIONS: tuple[str, ...] = ("ingest", "rollback", "macro_upload")
+DATA_ACTIONS: tuple[str, ...] = ("ingest", "rollback", "macro_upload", "void")
 
 
 class StoreError(Exception):
@@ -317,14 +317,17 @@ class Store:
             if row[0] != "active":
                 raise StoreError("store.already_rolled_back", batch_id=batch_id)
             if row[1] == "records":
-                from pqtrack.store import locks  # a module of the store that reads this one
+                from pqtrack.store import versions  # a module of the store that reads this one
 
-                locks.refuse_locked_batch(cur, batch_id)
-            table = {"records": "records", "macro": "macro_rows"}[row[1]]
-            removed = cur.execute(
-                f"DELETE FROM {table} WHERE batch_id = ?",
-                [batch_id],
-            ).fetchone()[0]
+                later = versions.later_batch(cur, batch_id)
+                if later is not None:
+                    raise StoreError("store.rollback_later", batch_id=batch_id, later=later)
+            if row[1] == "records":  # nothing is deleted: the versions go to the past
+                removed = versions.retire_batch(cur, batch_id)
+            else:
+                removed = cur.execute(
+                    "DELETE FROM macro_rows WHERE batch_id = ?", [batch_id]
+                ).fetchone()[0]
             cur.execute(
                 "UPDATE batches SET status = 'rolled_back', rolled_back_at = "
                 "current_localtimestamp(), rolled_back_by = ? WHERE batch_id = ?",

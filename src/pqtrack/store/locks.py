@@ -93,15 +93,31 @@ def locked_spans(cur: Any) -> list[tuple[str, date, date, str]]:
 
 
 def refuse_locked_batch(cur: Any, batch_id: int) -> None:
-    """Refuse (StoreError) when batch ``batch_id`` holds a record dated in a locked phase."""
+    """Refuse (StoreError) a rollback touching a record dated in a locked phase.
+
+    Its own versions count, and those it would bring back (the temporary ``restore`` table
+    of :func:`pqtrack.store.versions.retire_batch`).
+    """
     for code, first, last, reason in locked_spans(cur):
         rows, first_row = cur.execute(
-            "SELECT count(*), min(row_number) FROM records WHERE batch_id = ? "
-            "AND date BETWEEN ? AND ?",
-            [batch_id, first, last],
+            "SELECT count(*), min(row_number) FROM (SELECT row_number, date FROM records "
+            "WHERE batch_id = $b UNION ALL SELECT row_number, date FROM record_past "
+            "WHERE batch_id = $b UNION ALL SELECT p.row_number, p.date FROM record_past p "
+            "JOIN restore USING (record_id, batch_id)) WHERE date BETWEEN $first AND $last",
+            {"b": batch_id, "first": first, "last": last},
         ).fetchone()
         if rows:
             raise StoreError(
                 "store.lock.rollback", batch_id=batch_id, rows=rows, first=first_row,
                 phase=code, reason=reason,
+            )  # fmt: skip
+
+
+def refuse_locked_void(cur: Any, record_id: str, day: date) -> None:
+    """Refuse (StoreError) voiding a record dated in a locked phase."""
+    for code, first, last, reason in locked_spans(cur):
+        if first <= day <= last:
+            raise StoreError(
+                "store.lock.void", record_id=record_id, date=f"{day:%d/%m/%Y}", phase=code,
+                reason=reason,
             )  # fmt: skip

@@ -218,6 +218,17 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         )
         """,
     ),
+    12: (
+        # Nothing is overwritten: ``records`` holds each record's current version, and
+        # ``record_past`` every other version ever stored -- replaced by a correction, voided,
+        # or from a rolled-back batch -- with the same columns (a migration that changes
+        # ``records`` changes it too). A void is a one-row batch whose row is the voided
+        # version, kept in ``record_past``. ``change``: 'add' (new records, and corrections
+        # when the file was sent as corrections: 'correct'), or 'void'.
+        "CREATE TABLE record_past AS FROM records LIMIT 0",
+        "ALTER TABLE batches ADD COLUMN change VARCHAR DEFAULT 'add'",
+        "ALTER TABLE batches ADD COLUMN reason VARCHAR",
+    ),
 }
 
 LATEST = max(MIGRATIONS)
