@@ -325,8 +325,9 @@ class Store:
             if row[1] == "records":  # nothing is deleted: the versions go to the past
                 removed = versions.retire_batch(cur, batch_id)
             else:
+                # Kept, as record versions are: the figures as they stood can be rebuilt.
                 removed = cur.execute(
-                    "DELETE FROM macro_rows WHERE batch_id = ?", [batch_id]
+                    "SELECT count(*) FROM macro_rows WHERE batch_id = ?", [batch_id]
                 ).fetchone()[0]
             cur.execute(
                 "UPDATE batches SET status = 'rolled_back', rolled_back_at = "
