@@ -229,6 +229,23 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE batches ADD COLUMN change VARCHAR DEFAULT 'add'",
         "ALTER TABLE batches ADD COLUMN reason VARCHAR",
     ),
+    13: (
+        # Reports sent upward: the phase, the as-of date, the moment the figures were read
+        # (``stored_at``), who and when, and each indicator's actual as the report gave it.
+        "CREATE SEQUENCE IF NOT EXISTS report_seq START 1",
+        """
+        CREATE TABLE reports_sent (
+            report_id INTEGER PRIMARY KEY,
+            phase VARCHAR NOT NULL,
+            as_of DATE NOT NULL,
+            stored_at TIMESTAMP NOT NULL,
+            user_name VARCHAR,
+            registered_at TIMESTAMP NOT NULL,
+            lang VARCHAR NOT NULL,
+            figures VARCHAR NOT NULL
+        )
+        """,
+    ),
 }
 
 LATEST = max(MIGRATIONS)
