@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pqtrack.cli import report as report_cli
+from pqtrack.cli import sent as sent_cli
 from pqtrack.cli import year as year_cli
 from pqtrack.cli.args import env_lang, os_user, parse_date
 
@@ -96,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     report_cli.add_parser(sub)
     year_cli.add_parsers(sub)
+    sent_cli.add_parsers(sub)
 
     s = sub.add_parser("template", help=t("cli.help_template", env_lang()))
     s.add_argument("--out", type=Path, required=True)
@@ -384,6 +386,8 @@ COMMANDS = {
     "locks": year_cli.run_locks,
     "void": year_cli.run_void,
     "history": year_cli.run_history,
+    "reports": sent_cli.run_reports,
+    "drift": sent_cli.run_drift,
 }
 
 
