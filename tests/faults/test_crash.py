@@ -28,15 +28,15 @@ SEED = 20260527
 
 # The CLI, instrumented: it announces when it starts storing (staging is done, the write
 # transaction begins) so that half the kills can be aimed at the write itself. With HANG set,
-# Store._audit (the last statement inside the ingest and rollback transactions) announces
+# Store.audit (the last statement inside the ingest and rollback transactions) announces
 # itself and hangs, so a kill there lands mid-transaction for certain.
 INSTRUMENTED_CLI = textwrap.dedent(
     """
     import os, sys, time
     from pqtrack.store import core
 
-    _begin_batch = core.Store._begin_batch
-    _audit = core.Store._audit
+    _begin_batch = core.Store.begin_batch
+    _audit = core.Store.audit
 
     def begin_batch(self, *args, **kwargs):
         print("STORING", flush=True)
@@ -48,8 +48,8 @@ INSTRUMENTED_CLI = textwrap.dedent(
             print("IN_TRANSACTION", action, flush=True)
             time.sleep(600)
 
-    core.Store._begin_batch = begin_batch
-    core.Store._audit = staticmethod(audit)
+    core.Store.begin_batch = begin_batch
+    core.Store.audit = staticmethod(audit)
     from pqtrack.cli.main import main
     sys.exit(main(sys.argv[1:]))
     """

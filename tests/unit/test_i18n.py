@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from pqtrack import i18n
-from pqtrack.store import staging
+from pqtrack.ingest import rules
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,6 +41,6 @@ def test_keys_used_in_code_exist():
 
 
 def test_rule_codes_have_messages():
-    codes = set(staging.RULE_CODES)
-    assert len(codes) == len(staging.RULE_CODES) > 10
+    codes = set(rules.RULE_CODES)
+    assert len(codes) == len(rules.RULE_CODES) > 10
     assert [c for c in sorted(codes) if not i18n.has(c)] == []

@@ -9,10 +9,10 @@ import unicodedata
 import pytest
 
 from pqtrack.figures import queries
-from pqtrack.ingest import decode, layout
+from pqtrack.ingest import chunks, decode, layout, names, staging
 from pqtrack.ingest import pipeline as ingest
 from pqtrack.ingest.layout import has_blank_line
-from pqtrack.store import Store, people, reader, staging
+from pqtrack.store import Store
 from tests.support import TODAY, csv_text
 
 HEADER = ["record_id", "date", "indicator", "quantity", "beneficiary_name", "beneficiary_type",
@@ -61,14 +61,14 @@ def _both(
     for fast in (True, False):
         store = Store(tmp_path / f"{name}-{fast}.duckdb")
         duckdb_read: list[bool] = []
-        real = reader.duckdb_chunk
+        real = chunks.duckdb_chunk
 
         def spy(cur, layout, seen=duckdb_read, real=real):
             seen.append(True)
             return real(cur, layout)
 
         with monkeypatch.context() as m:
-            m.setattr(reader, "duckdb_chunk", spy)
+            m.setattr(chunks, "duckdb_chunk", spy)
             if not fast:
                 m.setattr(ingest, "sniff_utf8", lambda _data: None)
             rep = ingest.process(store, data, name, user="t", today=TODAY)
@@ -189,10 +189,10 @@ MANY = [
 )
 @pytest.mark.parametrize("streamed", [False, True], ids=["parsed-whole", "streamed"])
 def test_a_file_read_in_many_chunks_equals_one_read_whole(tmp_path, monkeypatch, rows, streamed):
-    monkeypatch.setattr(reader, "CHUNK_ROWS", 3)  # the header and 11 rows: four chunks
+    monkeypatch.setattr(chunks, "CHUNK_ROWS", 3)  # the header and 11 rows: four chunks
     if streamed:  # in blocks of a few rows, cut across the chunks
-        monkeypatch.setattr(reader, "ARROW_WHOLE_BYTES", 0)
-        monkeypatch.setattr(reader, "ARROW_BLOCK", 400)
+        monkeypatch.setattr(chunks, "ARROW_WHOLE_BYTES", 0)
+        monkeypatch.setattr(chunks, "ARROW_BLOCK", 400)
     data = csv_text(HEADER, rows).encode()
     fast, exact = _both(tmp_path, data, monkeypatch, numbered=False)
     assert fast == exact
@@ -200,15 +200,15 @@ def test_a_file_read_in_many_chunks_equals_one_read_whole(tmp_path, monkeypatch,
 
 
 def test_a_problem_in_a_later_chunk_leaves_the_store_unchanged(tmp_path, monkeypatch):
-    monkeypatch.setattr(reader, "CHUNK_ROWS", 3)
+    monkeypatch.setattr(chunks, "CHUNK_ROWS", 3)
     store = Store(tmp_path / "s.duckdb")
     first = csv_text(HEADER, [[f"A{i}", *r[1:]] for i, r in enumerate(ROWS)]).encode()
     assert ingest.process(store, first, "a.csv", today=TODAY).stored
     tables = ("records", "batches", "files", "audit", "beneficiaries")
     before = [store.query_rows(f"SELECT * FROM {t} ORDER BY ALL") for t in tables]  # noqa: S608
     began: list[int] = []
-    real = Store._begin_batch
-    monkeypatch.setattr(Store, "_begin_batch", lambda s, *a: began.append(1) or real(s, *a))
+    real = Store.begin_batch
+    monkeypatch.setattr(Store, "begin_batch", lambda s, *a: began.append(1) or real(s, *a))
     bad = [*MANY[:10], [*MANY[10][:2], "nope", *MANY[10][3:]]]  # the last chunk's last row
     rep = ingest.process(store, csv_text(HEADER, bad).encode(), "b.csv", today=TODAY)
     assert not rep.stored
@@ -328,7 +328,7 @@ def test_a_column_needs_cleaning_only_where_a_cell_edge_asks(cells, dirty):
     import pyarrow as pa
 
     column = pa.chunked_array([pa.array(["pad", *cells, "pad"], pa.string()).slice(1, len(cells))])
-    assert reader._column_may_need_cleaning(column) is dirty
+    assert chunks._column_may_need_cleaning(column) is dirty
 
 
 # Pairs of (tax code, name) in every combination a file gives: both, a name only, a tax
@@ -357,11 +357,11 @@ SHARED_HASHES = {
 
 @pytest.mark.parametrize("shared", list(SHARED_HASHES))
 def test_rows_find_their_pair_by_text_once_two_pairs_share_a_hash(tmp_path, monkeypatch, shared):
-    monkeypatch.setattr(reader, "CHUNK_ROWS", 4)  # the header and 18 rows: five chunks
+    monkeypatch.setattr(chunks, "CHUNK_ROWS", 4)  # the header and 18 rows: five chunks
     data = csv_text(HEADER, WHO).encode()
     joins: list[str] = []
-    real_join = people.who_join
-    monkeypatch.setattr(people, "who_join", lambda cur: joins.append(real_join(cur)) or joins[-1])
+    real_join = names.who_join
+    monkeypatch.setattr(names, "who_join", lambda cur: joins.append(real_join(cur)) or joins[-1])
 
     def stored(name: str) -> list[tuple]:
         store = Store(tmp_path / f"{name}.duckdb")
@@ -372,14 +372,14 @@ def test_rows_find_their_pair_by_text_once_two_pairs_share_a_hash(tmp_path, monk
         return rows
 
     by_hash = stored("hash")
-    assert joins == [people.HASH_JOIN] * 5
+    assert joins == [names.HASH_JOIN] * 5
     old, new, by_hash_first = SHARED_HASHES[shared]
-    macro = people.PAIR_MACRO.replace(old, new)
-    macros = tuple(macro if m == people.PAIR_MACRO else m for m in staging.MACROS)
+    macro = names.PAIR_MACRO.replace(old, new)
+    macros = tuple(macro if m == names.PAIR_MACRO else m for m in staging.MACROS)
     monkeypatch.setattr(staging, "MACROS", macros)
     joins.clear()
     by_text = stored("text")
-    assert joins == [people.HASH_JOIN] * by_hash_first + [people.TEXT_JOIN] * (5 - by_hash_first)
+    assert joins == [names.HASH_JOIN] * by_hash_first + [names.TEXT_JOIN] * (5 - by_hash_first)
     assert by_text == by_hash
     named = {(r[-2], r[-1]) for r in _named(tmp_path / "text.duckdb")}
     assert named == {(t or None, n or None) for *_, n, _, t, _, _, _, _, _, _ in WHO}

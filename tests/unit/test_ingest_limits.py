@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from pqtrack.ingest import chunks
 from pqtrack.ingest import pipeline as ingest
-from pqtrack.store import reader
 from tests.support import TODAY, csv_text
 
 HEADER = ["date", "indicator", "note"]
@@ -78,13 +78,13 @@ def test_a_long_cell_in_an_ignored_column_is_named_by_its_header(store):
 
 def test_a_row_lost_by_the_reader_refuses_the_file(store, monkeypatch):
     """The guard: should a reader lose a row, the file is refused, not stored short."""
-    batches = reader._arrow_batches
+    batches = chunks._arrow_batches
 
     def losing(layout):
         for batch in batches(layout):
             yield batch.slice(0, batch.num_rows - 1)
 
-    monkeypatch.setattr(reader, "_arrow_batches", losing)
+    monkeypatch.setattr(chunks, "_arrow_batches", losing)
     rep = _ingest(store, GOOD)
     assert not rep.ok and not rep.stored
     assert [(p.code, p.params) for p in rep.file_problems] == [
@@ -108,7 +108,7 @@ def test_the_guard_catches_duckdb_losing_a_huge_last_row(store, monkeypatch):
 
 def test_rows_stored_must_be_the_rows_checked(store, monkeypatch):
     """The guard's second half: the batch holds every row that was checked."""
-    from pqtrack.store import staging
+    from pqtrack.ingest import staging
 
     store_chunk = staging.store_chunk
 

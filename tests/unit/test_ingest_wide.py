@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from pqtrack.ingest import chunks, staging
 from pqtrack.ingest import pipeline as ingest
-from pqtrack.store import reader, staging
 from tests.support import TODAY, to_cp1258
 
 BLANK = 1_000
@@ -43,9 +43,9 @@ def test_a_file_with_1000_blank_trailing_columns_keeps_its_rows(store, rows_as_w
 def test_empty_blank_headed_columns_are_not_checked_one_by_one(store, monkeypatch):
     """Arrow's reader looks at the two named columns only, not at the 1,000 empty ones."""
     looked = []
-    check = reader._column_may_need_cleaning
+    check = chunks._column_may_need_cleaning
     monkeypatch.setattr(
-        reader, "_column_may_need_cleaning", lambda column: looked.append(1) or check(column)
+        chunks, "_column_may_need_cleaning", lambda column: looked.append(1) or check(column)
     )
     rep = ingest.check(store, _wide(True).encode(), "w.csv", today=TODAY)
     assert rep.ok and len(looked) == 2

@@ -6,8 +6,8 @@ import hashlib
 
 import pytest
 
+from pqtrack.domain.missing import MISSING
 from pqtrack.ingest import pipeline as ingest
-from pqtrack.presentation import numbers
 from pqtrack.store import StoreError, purging
 from pqtrack.tfp import macro
 from tests.support import TODAY
@@ -110,7 +110,7 @@ def test_a_purge_by_no_named_user_says_so_the_way_every_missing_value_is_written
     purging.purge_original(store, batch, None)
     with pytest.raises(StoreError) as err:
         store.file_bytes(batch)
-    assert err.value.params["user"] == numbers.MISSING
+    assert err.value.params["user"] == MISSING
 
 
 def _message(exc: StoreError, lang: str) -> str:

@@ -6,8 +6,9 @@ import hashlib
 
 import pytest
 
+from pqtrack.ingest import chunks, rules, staging
 from pqtrack.ingest import pipeline as ingest
-from pqtrack.store import Store, StoreError, reader, staging
+from pqtrack.store import Store, StoreError
 from tests.support import TODAY
 
 GOOD = "date,indicator,beneficiary_name,beneficiary_type\r\n15/03/2023,product_standard,A,HTX\r\n"
@@ -162,7 +163,7 @@ def test_a_failure_as_the_batch_is_named_stores_nothing(store, monkeypatch):
         raise RuntimeError("power cut")
 
     before = content_snapshot(store)
-    monkeypatch.setattr(Store, "_audit", staticmethod(boom))  # the last step before COMMIT
+    monkeypatch.setattr(Store, "audit", staticmethod(boom))  # the last step before COMMIT
     with pytest.raises(RuntimeError):
         ingest.process(store, GOOD.encode(), "a.csv", today=TODAY)
     assert content_snapshot(store) == before
@@ -186,7 +187,7 @@ def test_a_failed_check_leaves_no_original_behind(store, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("check failed")
 
-    monkeypatch.setattr(staging, "check_rows", boom)
+    monkeypatch.setattr(rules, "check_rows", boom)
     with pytest.raises(RuntimeError):
         ingest.process(store, GOOD.encode(), "a.csv", today=TODAY)
     assert _originals(store) == []
@@ -221,7 +222,7 @@ def test_a_changed_original_is_reported_not_served(store):
 def test_a_beneficiary_is_its_tax_code_else_its_name_across_chunks_and_batches(
     tmp_path, monkeypatch, chunk_rows
 ):
-    monkeypatch.setattr(reader, "CHUNK_ROWS", chunk_rows)
+    monkeypatch.setattr(chunks, "CHUNK_ROWS", chunk_rows)
     store = Store(tmp_path / "s.duckdb")
     head = "date,indicator,beneficiary_name,beneficiary_type,tax_code\r\n"
     rows = [

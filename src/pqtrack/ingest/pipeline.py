@@ -15,8 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from pqtrack import steps
 from pqtrack.domain import plan
 from pqtrack.domain.localities import match_many
+from pqtrack.domain.missing import MISSING
 from pqtrack.domain.schema import (
     COLUMN_NAMES,
     DERIVED_COLUMNS,
@@ -26,12 +28,10 @@ from pqtrack.domain.schema import (
 )
 from pqtrack.i18n import t
 from pqtrack.ingest.decode import HEAD_BYTES, DecodeError, decode_bytes, sniff_utf8
-from pqtrack.ingest.layout import CsvLayout, FastPathRefused
-from pqtrack.ingest.layout import find_header as _find_header  # ingest's names: the benchmark
-from pqtrack.ingest.layout import normalise_layout as _normalise_layout  # times them as steps
+from pqtrack.ingest.layout import CsvLayout, FastPathRefused, find_header, normalise_layout
+from pqtrack.ingest.loading import StageResult, stage
 from pqtrack.ingest.rowscan import RowScan, scan
-from pqtrack.presentation import numbers
-from pqtrack.store import StageResult, Store
+from pqtrack.store import Store
 from pqtrack.text import BOM, fold
 
 # Columns declared beyond the header on the fast path (rows that end in empty cells);
@@ -109,7 +109,7 @@ class IngestReport:
             for code, detail in zip(df["code"], df["detail"], strict=True)
         ]
         column = df["column"].map(
-            lambda c: column_label(c, lang) if isinstance(c, str) else numbers.MISSING
+            lambda c: column_label(c, lang) if isinstance(c, str) else MISSING
         )
         return pd.DataFrame(
             {
@@ -142,6 +142,12 @@ def column_label(name: str, lang: str) -> str:
     return name
 
 
+# The pipeline's steps (pqtrack.steps), as it calls them.
+_find_header = steps.timed("find_header")(find_header)
+_normalise_layout = steps.timed("layout")(normalise_layout)
+
+
+@steps.timed("hash")
 def content_hash(data: bytes) -> str:
     """Return the SHA-256 hex digest identifying a file's content."""
     return hashlib.sha256(data).hexdigest()
@@ -165,6 +171,7 @@ def _too_long(rows: RowScan, cells: list[str], mapping: dict[int, str]) -> Stage
     )
 
 
+@steps.timed("prepare (total)")
 def prepare(
     data: bytes, file_name: str, workdir: Path, *, fast: bool = True
 ) -> tuple[IngestReport, CsvLayout | None]:
@@ -194,7 +201,8 @@ def prepare(
         head_text = head.text
     else:
         try:
-            decoded = decode_bytes(data)
+            with steps.step("decode"):
+                decoded = decode_bytes(data)
         except DecodeError as exc:
             report.file_problems.append(Problem(exc.code, {"detail": exc.detail}))
             return report, None
@@ -329,7 +337,8 @@ def process(
                 layout.size = report.size
             step("check")
             try:
-                report.stage = store.stage_records(
+                report.stage = stage(
+                    store,
                     layout,
                     data if original is None else original[1],
                     indicators=plan.indicators(),

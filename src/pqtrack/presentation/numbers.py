@@ -7,7 +7,6 @@ here; CSV downloads keep plain machine numbers and do not come here.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -17,8 +16,9 @@ from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from pandas.io.formats.style import Styler
 
+from pqtrack.domain.missing import MISSING, is_missing  # the rule's home; used here
+
 LOCALES: dict[str, str] = {"vi": "vi_VN", "en": "en"}
-MISSING = "—"  # how every page, report and CLI line writes a missing value
 # Patterns in the CLDR notation Babel reads. Vietnamese writes a space before ``%`` and the
 # đồng as ``đ`` after the amount; English names the currency by its ISO code.
 _PERCENT = {"vi": "#,##0.{digits} %", "en": "#,##0.{digits}%"}
@@ -42,16 +42,6 @@ _EXCEL_PERCENT2 = {"vi": "0.00 %", "en": "0.00%"}
 def locale(lang: str) -> str:
     """Return the Babel locale of a user language (``vi`` → ``vi_VN``, else ``en``)."""
     return LOCALES.get(lang, LOCALES["en"])
-
-
-def is_missing(value: object) -> bool:
-    """Return whether ``value`` is missing (None, NA, NaT or NaN), shown as :data:`MISSING`."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    try:
-        return math.isnan(value)  # type: ignore[arg-type]
-    except TypeError:
-        return False
 
 
 def _decimal(value: float | int) -> Decimal:

@@ -1,5 +1,5 @@
 """The only package that talks to DuckDB."""
 
-from pqtrack.store.core import StageResult, Store, StoreBusy, StoreError
+from pqtrack.store.core import Store, StoreBusy, StoreError
 
-__all__ = ["StageResult", "Store", "StoreBusy", "StoreError"]
+__all__ = ["Store", "StoreBusy", "StoreError"]

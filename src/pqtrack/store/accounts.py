@@ -44,7 +44,7 @@ def add_user(store: Store, name: str, role: str, password_hash: str, by: str | N
             "current_localtimestamp())",
             [name, role, password_hash],
         )
-        store._audit(cur, by, "user_add", None, {"user": name, "role": role})
+        store.audit(cur, by, "user_add", None, {"user": name, "role": role})
 
 
 def update_user(
@@ -77,7 +77,7 @@ def update_user(
             "UPDATE users SET updated_at = current_localtimestamp() WHERE user_name = ?",
             [name],
         )
-        store._audit(cur, by, "user_change", None, {"user": name, **changes})
+        store.audit(cur, by, "user_change", None, {"user": name, **changes})
 
 
 def failures(
@@ -181,7 +181,7 @@ def record_failure(store: Store, user_key: str, client: str, now: datetime, deta
             )
         else:
             count, audit_at = 1, now
-            audit_id = store._audit(
+            audit_id = store.audit(
                 cur, user_key, "login_failed", None, {"client": client, "attempts": 1, **detail}
             )
         cur.execute(
@@ -201,7 +201,7 @@ def record_login(store: Store, user: str, user_key: str, client: str) -> None:
             "UPDATE login_clients SET attempts = greatest(attempts - 1, 0) WHERE client = ?",
             [client],
         )
-        store._audit(cur, user, "login", None, {"client": client})
+        store.audit(cur, user, "login", None, {"client": client})
 
 
 def unlock(store: Store, user_key: str, by: str | None, client: str | None = None) -> int:
@@ -217,5 +217,5 @@ def unlock(store: Store, user_key: str, by: str | None, client: str | None = Non
         detail = {"user": user_key, "cleared": int(cleared)}
         if client is not None:
             detail["client"] = client
-        store._audit(cur, by, "user_unlock", None, detail)
+        store.audit(cur, by, "user_unlock", None, detail)
     return int(cleared)

@@ -56,7 +56,7 @@ def lock(store: Store, phase_code: str, user: str | None, reason: str | None) ->
         ).fetchone()
         if row is None:
             raise StoreError("store.lock.already", phase=phase_code)
-        store._audit(cur, user, LOCK_ACTION, None, {"phase": phase_code, "reason": text})
+        store.audit(cur, user, LOCK_ACTION, None, {"phase": phase_code, "reason": text})
     return Lock(phase_code, row[0], user, text)
 
 
@@ -70,7 +70,7 @@ def unlock(store: Store, phase_code: str, user: str | None, reason: str | None) 
         ).fetchall()
         if not gone:
             raise StoreError("store.lock.not_locked", phase=phase_code)
-        store._audit(cur, user, UNLOCK_ACTION, None, {"phase": phase_code, "reason": text})
+        store.audit(cur, user, UNLOCK_ACTION, None, {"phase": phase_code, "reason": text})
 
 
 def locks(store: Store) -> dict[str, Lock]:

@@ -44,7 +44,7 @@ def purge_original(store: Store, batch_id: int, user: str | None) -> str:
             raise StoreError("store.purge_shared", batch_id=batch_id, other=int(other))
         # Macro files keep their bytes inside the store; record files beside it.
         cur.execute("UPDATE files SET content = NULL WHERE content_hash = ?", [digest])
-        store._audit(cur, user, PURGE_ACTION, batch_id, {"file_name": name, "content_hash": digest})
+        store.audit(cur, user, PURGE_ACTION, batch_id, {"file_name": name, "content_hash": digest})
         # The file goes just before COMMIT: a failed delete leaves nothing purged.
         originals.remove(store.originals_folder, digest)
     return str(name)

@@ -65,7 +65,7 @@ def register(
         [phase, as_of, stored_at, user, lang, json.dumps(figures, sort_keys=True)],
     ).fetchone()
     report = _row(row)
-    store._audit(
+    store.audit(
         cur, user, REGISTER_ACTION, None,
         {"report_id": report.report_id, "phase": phase, "as_of": as_of.isoformat()},
     )  # fmt: skip

@@ -15,7 +15,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from pqtrack.store import versions
-from pqtrack.store.core import Store, transaction
+from pqtrack.store.core import Store
+from pqtrack.store.db import transaction
 
 # Batches in effect at $at: stored by then and not rolled back by then.
 _IN_EFFECT = "created_at <= $at AND (rolled_back_at IS NULL OR rolled_back_at > $at)"

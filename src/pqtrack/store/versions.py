@@ -117,8 +117,8 @@ def void(store: Store, record_id: str, user: str | None, reason: str | None) -> 
             [batch_id, record_id],
         )
         cur.execute("DELETE FROM records WHERE record_id = ?", [record_id])
-        store._audit(cur, user, VOID_ACTION, batch_id, {"record_id": record_id, "reason": text})
-    store._records_changed()
+        store.audit(cur, user, VOID_ACTION, batch_id, {"record_id": record_id, "reason": text})
+    store.records_changed()
     return batch_id
 
 

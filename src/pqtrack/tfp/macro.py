@@ -28,6 +28,7 @@ import pandas as pd
 from pqtrack.i18n import DEFAULT_LANG, t
 from pqtrack.ingest.decode import DecodeError, decode_bytes
 from pqtrack.paths import data_dir
+from pqtrack.store.batches import MACRO_ROW_COLUMNS
 from pqtrack.text import fold
 
 MACRO_COLUMNS: tuple[str, ...] = (
@@ -54,8 +55,9 @@ YEAR_MIN = 1990
 YEAR_MAX = 2100
 PLACEHOLDER_MARKER = "PLACEHOLDER"
 DELIMITERS: tuple[str, ...] = (",", ";", "\t")
-# The frame returned by the parser: the file's columns plus the placeholder flag.
-FRAME_COLUMNS: tuple[str, ...] = (*MACRO_COLUMNS, "placeholder")
+# The frame returned by the parser: the file's columns plus the placeholder flag, as the
+# store keeps them (its macro table's columns).
+FRAME_COLUMNS: tuple[str, ...] = MACRO_ROW_COLUMNS
 
 _ALIASES: dict[str, tuple[str, ...]] = {
     "year": ("năm", "nam"),

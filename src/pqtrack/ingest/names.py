@@ -18,8 +18,9 @@ the file's rows find theirs by the text.
 
 from __future__ import annotations
 
-import duckdb
 import pyarrow as pa
+
+from pqtrack.store.db import Connection
 
 # Session tables (made and dropped with staging's).
 SESSION_TABLES: tuple[str, ...] = (
@@ -71,13 +72,13 @@ TEXT_JOIN = (
 )
 
 
-def who_join(cur: duckdb.DuckDBPyConnection) -> str:
+def who_join(cur: Connection) -> str:
     """Return the join (fixed SQL) giving the typed rows their names' and keys' numbers."""
     shared = cur.execute("SELECT count(*) FROM who_shared").fetchall()[0][0]
     return TEXT_JOIN if shared else HASH_JOIN
 
 
-def update(cur: duckdb.DuckDBPyConnection, tax: str | None, name: str | None, rows: str) -> None:
+def update(cur: Connection, tax: str | None, name: str | None, rows: str) -> None:
     """Add the chunk's new (tax code, name) pairs with their name and beneficiary numbers.
 
     ``tax`` and ``name`` are the cleaned cells as SQL over ``chunk_raw`` (None when the
@@ -120,21 +121,21 @@ def update(cur: duckdb.DuckDBPyConnection, tax: str | None, name: str | None, ro
     )
 
 
-def new_names(cur: duckdb.DuckDBPyConnection) -> pa.Table:
+def new_names(cur: Connection) -> pa.Table:
     """Return the beneficiary names the file brings for the first time: number, name, key."""
     return cur.sql(
         "SELECT id AS name_id, raw AS name, v AS name_key FROM name_map WHERE new"
     ).to_arrow_table()
 
 
-def new_keys(cur: duckdb.DuckDBPyConnection) -> pa.Table:
+def new_keys(cur: Connection) -> pa.Table:
     """Return the beneficiary keys the file brings for the first time: number, key."""
     return cur.sql(
         "SELECT id AS beneficiary_id, k AS beneficiary_key FROM ben_map WHERE new"
     ).to_arrow_table()
 
 
-def store(writer: duckdb.DuckDBPyConnection, name_rows: pa.Table, key_rows: pa.Table) -> None:
+def store(writer: Connection, name_rows: pa.Table, key_rows: pa.Table) -> None:
     """Keep the file's new names (see :func:`new_names`) and keys (see :func:`new_keys`)."""
     # Both are read by their Python names (DuckDB's replacement scans).
     writer.execute("INSERT INTO names SELECT f.name_id, f.name, f.name_key FROM name_rows f")

@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -27,6 +26,7 @@ import pyarrow.csv as pa_csv
 
 from pqtrack.ingest.layout import CsvLayout, FastPathRefused, has_blank_line
 from pqtrack.ingest.rowscan import body_end
+from pqtrack.store.db import Connection, DatabaseError
 
 # Rows per chunk: whole row groups of DuckDB (122,880 rows), so that each chunk's insert
 # writes full row groups straight to the file.
@@ -262,7 +262,7 @@ class _ReadAhead:
         self._thread.join()
 
 
-def arrow_chunks(cur: duckdb.DuckDBPyConnection, layout: CsvLayout) -> Iterator[Chunk]:
+def arrow_chunks(cur: Connection, layout: CsvLayout) -> Iterator[Chunk]:
     """Register each chunk of an in-memory UTF-8 file as ``chunk_raw``; raise ArrowRefused."""
     ahead = _ReadAhead(_prepared_chunks(layout))
     try:
@@ -285,7 +285,7 @@ def arrow_chunks(cur: duckdb.DuckDBPyConnection, layout: CsvLayout) -> Iterator[
         ahead.close()
 
 
-def duckdb_chunk(cur: duckdb.DuckDBPyConnection, layout: CsvLayout) -> Iterator[Chunk]:
+def duckdb_chunk(cur: Connection, layout: CsvLayout) -> Iterator[Chunk]:
     """Read the whole file with DuckDB into a temp table, registered as one ``chunk_raw``.
 
     It reads the file in file order (a plain ``SELECT *``: a projection over a parallel
@@ -308,11 +308,11 @@ def duckdb_chunk(cur: duckdb.DuckDBPyConnection, layout: CsvLayout) -> Iterator[
     try:
         try:
             cur.execute(sql_template.format(parallel="true", columns=columns), params)
-        except duckdb.Error as exc:
+        except DatabaseError as exc:
             if "parallel" not in str(exc):
                 raise
             cur.execute(sql_template.format(parallel="false", columns=columns), params)
-    except duckdb.Error as exc:
+    except DatabaseError as exc:
         if layout.fast and any(word in str(exc).lower() for word in _FAST_PATH_ERRORS):
             raise FastPathRefused(str(exc)) from exc
         raise

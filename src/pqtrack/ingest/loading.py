@@ -1,28 +1,31 @@
 """One laid-out file checked chunk by chunk and, when asked and clean, stored as one batch.
 
-Every chunk is cleaned, parsed and checked in bulk (``staging``). When the file is to be
+Every chunk is cleaned, parsed (``staging``) and checked (``rules``) in bulk. When the file is to be
 stored, a chunk is inserted as soon as it and every chunk before it are clean, inside the
 one transaction of the batch: the last chunk waits for the checks across rows (repeated or
 already stored record ids), so a one-chunk file, as most are, writes nothing until it is
 known clean. The batch commits whole once every chunk is in, or rolls back whole.
+
+The store hands out the cursors, begins and names the batch (``Store.begin_batch``,
+``Store.finish_batch``) and keeps the original; this module drives the work.
 """
 
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
-import duckdb
 import pandas as pd
 
+from pqtrack import steps
+from pqtrack.ingest import chunks as reader
+from pqtrack.ingest import names, rules, staging
 from pqtrack.ingest.layout import CsvLayout
-from pqtrack.store import originals, people, reader, staging
-
-if TYPE_CHECKING:
-    from pqtrack.store.core import Store
+from pqtrack.store import Store, originals
+from pqtrack.store.db import Connection, TransactionError
 
 LocalityResolver = Callable[[list[tuple[str, bool]]], dict[tuple[str, bool], tuple]]
 
@@ -60,54 +63,111 @@ class Request:
     original: originals.PendingOriginal | None
 
 
-def load(
-    store: Store, cur: duckdb.DuckDBPyConnection, layout: CsvLayout, req: Request
+def stage(
+    store: Store,
+    layout: CsvLayout,
+    content: bytes,
+    *,
+    indicators: list[str],
+    type_lookup: dict[str, str],
+    today: date,
+    user: str | None,
+    commit: bool,
+    is_sample: bool = False,
+    resolver: LocalityResolver | None = None,
+    on_store: Callable[[], None] | None = None,
 ) -> StageResult:
+    """Validate a laid-out file in bulk; if ``commit`` and clean, store it as a batch."""
+    lock = store.write_lock if commit else threading.Lock()
+    with lock, store.cursor() as cur:
+        # Checked under the write lock: two sessions sending the same file at once must
+        # not both miss the other's batch (the second is then refused as a duplicate).
+        duplicate = store.active_batch_with_hash(layout.content_hash)
+        if duplicate is not None:
+            # The same bytes again: the active batch's original is put right if it was
+            # changed or lost on disk (a file refused as a duplicate stores nothing else).
+            originals.put(store.originals_folder, layout.content_hash, content)
+        # The original is written once, outside the WAL, while the file is validated;
+        # it is in place before the transaction that names it commits.
+        pending = (
+            originals.PendingOriginal(store.originals_folder, layout.content_hash, content)
+            if commit and duplicate is None
+            else None
+        )
+        req = Request(
+            indicators=indicators,
+            type_lookup=type_lookup,
+            today=today,
+            user=user,
+            is_sample=is_sample,
+            resolver=resolver,
+            on_store=on_store,
+            duplicate=duplicate,
+            original=pending,
+        )
+        try:
+            result = load(store, cur, layout, req)
+        except BaseException:
+            if pending is not None:
+                pending.drop()
+            raise
+        if pending is not None and result.batch_id is None:
+            pending.drop()
+    if result.batch_id is not None:
+        store.records_changed(added=result.batch_id)
+    return result
+
+
+@steps.timed("check and store (total)")
+def load(store: Store, cur: Connection, layout: CsvLayout, req: Request) -> StageResult:
     """Check ``layout``'s rows and, if ``req`` carries an original and all is clean, store them."""
     if layout.data is not None:
         try:
-            return _run(store, cur, layout, req, reader.arrow_chunks(cur, layout))
+            chunks = reader.arrow_chunks(cur, layout)
+            return _run(store, cur, layout, req, chunks, "read: Arrow (parse, check cells)")
         except reader.ArrowRefused:
             pass  # rows of another width, or not UTF-8: DuckDB's reader judges
-    return _run(store, cur, layout, req, reader.duckdb_chunk(cur, layout))
+    chunks = reader.duckdb_chunk(cur, layout)
+    return _run(store, cur, layout, req, chunks, "read: DuckDB read_csv")
 
 
 def _run(
     store: Store,
-    cur: duckdb.DuckDBPyConnection,
+    cur: Connection,
     layout: CsvLayout,
     req: Request,
     chunks: Generator[reader.Chunk, None, None],
+    read_step: str,
 ) -> StageResult:
     staging.begin(cur, layout, req.type_lookup, req.indicators)
-    writer: duckdb.DuckDBPyConnection | None = None  # the batch's transaction, once begun
+    writer: Connection | None = None  # the batch's transaction, once begun
     batch_id: int | None = None
     rows = stored = 0
     try:
         try:
-            for chunk in chunks:
+            for chunk in steps.timed_chunks(read_step, chunks):
                 staging.build_staged(cur, layout, chunk)
                 staging.update_maps(cur, layout, chunk)
                 typed = staging.build_typed(cur, id_prefix=layout.content_hash[:10])
                 rows += typed.num_rows
-                staging.check_rows(cur, req.today)
+                rules.check_rows(cur, req.today)
                 _place_localities(cur, staging.add_chunk_facts(cur), req.resolver)
                 if chunk.last:
                     break  # stored (or not) once the checks across rows are done
-                if req.original is not None and not staging.problem_count(cur):
+                if req.original is not None and not rules.problem_count(cur):
                     if writer is None:
-                        writer, batch_id = store._begin_batch(cur, req.on_store)
+                        writer, batch_id = store.begin_batch(cur, req.on_store)
                     stored += staging.store_chunk(writer, typed, staging.places(cur), batch_id)
             else:  # every reader ends on a chunk marked last; storing it twice must not happen
                 raise RuntimeError("the reader ended without its last chunk")
             # The writer's rows are not committed: "already stored" means before this file.
-            staging.check_record_ids(cur, stored_too=req.duplicate is None)
+            rules.check_record_ids(cur, stored_too=req.duplicate is None)
             # The reader saw every row of the file, and a file of no data row is no batch.
             lost = _lost(layout.rows, chunk.rows_read)
-            clean = not staging.problem_count(cur) and lost is None and rows > 0
+            clean = not rules.problem_count(cur) and lost is None and rows > 0
             if req.original is not None and clean:
                 if writer is None:
-                    writer, batch_id = store._begin_batch(cur, req.on_store)
+                    writer, batch_id = store.begin_batch(cur, req.on_store)
                 stored += staging.store_chunk(writer, typed, staging.places(cur), batch_id)
                 lost = _lost(rows, stored)  # and the batch holds every row checked
                 clean = lost is None
@@ -122,7 +182,7 @@ def _run(
             writer.execute("ROLLBACK")
     except BaseException:
         if writer is not None:
-            with contextlib.suppress(duckdb.TransactionException):  # a failed COMMIT ended it
+            with contextlib.suppress(TransactionError):  # a failed COMMIT ended it
                 writer.execute("ROLLBACK")
         raise
     finally:
@@ -137,8 +197,9 @@ def _lost(counted: int | None, read: int | None) -> tuple[int, int] | None:
     return None if counted is None or counted == read else (counted, read or 0)
 
 
+@steps.timed("place localities")
 def _place_localities(
-    cur: duckdb.DuckDBPyConnection,
+    cur: Connection,
     pairs: list[tuple[str, bool]],
     resolver: LocalityResolver | None,
 ) -> None:
@@ -155,61 +216,46 @@ def _place_localities(
     )
 
 
-def _result(cur: duckdb.DuckDBPyConnection, rows: int, duplicate: dict | None) -> StageResult:
+@steps.timed("result")
+def _result(cur: Connection, rows: int, duplicate: dict | None) -> StageResult:
     return StageResult(
         rows_read=rows,
-        problems=staging.problems_listing(cur, PROBLEM_LIMIT).df(),
-        problem_count=staging.problem_count(cur),
-        summary=staging.indicator_totals(cur).df(),
-        unmatched_localities=staging.unmatched_localities(cur).df(),
+        problems=rules.problems_listing(cur, PROBLEM_LIMIT).df(),
+        problem_count=rules.problem_count(cur),
+        summary=rules.indicator_totals(cur).df(),
+        unmatched_localities=rules.unmatched_localities(cur).df(),
         duplicate_of=duplicate,
     )
 
 
+@steps.timed("name the batch, COMMIT")
 def _commit(
     store: Store,
-    cur: duckdb.DuckDBPyConnection,
-    session: duckdb.DuckDBPyConnection,
+    cur: Connection,
+    session: Connection,
     layout: CsvLayout,
     req: Request,
     batch_id: int,
     rows: int,
 ) -> None:
-    """Store the file's new names, name the batch, its original and the event, then COMMIT
-    (the original in place first). ``cur`` is the batch's writer, ``session`` the checker."""
+    """Store the file's new names, then have the store name the batch and COMMIT (the
+    original in place first). ``cur`` is the batch's writer, ``session`` the checker."""
     assert req.original is not None
     kept = req.original.keep()
     try:
-        people.store(cur, people.new_names(session), people.new_keys(session))
-        cur.execute(
-            "INSERT INTO batches (batch_id, kind, file_name, content_hash, user_name, created_at, "
-            "row_count, status, encoding, delimiter, is_sample) VALUES (?, 'records', ?, ?, ?, "
-            "current_localtimestamp(), ?, 'active', ?, ?, ?)",
-            [
-                batch_id,
-                layout.file_name,
-                layout.content_hash,
-                req.user,
-                rows,
-                layout.encoding,
-                layout.delimiter,
-                req.is_sample,
-            ],
-        )
-        # The bytes are in the originals folder (content NULL); the row ties batches to them.
-        cur.execute(
-            "INSERT INTO files SELECT ?, ?, NULL WHERE NOT EXISTS "
-            "(SELECT 1 FROM files WHERE content_hash = ?)",
-            [layout.content_hash, layout.size, layout.content_hash],
-        )
-        store._audit(
+        names.store(cur, names.new_names(session), names.new_keys(session))
+        store.finish_batch(
             cur,
-            req.user,
-            "ingest",
             batch_id,
-            {"file_name": layout.file_name, "rows": rows, "sample": req.is_sample},
+            file_name=layout.file_name,
+            content_hash=layout.content_hash,
+            size=layout.size,
+            user=req.user,
+            rows=rows,
+            encoding=layout.encoding,
+            delimiter=layout.delimiter,
+            is_sample=req.is_sample,
         )
-        cur.execute("COMMIT")
     except BaseException:
         if kept:
             originals.discard(store.originals_folder, layout.content_hash)

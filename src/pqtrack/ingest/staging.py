@@ -3,33 +3,26 @@
 For each chunk the reader registers (``chunk_raw``: rn, c0, c1, …) this module makes the
 view ``staged`` (cells cleaned and named by the contract), parses each distinct indicator,
 date, amount and type spelling once into small maps (and numbers each distinct tax code and
-name pair once, ``people``), builds ``typed`` (the values as they will be stored, with what
-was given), lists the rows that break a rule with their spreadsheet row, column and value,
-and can store the chunk. Temp tables carry what spans
-chunks: the maps, every record id (for duplicates), problems, and per-chunk totals.
+name pair once, ``names``), builds ``typed`` (the values as they will be stored, with what
+was given), keeps the chunk's ids and totals, and can store the chunk; ``rules`` lists the
+rows that break a rule. Temp tables carry what spans chunks: the maps, every record id (for
+duplicates), problems, and per-chunk totals.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
 
-import duckdb
 import pyarrow as pa
 
+from pqtrack import steps
 from pqtrack.domain.localities import REORG_DATE
-from pqtrack.domain.schema import (
-    COLUMN_NAMES,
-    DATE_MAX,
-    DATE_MIN,
-    INDICATORS_NEEDING_BENEFICIARY,
-    RECORD_ID_MAX,
-    TAX_CODE_PATTERN,
-)
+from pqtrack.domain.schema import COLUMN_NAMES
+from pqtrack.ingest import names
+from pqtrack.ingest.chunks import BLANKS, Chunk
 from pqtrack.ingest.layout import CsvLayout
-from pqtrack.store import people
+from pqtrack.store.db import Connection
 from pqtrack.store.migrations import NAME_KEY_SQL
-from pqtrack.store.reader import BLANKS, Chunk
 from pqtrack.text import FORMULA_TRIGGERS
 
 _IDENT = re.compile(r"^c[0-9]+$")
@@ -80,7 +73,7 @@ MACROS: tuple[str, ...] = (
              WHEN regexp_matches(x, '^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$')
                 THEN CAST(try_strptime(x, '%d/%m/%Y') AS DATE)
         END""",
-    people.PAIR_MACRO,
+    names.PAIR_MACRO,
 )
 
 
@@ -99,13 +92,13 @@ SESSION_TABLES: tuple[str, ...] = (
     "ids (final_id VARCHAR, rn INTEGER)",
     "ind_sum (indicator VARCHAR, rows BIGINT, quantity HUGEINT, funding_vnd HUGEINT)",
     "problems (rn INTEGER, col VARCHAR, value VARCHAR, code VARCHAR, detail VARCHAR)",
-    *people.SESSION_TABLES,
+    *names.SESSION_TABLES,
 )
 _SESSION_NAMES = tuple(t.split(" ", 1)[0] for t in SESSION_TABLES)
-_CHUNK_TABLES = ("chunk_bad", "chunk_locs", *people.CHUNK_TABLES)
+_CHUNK_TABLES = ("chunk_bad", "chunk_locs", *names.CHUNK_TABLES)
 
 # Distinct raw values parsed once per file: map table, contract column and the map's row
-# (SQL over ``n.raw``). Names and tax codes are mapped apart (``people``).
+# (SQL over ``n.raw``). Names and tax codes are mapped apart (``names``).
 MAPS: tuple[tuple[str, str, str], ...] = (
     # An indicator by a map too: ``list_contains`` per row cost ~0.1 s a chunk of 10^6 rows.
     (
@@ -122,60 +115,9 @@ MAPS: tuple[tuple[str, str, str], ...] = (
     ),
 )
 
-# Rules on one row: (column, message code, detail, condition over ``typed``). A row is
-# listed once per rule it breaks, with the cell as the official typed it.
-ROW_RULES: tuple[tuple[str | None, str, str, str], ...] = (
-    ("date", "rule.date_missing", "NULL", "NOT date_given"),
-    ("date", "rule.date_format", "NULL", "date_given AND date_v IS NULL"),
-    ("date", "rule.date_range", "NULL", "date_v < $date_min OR date_v > $date_max"),
-    ("date", "rule.date_future", "NULL", "date_v > $today AND date_v <= $date_max"),
-    ("indicator", "rule.indicator_missing", "NULL", "NOT indicator_given"),
-    ("indicator", "rule.indicator_unknown", "NULL", "indicator_given AND indicator_v IS NULL"),
-    (
-        "quantity",
-        "rule.quantity_invalid",
-        "NULL",
-        "quantity_v IS NULL OR quantity_v < 1 OR quantity_v > 1000000",
-    ),
-    (
-        "beneficiary_name",
-        "rule.name_required",
-        "indicator_v",
-        "name_id IS NULL AND list_contains($needs_beneficiary, indicator_v)",
-    ),
-    (
-        "beneficiary_type",
-        "rule.type_required",
-        "indicator_v",
-        "NOT type_given AND list_contains($needs_beneficiary, indicator_v)",
-    ),
-    ("beneficiary_type", "rule.type_unknown", "NULL", "type_given AND type_v IS NULL"),
-    (
-        "tax_code",
-        "rule.tax_code_invalid",
-        "NULL",
-        "tax_code IS NOT NULL AND NOT regexp_matches(tax_code, $tax_pattern)",
-    ),
-    ("funding_vnd", "rule.funding_invalid", "NULL", "funding_given AND funding_v IS NULL"),
-    (
-        "participants",
-        "rule.participants_invalid",
-        "NULL",
-        "participants_given AND (participants_v IS NULL OR participants_v > 10000000)",
-    ),
-    ("record_id", "rule.record_id_too_long", "NULL", "length(final_id) > $id_max"),
-    (None, "rule.extra_values", "NULL", "has_extra"),
-)
-# Rules across rows, checked once every chunk is in.
-RECORD_ID_DUPLICATE = "rule.record_id_duplicate"
-RECORD_ID_EXISTS = "rule.record_id_exists"
-RULE_CODES: tuple[str, ...] = (*(r[1] for r in ROW_RULES), RECORD_ID_DUPLICATE, RECORD_ID_EXISTS)
-# The raw cells the rules name (``extra_value`` for cells beyond the named columns).
-_RULE_VALUES = tuple(dict.fromkeys(column or "extra_value" for column, *_ in ROW_RULES))
-
 
 def begin(
-    cur: duckdb.DuckDBPyConnection,
+    cur: Connection,
     layout: CsvLayout,
     type_lookup: dict[str, str],
     indicators: list[str],
@@ -190,7 +132,7 @@ def begin(
     cur.execute("INSERT INTO indicator_codes SELECT unnest($codes)", {"codes": indicators})
 
 
-def end(cur: duckdb.DuckDBPyConnection) -> None:
+def end(cur: Connection) -> None:
     """Drop what :func:`begin` and the chunks made."""
     cur.unregister("typed")
     cur.execute("DROP VIEW IF EXISTS staged")
@@ -241,7 +183,8 @@ def _below_header(chunk: Chunk) -> str:
     return "" if chunk.data_rows_only else " WHERE rn > (SELECT header_row FROM stage_params)"
 
 
-def build_staged(cur: duckdb.DuckDBPyConnection, layout: CsvLayout, chunk: Chunk) -> None:
+@steps.timed("build_staged")
+def build_staged(cur: Connection, layout: CsvLayout, chunk: Chunk) -> None:
     """Create the view ``staged``: one row per non-blank data row, cells cleaned, named.
 
     Each cell of a column that may need it is trimmed (NULL when empty) and loses a
@@ -273,12 +216,13 @@ def build_staged(cur: duckdb.DuckDBPyConnection, layout: CsvLayout, chunk: Chunk
     cur.execute(sql)
 
 
-def update_maps(cur: duckdb.DuckDBPyConnection, layout: CsvLayout, chunk: Chunk) -> None:
+@steps.timed("update_maps")
+def update_maps(cur: Connection, layout: CsvLayout, chunk: Chunk) -> None:
     """Add this chunk's new distinct values and (tax code, name) pairs to the maps."""
     _, cleaned = _cells(layout, chunk)
     by_name = {name: idx for idx, name in layout.mapping.items() if idx in cleaned}
     tax, name = (by_name.get(c) for c in ("tax_code", "beneficiary_name"))
-    people.update(
+    names.update(
         cur,
         None if tax is None else cleaned[tax],
         None if name is None else cleaned[name],
@@ -299,7 +243,7 @@ def update_maps(cur: duckdb.DuckDBPyConnection, layout: CsvLayout, chunk: Chunk)
         )  # fmt: skip
 
 
-# The typed rows, but for the join on who each row is about (``people.who_join``).
+# The typed rows, but for the join on who each row is about (``names.who_join``).
 TYPED_SQL = """
 SELECT s.rn,
        COALESCE(s.record_id, $prefix || '-' || CAST(s.rn AS VARCHAR)) AS final_id,
@@ -321,53 +265,20 @@ LEFT JOIN money_map mm ON mm.raw = s.funding_vnd
 """
 
 
-def build_typed(cur: duckdb.DuckDBPyConnection, *, id_prefix: str) -> pa.Table:
+@steps.timed("build_typed")
+def build_typed(cur: Connection, *, id_prefix: str) -> pa.Table:
     """Return the chunk's ``typed`` rows (parsed values, what was given), registered as such.
 
     An Arrow table the batch's writer reads as it is (see :func:`store_chunk`).
     """
-    typed = cur.sql(TYPED_SQL + people.who_join(cur), params={"prefix": id_prefix})
+    typed = cur.sql(TYPED_SQL + names.who_join(cur), params={"prefix": id_prefix})
     table = typed.to_arrow_table()
     cur.register("typed", table)
     return table
 
 
-def _rule_params(today: date) -> dict:
-    return {
-        "date_min": DATE_MIN,
-        "date_max": DATE_MAX,
-        "today": today,
-        "needs_beneficiary": sorted(INDICATORS_NEEDING_BENEFICIARY),
-        "tax_pattern": TAX_CODE_PATTERN,
-        "id_max": RECORD_ID_MAX,
-    }
-
-
-def check_rows(cur: duckdb.DuckDBPyConnection, today: date) -> None:
-    """Add a problem for each rule each row of the chunk breaks (with the cell's text)."""
-    broken = " OR ".join(f"({cond})" for *_, cond in ROW_RULES)
-    cur.execute(
-        "CREATE OR REPLACE TEMP TABLE chunk_bad AS SELECT * FROM typed WHERE " + broken,
-        _rule_params(today),
-    )
-    if not cur.execute("SELECT count(*) FROM chunk_bad").fetchall()[0][0]:
-        return
-    values = ", ".join(f"s.{c} AS v_{c}" for c in _RULE_VALUES)
-    # Columns, codes and conditions come from ROW_RULES; values are bound.
-    branches = [
-        "SELECT rn, " + ("NULL" if column is None else f"'{column}'")
-        + ", v_" + (column or "extra_value") + ", '" + code + "', " + detail
-        + " FROM j WHERE " + cond
-        for column, code, detail, cond in ROW_RULES
-    ]  # fmt: skip
-    cur.execute(
-        "INSERT INTO problems WITH j AS (SELECT b.*, " + values + " FROM chunk_bad b "
-        "JOIN staged s USING (rn)) " + " UNION ALL ".join(branches),
-        _rule_params(today),
-    )
-
-
-def add_chunk_facts(cur: duckdb.DuckDBPyConnection) -> list[tuple[str, bool]]:
+@steps.timed("ids, totals, localities")
+def add_chunk_facts(cur: Connection) -> list[tuple[str, bool]]:
     """Keep the chunk's ids and totals; return its (locality, after July 2025) not yet placed."""
     cur.execute("INSERT INTO ids SELECT final_id, rn FROM typed")
     cur.execute(
@@ -390,41 +301,13 @@ def add_chunk_facts(cur: duckdb.DuckDBPyConnection) -> list[tuple[str, bool]]:
     ]
 
 
-def add_localities(cur: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
+def add_localities(cur: Connection, rows: list[tuple]) -> None:
     """Add (locality, after, district, commune, status) rows to the locality map."""
     if rows:
         cur.executemany("INSERT INTO loc_map VALUES (?, ?, ?, ?, ?)", rows)
 
 
-def problem_count(cur: duckdb.DuckDBPyConnection) -> int:
-    """Return how many problems the file has so far."""
-    return int(cur.execute("SELECT count(*) FROM problems").fetchall()[0][0])
-
-
-def check_record_ids(cur: duckdb.DuckDBPyConnection, *, stored_too: bool) -> None:
-    """Add problems for ids repeated in the file and, if ``stored_too``, ids already stored.
-
-    ``cur`` sees committed records only: not this file's chunks its writer has inserted.
-    """
-    # Ids are grouped by their hash first, then only those sharing one by text: grouping 10M
-    # ids by text cost ~30 % more.
-    cur.execute(
-        "INSERT INTO problems WITH c AS (SELECT * FROM ids WHERE hash(final_id) IN "
-        "(SELECT hash(final_id) FROM ids GROUP BY 1 HAVING count(*) > 1)) "
-        "SELECT i.rn, 'record_id', i.final_id, $code, CAST(d.first_rn AS VARCHAR) FROM c i "
-        "JOIN (SELECT final_id, min(rn) AS first_rn FROM c GROUP BY final_id "
-        "HAVING count(*) > 1) d ON d.final_id = i.final_id WHERE i.rn > d.first_rn",
-        {"code": RECORD_ID_DUPLICATE},
-    )
-    if stored_too:
-        cur.execute(
-            "INSERT INTO problems SELECT i.rn, 'record_id', i.final_id, $code, "
-            "CAST(r.batch_id AS VARCHAR) FROM ids i JOIN records r ON r.record_id = i.final_id",
-            {"code": RECORD_ID_EXISTS},
-        )
-
-
-def places(cur: duckdb.DuckDBPyConnection) -> pa.Table:
+def places(cur: Connection) -> pa.Table:
     """Return the locality map so far (locality, after July 2025, district, commune)."""
     return cur.sql("SELECT locality, after_reorg, district, commune FROM loc_map").to_arrow_table()
 
@@ -435,13 +318,12 @@ def places(cur: duckdb.DuckDBPyConnection) -> pa.Table:
 # it (at 10M rows, ~2 GiB).
 
 
-def store_chunk(
-    writer: duckdb.DuckDBPyConnection, typed: pa.Table, places: pa.Table, batch_id: int
-) -> int:
+@steps.timed("store_chunk")
+def store_chunk(writer: Connection, typed: pa.Table, places: pa.Table, batch_id: int) -> int:
     """Insert the chunk's records into the store; return how many went in.
 
     ``typed`` and ``places`` (see :func:`places`) are read by their Python names. The new
-    names and beneficiary keys the records number are stored at COMMIT (``people.store``):
+    names and beneficiary keys the records number are stored at COMMIT (``names.store``):
     a record's name and tax code are read from them.
     """
     # No ORDER BY on the insert: every read orders explicitly (date, batch, row number).
@@ -461,29 +343,3 @@ def store_chunk(
         {"batch_id": batch_id, "reorg": REORG_DATE},
     )
     return int(writer.fetchall()[0][0])
-
-
-def problems_listing(cur: duckdb.DuckDBPyConnection, limit: int) -> duckdb.DuckDBPyConnection:
-    """Return the first ``limit`` problems, by row, as (row, column, value, code, detail)."""
-    return cur.execute(
-        "SELECT rn AS row, col AS column, value, code, detail FROM problems "
-        "ORDER BY rn NULLS FIRST, code LIMIT ?",
-        [limit],
-    )
-
-
-def indicator_totals(cur: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    """Return rows, quantity and funding per valid indicator over the whole file."""
-    return cur.execute(
-        "SELECT indicator, CAST(sum(rows) AS BIGINT) AS rows, sum(quantity) AS quantity, "
-        "sum(funding_vnd) AS funding_vnd FROM ind_sum GROUP BY 1 ORDER BY 1"
-    )
-
-
-def unmatched_localities(cur: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    """Return each locality no unit matched: its rows and first row."""
-    return cur.execute(
-        "SELECT l.locality, CAST(sum(l.rows) AS BIGINT) AS rows, min(l.first_row) AS first_row "
-        "FROM loc_rows l JOIN loc_map m ON m.locality = l.locality "
-        "AND m.after_reorg = l.after_reorg WHERE m.status = 'unmatched' GROUP BY 1 ORDER BY 1"
-    )
