@@ -169,24 +169,27 @@ class BatchLedger:
         encoding: str,
         delimiter: str,
         is_sample: bool,
+        change: str = "add",
     ) -> None:
         """Name the records batch begun on ``writer``, its original and the event; COMMIT.
+
+        ``change``: ``add`` (new records only) or ``correct`` (some rows correct records).
 
         The original's bytes are already in the originals folder: its ``files`` row (content
         NULL) ties batches to them.
         """
         writer.execute(
             "INSERT INTO batches (batch_id, kind, file_name, content_hash, user_name, created_at, "
-            "row_count, status, encoding, delimiter, is_sample) VALUES (?, 'records', ?, ?, ?, "
-            "current_localtimestamp(), ?, 'active', ?, ?, ?)",
-            [batch_id, file_name, content_hash, user, rows, encoding, delimiter, is_sample],
+            "row_count, status, encoding, delimiter, is_sample, change) VALUES (?, 'records', ?, "
+            "?, ?, current_localtimestamp(), ?, 'active', ?, ?, ?, ?)",
+            [batch_id, file_name, content_hash, user, rows, encoding, delimiter, is_sample, change],
         )
         writer.execute(
             "INSERT INTO files SELECT ?, ?, NULL WHERE NOT EXISTS "
             "(SELECT 1 FROM files WHERE content_hash = ?)",
             [content_hash, size, content_hash],
         )
-        detail = {"file_name": file_name, "rows": rows, "sample": is_sample}
+        detail = {"file_name": file_name, "rows": rows, "sample": is_sample, "change": change}
         self.audit(writer, user, "ingest", batch_id, detail)
         writer.execute("COMMIT")
 
