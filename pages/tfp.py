@@ -2,14 +2,10 @@
 
 import streamlit as st
 
-from pqtrack import service, ui
-from pqtrack.domain import plan
-from pqtrack.ingest import pipeline as ingest
-from pqtrack.presentation import numbers, views
-from pqtrack.tfp import charts as charts_tfp
-from pqtrack.tfp import export as tfp_export
-from pqtrack.tfp import macro
-from pqtrack.tfp import model as tfp
+from pqtrack import ui
+from pqtrack.service import batches as batch_service
+from pqtrack.service import display as fmt
+from pqtrack.service import macro, tfp
 from pqtrack.ui import session
 from pqtrack.ui.batches import rollback_controls
 
@@ -28,23 +24,12 @@ st.title(ui.tr("tfp.title"))
 st.info(ui.tr("tfp.disclaimer"), icon="ℹ️")
 
 # -- data source: the newest active macro batch, else the shipped file ----------------------
-current = service.current_macro(store)
+current = macro.current(store)
 frame = current.frame
 stored = current.batch
-if stored is not None:
-    source_note = ui.tr(
-        "tfpui.source.stored",
-        batch=int(stored["batch_id"]),
-        file=current.file_name,
-        when=numbers.day(stored["created_at"], lang),
-        user=stored["user_name"] or numbers.MISSING,
-    )
-    source_tag = f"b{int(stored['batch_id'])}"
-else:
-    source_note = ui.tr("tfpui.source.default", file=current.file_name)
-    source_tag = "default"
-st.markdown(views.md_escape(source_note))
-placeholder_years = [int(y) for y in frame.loc[frame["placeholder"], "year"]]
+source_note, source_tag = macro.source_note(current, lang)
+st.markdown(fmt.md_escape(source_note))
+placeholder_years = macro.placeholder_years(frame)
 if placeholder_years:
     years_text = ", ".join(str(y) for y in placeholder_years)
     if stored is None:
@@ -56,7 +41,7 @@ if placeholder_years:
         )
     else:
         st.warning(ui.tr("tfpui.placeholder_uploaded", years=years_text), icon="⚠️")
-st.caption(ui.tr("tfpui.growth_note", threshold=numbers.decimal(tfp.NEAR_ZERO_GROWTH_PP, lang)))
+st.caption(ui.tr("tfpui.growth_note", threshold=fmt.decimal(tfp.NEAR_ZERO_GROWTH_PP, lang)))
 
 # -- parameters ------------------------------------------------------------------------------
 file_shares = frame["capital_share"].dropna()
@@ -85,17 +70,16 @@ delta = p2.slider(
 )
 use_file_share = not file_shares.empty and abs(b_k - round(bk_default, 4)) < 1e-9
 if use_file_share:
-    p1.caption(ui.tr("tfpui.capital_share_from_file", value=numbers.decimal(bk_default, lang, 4)))
+    p1.caption(ui.tr("tfpui.capital_share_from_file", value=fmt.decimal(bk_default, lang, 4)))
 
-result = tfp.compute(frame, None if use_file_share else b_k, delta, band=False)
-result = tfp_export.with_band(result, sensitivity_band(frame))
+result = tfp.estimate(frame, None if use_file_share else b_k, delta, sensitivity_band(frame))
 cap = result.capital
 if cap.method == tfp.METHOD_PIM and cap.initial_stock is not None:
     p2.caption(
         ui.tr(
             "tfpui.method_pim",
-            k0=numbers.integer(cap.initial_stock, lang),
-            g=numbers.percent(100 * (cap.investment_growth or 0.0), lang),
+            k0=fmt.integer(cap.initial_stock, lang),
+            g=fmt.percent(100 * (cap.investment_growth or 0.0), lang),
             years=", ".join(str(y) for y in cap.growth_years),
         )
     )
@@ -105,25 +89,25 @@ for warning in result.warnings:
     st.warning(ui.tr(f"tfp.warning.{warning}"), icon="⚠️")
 
 # -- headline: the selected phase's share and its sensitivity band -----------------------------
-chosen, fallback = tfp_export.headline_phase(result, phase_code)
+chosen, fallback = tfp.headline_phase(result, phase_code)
 if chosen.tfp_share is None:
-    reason = tfp_export.flag_text(chosen.flag, lang) or tfp_export.flag_text("no_data", lang)
-    st.info(ui.tr("tfpui.phase_no_share", phase=plan.phase(chosen.phase).label, reason=reason))
+    reason = tfp.flag_text(chosen.flag, lang) or tfp.flag_text("no_data", lang)
+    st.info(ui.tr("tfpui.phase_no_share", phase=tfp.phase_label(chosen.phase), reason=reason))
 shown = chosen if chosen.tfp_share is not None else fallback
 if shown is not None:
     if shown is fallback:
-        st.caption(ui.tr("tfpui.fallback", phase=plan.phase(shown.phase).label))
+        st.caption(ui.tr("tfpui.fallback", phase=tfp.phase_label(shown.phase)))
     with st.container(border=True, key="tfp_headline"):
         h1, h2, h3 = st.columns(3)
         h1.metric(
-            ui.tr("tfpui.headline", phase=tfp_export.dash(shown.phase)),
-            numbers.percent(shown.tfp_share, lang),
+            ui.tr("tfpui.headline", phase=tfp.phase_dash(shown.phase)),
+            fmt.percent(shown.tfp_share, lang),
         )
         h2.metric(
             ui.tr("tfpui.band"),
-            f"{numbers.percent(shown.band_min, lang)} – {numbers.percent(shown.band_max, lang)}",
+            f"{fmt.percent(shown.band_min, lang)} – {fmt.percent(shown.band_max, lang)}",
         )
-        h3.metric(ui.tr("tfpui.avg_growth"), numbers.percent(shown.gdp_growth, lang))
+        h3.metric(ui.tr("tfpui.avg_growth"), fmt.percent(shown.gdp_growth, lang))
         if shown.placeholder:
             st.badge(ui.tr("tfpui.illustrative_badge"), icon="⚠️", color="orange")
         st.caption(ui.tr("tfpui.years_used", years=", ".join(map(str, shown.years_used))))
@@ -131,16 +115,16 @@ if shown is not None:
             st.caption(ui.tr("tfpui.missing_years", years=", ".join(map(str, shown.missing_years))))
 
 # -- charts ----------------------------------------------------------------------------------
-contrib = charts_tfp.contributions_figure(result, lang)
+contrib = tfp.contributions_figure(result, lang)
 st.plotly_chart(contrib, key="tfp_contrib")
-st.plotly_chart(charts_tfp.phase_share_figure(result, lang), key="tfp_share")
+st.plotly_chart(tfp.phase_share_figure(result, lang), key="tfp_share")
 st.markdown(f"**{ui.tr('tfpui.benchmarks')}**")
-st.dataframe(tfp_export.benchmark_table(lang), hide_index=True, key="tfp_bench")
+st.dataframe(tfp.benchmark_table(lang), hide_index=True, key="tfp_bench")
 
 # -- table and downloads ----------------------------------------------------------------------
 st.subheader(ui.tr("tfpui.table"))
 st.caption(ui.tr("tfpui.table_note"))
-table = tfp_export.display_table(result, frame, lang)
+table = tfp.display_table(result, frame, lang)
 mark_col = ui.tr("tfpui.col.data")
 st.dataframe(
     ui.styled(
@@ -155,12 +139,12 @@ st.dataframe(
     ),
     hide_index=True,
     key="tfp_table",
-    placeholder=numbers.MISSING,
+    placeholder=fmt.MISSING,
 )
 d1, d2 = st.columns(2)
 d1.download_button(
     ui.tr("tfpui.download_csv"),
-    data=session.guarded("download", lambda: tfp_export.csv_bytes(result, frame)),
+    data=session.guarded("download", lambda: tfp.csv_bytes(result, frame)),
     file_name="tfp-ket-qua.csv" if lang == "vi" else "tfp-results.csv",
     mime="text/csv",
     key="tfp_dl_csv",
@@ -169,11 +153,9 @@ d1.download_button(
 )
 d2.download_button(
     ui.tr("tfpui.download_xlsx"),
-    data=session.guarded(
-        "download", lambda: tfp_export.xlsx_bytes(result, frame, lang, source_note)
-    ),
+    data=session.guarded("download", lambda: tfp.xlsx_bytes(result, frame, lang, source_note)),
     file_name="tfp-ket-qua.xlsx" if lang == "vi" else "tfp-results.xlsx",
-    mime=tfp_export.XLSX_MIME,
+    mime=tfp.xlsx_mime(),
     key="tfp_dl_xlsx",
     on_click="ignore",
     icon=":material/table_view:",
@@ -185,15 +167,15 @@ st.subheader(ui.tr("tfpui.upload.title"))
 st.caption(ui.tr("tfpui.upload.help"))
 st.download_button(
     ui.tr("tfpui.upload.template"),
-    data=lambda: macro.default_macro_file().read_bytes(),
-    file_name=macro.default_macro_file().name,
+    data=macro.template_bytes,
+    file_name=macro.template_name(),
     mime="text/csv",
     key="tfp_tpl",
     on_click="ignore",
 )
 done = st.session_state.pop("tfp_up_done", None)
 if done:
-    st.success(ui.tr("tfpui.upload.stored", batch=done[0], rows=numbers.integer(done[1], lang)))
+    st.success(ui.tr("tfpui.upload.stored", batch=done[0], rows=fmt.integer(done[1], lang)))
 nonce = st.session_state.setdefault("tfp_nonce", 0)
 upload = None
 if session.require("macro_upload"):
@@ -203,13 +185,11 @@ if session.require("macro_upload"):
     st.caption(ui.tr("ui.uploader.hint"))  # Streamlit's own box text is English only
 if upload is not None:
     content = upload.getvalue()
-    parsed = macro.parse_macro_bytes(content)
+    parsed = macro.parse_upload(content)
     if not parsed.ok:
         st.error(ui.tr("tfpui.upload.refused", count=len(parsed.problems)))
         st.dataframe(
-            ui.styled(
-                tfp_export.problems_table(parsed.problems, lang), {ui.tr("problems.row"): "code"}
-            ),
+            ui.styled(macro.problems_table(parsed, lang), {ui.tr("problems.row"): "code"}),
             hide_index=True,
             key="tfp_problems",
         )
@@ -225,15 +205,12 @@ if upload is not None:
             )
         )
         st.dataframe(ui.styled(parsed.frame, {"year": "code"}), hide_index=True, key="tfp_preview")
-        digest = ingest.content_hash(content)
-        same = store.active_batch_with_hash(digest, kind="macro")
+        same = macro.same_upload(store, content)
         if same:
             st.warning(ui.tr("tfpui.upload.duplicate", batch=int(same["batch_id"])))
         confirm = st.button(ui.tr("tfpui.upload.confirm"), type="primary", key="tfp_confirm")
         if confirm and session.allowed("macro_upload"):
-            batch_id = store.store_macro(
-                parsed.frame, upload.name, content, digest, session.user_name()
-            )
+            batch_id = macro.store_upload(store, parsed, upload.name, content, session.user_name())
             st.session_state["tfp_up_done"] = (batch_id, len(parsed.frame))
             st.session_state["tfp_nonce"] = nonce + 1
             st.rerun()
@@ -242,13 +219,13 @@ if upload is not None:
 st.subheader(ui.tr("tfpui.history"))
 notice = st.session_state.pop("tfp_rb_done", None)
 if notice:
-    st.success(ui.tr("tfpui.rolled_back", batch=notice[0], rows=numbers.integer(notice[1], lang)))
-batches = store.batches(kind="macro")
+    st.success(ui.tr("tfpui.rolled_back", batch=notice[0], rows=fmt.integer(notice[1], lang)))
+batches = batch_service.history(store, kind="macro")
 if batches.empty:
     ui.empty_state("tfpui.no_batches")
 else:
     st.dataframe(
-        ui.styled(views.batches_table(batches, lang).drop(columns=["is_sample"]), ui.BATCH_KINDS),
+        ui.styled(batch_service.table(batches, lang, kind="macro"), ui.BATCH_KINDS),
         hide_index=True,
         column_config=ui.batch_column_config(lang),
         key="tfp_batches",

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from pqtrack import ui
-from pqtrack.ingest import pipeline as ingest
-from pqtrack.ingest import workbook
-from pqtrack.presentation import numbers, views
+from pqtrack.service import batches as batch_service
+from pqtrack.service import display as fmt
+from pqtrack.service import uploads
 from pqtrack.ui import session
 from pqtrack.ui.batches import original_controls, rollback_controls
 
@@ -21,7 +21,7 @@ with st.expander(ui.tr("ui.upload.template_title"), expanded=False):
     t1, t2, t3 = st.columns(3)
     t1.download_button(
         ui.tr("ui.upload.template_vi"),
-        ingest.template_csv("vi"),
+        uploads.template_csv("vi"),
         file_name="mau-nhap-lieu.csv",
         mime="text/csv",
         key="up_tpl_vi",
@@ -29,7 +29,7 @@ with st.expander(ui.tr("ui.upload.template_title"), expanded=False):
     )
     t2.download_button(
         ui.tr("ui.upload.template_codes"),
-        ingest.template_csv("codes"),
+        uploads.template_csv("codes"),
         file_name="template-codes.csv",
         mime="text/csv",
         key="up_tpl_codes",
@@ -37,19 +37,19 @@ with st.expander(ui.tr("ui.upload.template_title"), expanded=False):
     )
     t3.download_button(
         ui.tr("ui.upload.dictionary"),
-        views.data_dictionary_csv(lang),
+        uploads.data_dictionary_csv(lang),
         file_name="tu-dien-du-lieu.csv" if lang == "vi" else "data-dictionary.csv",
         mime="text/csv",
         key="up_dict",
         on_click="ignore",
     )
-    st.dataframe(views.data_dictionary(lang), hide_index=True)
+    st.dataframe(uploads.data_dictionary(lang), hide_index=True)
 
 # -- upload and preview ---------------------------------------------------------------------
 st.subheader(ui.tr("ui.upload.step1"))
 done = st.session_state.pop("up_done", None)
 if done:
-    st.success(ui.tr("ui.upload.stored", batch_id=done[0], rows=numbers.integer(done[1], lang)))
+    st.success(ui.tr("ui.upload.stored", batch_id=done[0], rows=fmt.integer(done[1], lang)))
 nonce = st.session_state.setdefault("up_nonce", 0)
 upload = None
 if session.require("upload"):
@@ -58,27 +58,23 @@ if session.require("upload"):
     )
     st.caption(ui.tr("ui.uploader.hint"))  # Streamlit's own box text is English only
 
-data = upload.getvalue() if upload is not None else b""
-name = upload.name if upload is not None else ""
-original = None  # the workbook itself, kept with the batch when an .xlsx is converted
+record = None  # the file as checked: a workbook's first sheet as CSV, the workbook kept
 if upload is not None:
-    try:  # the same reading as ``pqtrack ingest``: same conversion, same caps
-        record = workbook.record_file(data, name)
-        data, name, original = record.data, record.name, record.original
-        if original is not None:
-            st.info(ui.tr("ui.upload.xlsx_converted"))
-    except workbook.WorkbookError as exc:
-        st.error(views.md_escape(exc.message(lang)))
-        upload = None
+    # the same reading as ``pqtrack ingest``: same conversion, same caps
+    record = uploads.read(upload.getvalue(), upload.name, lang)
+    if record.refused is not None:
+        st.error(fmt.md_escape(record.refused))
+        upload = record = None
+    elif record.original is not None:
+        st.info(ui.tr("ui.upload.xlsx_converted"))
 
-if upload is not None:
-    ident = (name, ingest.content_hash(data), store.data_version())
+if upload is not None and record is not None:
+    name = record.name
+    ident = uploads.preview_key(store, record)
     cached = st.session_state.get("up_report")
     if cached is None or cached[0] != ident:
-        with st.status(ui.tr("ui.upload.checking", name=views.md_escape(upload.name))) as status:
-            report = ingest.check(
-                store, data, name, on_step=ui.step_reporter(status), original=original
-            )
+        with st.status(ui.tr("ui.upload.checking", name=fmt.md_escape(upload.name))) as status:
+            report = uploads.check(store, record, on_step=ui.step_reporter(status))
             status.update(state="complete", expanded=False)
         st.session_state["up_report"] = (ident, report)
     else:
@@ -88,26 +84,26 @@ if upload is not None:
     # Numbers are metrics; the file's encoding and delimiter are words, written as one line
     # (as metrics they were cut short: "dấu chấm p…").
     m1, m2 = st.columns(2)
-    m1.metric(ui.tr("ui.upload.rows_read"), numbers.integer(report.rows_read, lang))
-    m2.metric(ui.tr("ui.upload.problems"), numbers.integer(report.problem_count, lang))
+    m1.metric(ui.tr("ui.upload.rows_read"), fmt.integer(report.rows_read, lang))
+    m2.metric(ui.tr("ui.upload.problems"), fmt.integer(report.problem_count, lang))
     st.caption(
         ui.tr(
             "ui.upload.file_facts",
-            encoding=report.encoding or numbers.MISSING,
-            delimiter=views.delimiter_name(report.delimiter, lang),
+            encoding=report.encoding or fmt.MISSING,
+            delimiter=uploads.delimiter_name(report.delimiter, lang),
         )
     )
     if report.columns:
         with st.expander(ui.tr("ui.upload.mapping")):
-            st.dataframe(views.mapping_table(report.columns, lang), hide_index=True)
+            st.dataframe(uploads.mapping_table(report, lang), hide_index=True)
     for problem in report.file_problems:
-        st.error(views.md_escape(problem.message(lang)))
+        st.error(fmt.md_escape(problem.message(lang)))
     for warning in report.warnings:
-        st.warning(views.md_escape(warning.message(lang)))
+        st.warning(fmt.md_escape(warning.message(lang)))
 
     problems = report.problems_table(lang)
     if not problems.empty:
-        st.error(ui.tr("ui.upload.refused", count=numbers.integer(report.problem_count, lang)))
+        st.error(ui.tr("ui.upload.refused", count=fmt.integer(report.problem_count, lang)))
         by = st.segmented_control(
             ui.tr("ui.upload.view"),
             ["all", "summary"],
@@ -116,7 +112,7 @@ if upload is not None:
             format_func=lambda v: ui.tr(f"ui.upload.view_{v}"),
             key="up_view",
         )
-        table = problems if by == "all" else views.problems_by_column(problems, lang)
+        table = problems if by == "all" else uploads.problems_by_column(problems, lang)
         st.dataframe(
             ui.styled(table, {ui.tr("problems.row"): "code"}),
             hide_index=True,
@@ -125,17 +121,17 @@ if upload is not None:
         )
         st.download_button(
             ui.tr("ui.upload.problems_csv"),
-            views.csv_download(problems),
+            fmt.csv_download(problems),
             file_name=f"loi_{name}.csv",
             mime="text/csv",
             key="up_problems_csv",
             on_click="ignore",
         )
     elif report.ok:
-        st.success(ui.tr("ui.upload.ready", rows=numbers.integer(report.rows_read, lang)))
+        st.success(ui.tr("ui.upload.ready", rows=fmt.integer(report.rows_read, lang)))
         st.dataframe(
             ui.styled(
-                views.upload_summary(report.stage.summary, lang),
+                uploads.summary_table(report, lang),
                 {ui.tr("ui.col.funding_vnd"): "money"},
             ),
             hide_index=True,
@@ -143,13 +139,8 @@ if upload is not None:
         confirm = st.button(ui.tr("ui.upload.confirm"), type="primary", key="up_confirm")
         if confirm and session.allowed("upload"):
             with st.status(ui.tr("ui.upload.storing")) as status:
-                result = ingest.process(
-                    store,
-                    data,
-                    name,
-                    user=session.user_name(),
-                    on_step=ui.step_reporter(status),
-                    original=original,
+                result = uploads.store_upload(
+                    store, record, session.user_name(), on_step=ui.step_reporter(status)
                 )
             if result.stored:
                 ui.data_changed()
@@ -158,21 +149,21 @@ if upload is not None:
                 st.session_state.pop("up_report", None)
                 st.rerun()
             for line in result.messages(lang)[:50]:
-                st.error(views.md_escape(line))
+                st.error(fmt.md_escape(line))
 
 # -- batch history ----------------------------------------------------------------------------
 st.subheader(ui.tr("ui.upload.history"))
 notice = st.session_state.pop("rb_done", None)
 if notice:
     st.success(
-        ui.tr("ui.upload.rolled_back", batch_id=notice[0], rows=numbers.integer(notice[1], lang))
+        ui.tr("ui.upload.rolled_back", batch_id=notice[0], rows=fmt.integer(notice[1], lang))
     )
-batches = store.batches()
+batches = batch_service.history(store)
 if batches.empty:
     ui.empty_state("ui.upload.no_batches")
 else:
     st.dataframe(
-        ui.styled(views.batches_table(batches, lang), ui.BATCH_KINDS),
+        ui.styled(batch_service.table(batches, lang), ui.BATCH_KINDS),
         hide_index=True,
         column_config=ui.batch_column_config(lang),
         key="up_batches",

@@ -36,3 +36,16 @@ def csv_text(header: list[str], rows: list[list[str]], delimiter: str = ",") -> 
     w.writerow(header)
     w.writerows(rows)
     return buf.getvalue()
+
+
+def again_under_new_ids(path, out, rows: int, tag: str):
+    """Write the first ``rows`` records of CSV ``path`` to ``out`` under new ids ``tag-…``
+    (same beneficiaries, places and dates); return ``out``."""
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        table = list(csv.reader(fh))
+    body = [[f"{tag}-{r[0]}", *r[1:]] for r in table[1 : rows + 1]]
+    with out.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows([table[0], *body])
+    return out

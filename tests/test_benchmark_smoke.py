@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from benchmarks import run
+from benchmarks import results
 
 ROOT = Path(__file__).resolve().parents[1]
 ROWS = 20_000
@@ -71,10 +71,10 @@ def test_benchmark_small_run(tmp_path):
 
 def test_results_file_keeps_earlier_runs_and_notes(tmp_path):
     out = tmp_path / "RESULTS.md"
-    run.write_results(out, "## N = 1,000 rows — first run\n\n| a | 1 |\n")
+    results.write_results(out, "## N = 1,000 rows — first run\n\n| a | 1 |\n")
     with out.open("a", encoding="utf-8") as fh:
         fh.write("\n## What the figures mean (by hand)\n\nkept as written\n")
-    run.write_results(out, "## N = 1,000 rows — second run\n\n| a | 2 |\n")
+    results.write_results(out, "## N = 1,000 rows — second run\n\n| a | 2 |\n")
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# Benchmark results")
     assert text.index("first run") < text.index("kept as written") < text.index("second run")

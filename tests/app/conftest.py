@@ -12,9 +12,9 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.pages_manager import PagesManager
 
-from pqtrack import ui
 from pqtrack.ingest import pipeline as ingest
 from pqtrack.store import Store
+from pqtrack.ui import clock
 from tests.app.support import csv_bytes
 from tests.support import TODAY
 
@@ -27,7 +27,7 @@ def raise_errors(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def pinned_today(monkeypatch):
-    monkeypatch.setattr(ui, "today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
 
 
 @pytest.fixture(autouse=True)

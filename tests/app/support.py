@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from pqtrack import i18n, ui
 from pqtrack.store import Store, accounts
-from pqtrack.ui import session
+from pqtrack.ui import cache, session
 from pqtrack.ui.session import USER_KEY
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -35,7 +35,7 @@ def csv_bytes(rows: list[str] = ROWS, header: str = HEADER) -> bytes:
 
 def open_store(path: Path) -> Store:
     """Return the store the app uses for ``path`` (the process-wide cached one)."""
-    return ui._open_store(str(path))
+    return cache.open_store(str(path))
 
 
 def login_as(at: AppTest, role: str) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pqtrack import ui
+from pqtrack.ui import clock
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TITLE = {"vi": "Bản đồ hỗ trợ theo địa bàn", "en": "Support by locality"}
@@ -17,7 +17,7 @@ TITLE = {"vi": "Bản đồ hỗ trợ theo địa bàn", "en": "Support by loca
 
 @pytest.fixture(autouse=True)
 def _today(monkeypatch):
-    monkeypatch.setattr(ui, "today", lambda: date(2026, 11, 27))
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 27))
 
 
 @pytest.fixture(scope="session")

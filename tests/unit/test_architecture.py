@@ -57,6 +57,88 @@ def test_pages_hold_no_sql_and_no_duckdb():
         assert not sql.search(text), page
 
 
+def pqtrack_imports(path: Path) -> set[str]:
+    """Return the full names of the pqtrack modules a script imports (``from a import b``: a.b).
+
+    Imports under ``if TYPE_CHECKING:`` are only annotations and are left out.
+    """
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {
+        id(n)
+        for block in ast.walk(tree)
+        if isinstance(block, ast.If) and getattr(block.test, "id", None) == "TYPE_CHECKING"
+        for n in ast.walk(block)
+    }
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.update(f"{node.module}.{a.name}" for a in node.names)
+    return {name for name in found if name.split(".")[0] == "pqtrack"}
+
+
+PAGE_SCRIPTS = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
+# The Streamlit glue that pages call for sessions and batches: the service and ui only too.
+GLUE_SCRIPTS = [PKG / "ui" / "batches.py", PKG / "ui" / "session.py"]
+
+
+@pytest.mark.parametrize("page", PAGE_SCRIPTS + GLUE_SCRIPTS, ids=lambda p: p.name)
+def test_pages_import_only_the_service_and_ui(page):
+    allowed = ("pqtrack.service", "pqtrack.ui", "pqtrack.i18n")
+    used = pqtrack_imports(page)
+    assert used, page  # the check is real: the script does use pqtrack
+    others = sorted(
+        name for name in used if not any(name == a or name.startswith(a + ".") for a in allowed)
+    )
+    assert others == []
+
+
+def test_the_page_import_check_sees_lower_layers(tmp_path):
+    page = tmp_path / "page.py"
+    page.write_text(
+        "from pqtrack import ui, service\nfrom pqtrack.ui import session\n"
+        "import pqtrack.service.records\nfrom pqtrack import store\n"
+        "from pqtrack.figures import queries\nimport pqtrack.domain.plan\n",
+        encoding="utf-8",
+    )
+    assert pqtrack_imports(page) == {
+        "pqtrack.ui", "pqtrack.service", "pqtrack.ui.session", "pqtrack.service.records",
+        "pqtrack.store", "pqtrack.figures.queries", "pqtrack.domain.plan",
+    }  # fmt: skip
+
+
+def ui_names_used(path: Path) -> set[str]:
+    """Return the names a script takes from the ``pqtrack.ui`` facade (``ui.x``, ``from … import``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "pqtrack.ui":
+            found.update(a.name for a in node.names)
+        elif (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "ui"
+        ):
+            found.add(node.attr)
+    return found
+
+
+def test_the_ui_facade_has_every_name_pages_and_glue_take_from_it():
+    import pqtrack.ui
+
+    scripts = [*PAGE_SCRIPTS, *sorted((PKG / "ui").glob("*.py"))]
+    missing = sorted(
+        f"{path.name}: {name}"
+        for path in scripts
+        for name in ui_names_used(path)
+        if not hasattr(pqtrack.ui, name) and not (PKG / "ui" / f"{name}.py").exists()
+    )
+    assert missing == []
+
+
 def test_sql_is_built_only_from_literals_allow_lists_and_bound_values():
     assert sqlguard.unsafe_sql(sqlguard.Package(PKG)) == {}
 

@@ -270,6 +270,15 @@ def test_help_imports_no_data_library(args):
     assert modules & HEAVY == set()
 
 
+def test_template_imports_no_data_library(tmp_path):
+    """The template is the record contract's header line: no pandas, no store for it."""
+    out = tmp_path / "mau.csv"
+    modules = imported_by("template", "--out", str(out))
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # the file is written
+    assert "pqtrack" in modules
+    assert modules & HEAVY == set()
+
+
 def test_tfp_of_a_named_macro_file_does_not_open_the_store():
     shipped = Path(__file__).resolve().parents[2] / "data" / "macro" / "soc_trang_macro.csv"
     assert "duckdb" not in imported_by("tfp", "--json", "--macro", str(shipped))

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from pqtrack import service
 from pqtrack.domain import plan, progress
 from pqtrack.ingest import pipeline as ingest
+from pqtrack.service.progress import phase_progress
 from tests.support import TODAY
 
 
@@ -48,7 +48,7 @@ def test_phase_progress_from_store_hand_computed(store):
     )
     assert ingest.process(store, text.encode(), "p.csv", today=TODAY).stored
     as_of = date(2026, 12, 31)  # one full year of five: expected = 20 % of target
-    rows = {r.indicator: r for r in service.phase_progress(store, "2026-2030", as_of)}
+    rows = {r.indicator: r for r in phase_progress(store, "2026-2030", as_of)}
     ps = rows["product_standard"]
     assert (ps.target, ps.actual, ps.percent) == (95, 15, 15.8)
     # expected: 95 × 365/1826 = 18.99 → 15 ≥ 0.7 × 18.99 = 13.29 → at risk
@@ -58,7 +58,7 @@ def test_phase_progress_from_store_hand_computed(store):
     ws = rows["workshop"]
     # workshop: 1 of 4; expected 4 × 0.19989 = 0.80 → on track
     assert (ws.actual, ws.status) == (1, "on_track")
-    phase1 = {r.indicator: r for r in service.phase_progress(store, "2021-2025", TODAY)}
+    phase1 = {r.indicator: r for r in phase_progress(store, "2021-2025", TODAY)}
     assert phase1["product_standard"].actual == 7
     assert phase1["product_standard"].status == "not_achieved"
     assert len(phase1) == 9

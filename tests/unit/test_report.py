@@ -8,7 +8,6 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from pqtrack import service
 from pqtrack.cli import main as cli
 from pqtrack.domain import plan
 from pqtrack.domain.filters import RecordFilter
@@ -17,6 +16,7 @@ from pqtrack.i18n import t
 from pqtrack.ingest import pipeline as ingest
 from pqtrack.report import build as report
 from pqtrack.service import sample
+from pqtrack.service.progress import phase_progress
 from tests.support import TODAY
 
 PHASE = "2021-2025"
@@ -105,7 +105,7 @@ def test_every_sheet_present_in_order(filled):
 def test_indicator_table_matches_queries_and_hand_figures(filled):
     wb = _build(filled)
     ws = _sheet(wb, "indicators")
-    expected = {p.indicator: p for p in service.phase_progress(filled, PHASE, AS_OF)}
+    expected = {p.indicator: p for p in phase_progress(filled, PHASE, AS_OF)}
     q = queries.actuals(filled, date(2021, 1, 1), AS_OF).set_index("indicator")
     for tg in plan.targets(PHASE):
         row = _row_where(ws, 1, tg.label_vi)

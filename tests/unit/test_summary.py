@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from pqtrack.domain.filters import RecordFilter
 from pqtrack.figures import queries
 from pqtrack.ingest import pipeline as ingest
 from pqtrack.store import Store, distinct, migrations, summary
-from tests.support import TODAY
+from tests.support import TODAY, again_under_new_ids
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample" / "du-lieu-minh-hoa_illustrative-sample.csv"
@@ -24,16 +23,6 @@ PHASES = list(plan.PHASE_CODES)
 
 def _no_rebuild(cur) -> None:
     raise AssertionError("the summary was rebuilt, not added to")
-
-
-def _again(path: Path, out: Path, rows: int, tag: str) -> Path:
-    """Write the first ``rows`` records of ``path`` again under new ids (same beneficiaries)."""
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        table = list(csv.reader(fh))
-    body = [[f"{tag}-{r[0]}", *r[1:]] for r in table[1 : rows + 1]]
-    with out.open("w", encoding="utf-8-sig", newline="") as fh:
-        csv.writer(fh).writerows([table[0], *body])
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +39,10 @@ def filled(tmp_path_factory) -> Store:
     for path in (SAMPLE, csv_path):
         rep = ingest.process(s, path.read_bytes(), path.name, today=TODAY)
         assert rep.stored, rep.problems.head()
-    for path in (_again(csv_path, work / "again.csv", 600, "L"), _again(later, later, 400, "M")):
+    for path in (
+        again_under_new_ids(csv_path, work / "again.csv", 600, "L"),
+        again_under_new_ids(later, later, 400, "M"),
+    ):
         with pytest.MonkeyPatch.context() as mp:  # a whole rebuild would leave it stale
             mp.setattr(summary, "refresh", _no_rebuild)
             rep = ingest.process(s, path.read_bytes(), path.name, today=TODAY)
@@ -213,7 +205,7 @@ def test_a_small_batch_is_added_then_rolled_back(filled, tmp_path, monkeypatch):
     flt = RecordFilter(phase="2021-2025")
     before = queries.beneficiary_totals(filled, flt)
     generate(tmp_path / "src.csv", 200, TODAY, seed=9)
-    path = _again(tmp_path / "src.csv", tmp_path / "n.csv", 50, "N")
+    path = again_under_new_ids(tmp_path / "src.csv", tmp_path / "n.csv", 50, "N")
     monkeypatch.setattr(summary, "refresh", _no_rebuild)
     rep = ingest.process(filled, path.read_bytes(), path.name, today=TODAY)
     assert rep.stored
@@ -343,57 +335,6 @@ def test_an_added_later_record_moves_the_phase_end(tmp_path):
     assert int(whole["turns"].sum()) == 7 and int(whole["beneficiaries"].sum()) == 6
 
 
-def _rebuilt(store: Store, table: str) -> list[tuple]:
-    """Return ``table`` as a rebuild of the summary makes it (the rebuild is rolled back)."""
-    with store.cursor() as cur:
-        cur.execute("BEGIN TRANSACTION")
-        try:
-            summary.refresh(cur)
-            return cur.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()  # noqa: S608
-        finally:
-            cur.execute("ROLLBACK")
-
-
-def test_a_rebuild_counts_the_same_by_place_per_pass_or_with_hash_sets(filled, monkeypatch):
-    used: list[str] = []
-    real_counter, real_by_place = distinct.counter, summary._count_by_place
-    monkeypatch.setattr(
-        distinct,
-        "counter",
-        lambda *a: used.append(real_counter(*a)[0].split("(")[0]) or real_counter(*a),
-    )
-    monkeypatch.setattr(
-        summary, "_count_by_place", lambda *a: used.append("by place") or real_by_place(*a)
-    )
-    by_place = _rebuilt(filled, "summary")
-    assert set(used) == {"by place", "COALESCE"}  # the other dimensions took bitmaps
-
-    monkeypatch.setattr(summary, "_count_by_place", lambda *a: False)
-    used.clear()
-    per_pass = _rebuilt(filled, "summary")
-    assert set(used) == {"COALESCE"}  # every distinct count took a bitmap, in its own pass
-
-    monkeypatch.setattr(summary, "_count_by_place", real_by_place)
-    monkeypatch.setattr(distinct, "BITMAP_BUDGET", 0)
-    used.clear()
-    hash_sets = _rebuilt(filled, "summary")
-    assert set(used) == {"count"}
-    assert by_place == per_pass == hash_sets and len(by_place) > 500
-    dims = {row[2] for row in by_place}
-    assert {"total", "indicator", "locality", "map_district", "no_locality"} <= dims
-
-
-def test_distinct_counter_keeps_to_its_budget():
-    assert distinct.counter("x", None, 1) == ("count(DISTINCT x)", {})
-    sql, params = distinct.counter("x", (1, 80_000), 10)
-    assert sql.startswith("COALESCE(bit_count(bitstring_agg(x,") and params == {
-        "id_lo": 1,
-        "id_hi": 80_000,
-    }
-    per_group = 80_000 // 8
-    assert distinct.counter("x", (1, 80_000), distinct.BITMAP_BUDGET // per_group + 1)[1] == {}
-
-
 def test_totals_of_any_indicator_set_come_from_the_summary(filled, monkeypatch):
     sets = [("management_system", "product_standard"), ("workshop", "lab_17025", "award_winner")]
     want = {
@@ -409,20 +350,7 @@ def test_totals_of_any_indicator_set_come_from_the_summary(filled, monkeypatch):
     def no_records(*args, **kwargs):
         raise AssertionError("the records were read")
 
-    monkeypatch.setattr(queries, "_counted", no_records)
+    monkeypatch.setattr(queries, "_from_records", no_records)
     for inds in sets:
         got = queries.beneficiary_totals(filled, RecordFilter(phase=PHASES[0], indicators=inds))
         assert got == want[inds] and got["beneficiaries"] > 0
-
-
-def test_reach_is_the_same_by_mask_or_by_list_and_after_adding(filled, monkeypatch):
-    def reach() -> list[tuple]:
-        return filled.query_rows("SELECT * FROM summary_reach ORDER BY ALL")
-
-    added = reach()  # the fixture's last two batches were added, not rebuilt
-    assert added and all(n > 0 for *_, n in added)
-    assert all(list(inds) == sorted(inds) for _, inds, _ in added)
-
-    by_mask = _rebuilt(filled, "summary_reach")
-    monkeypatch.setattr(summary, "MASK_INDICATORS", 0)
-    assert _rebuilt(filled, "summary_reach") == by_mask == added

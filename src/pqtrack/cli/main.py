@@ -19,7 +19,7 @@ from pqtrack.cli.args import env_lang, os_user, parse_date
 # command imports what it uses (pandas, duckdb, the store, Excel writers) when it runs.
 from pqtrack.domain import plan
 from pqtrack.domain.filters import RecordFilter
-from pqtrack.domain.schema import BENEFICIARY_TYPES
+from pqtrack.domain.schema import BENEFICIARY_TYPES, template_csv
 from pqtrack.i18n import t
 from pqtrack.paths import default_db_path
 from pqtrack.text import for_terminal
@@ -113,8 +113,7 @@ def _open(args: argparse.Namespace) -> Store:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Store each file as its own batch; report every problem of refused files."""
-    from pqtrack.ingest import pipeline as ingest
-    from pqtrack.ingest import workbook
+    from pqtrack.service import uploads
 
     lang = env_lang()
     store = _open(args)
@@ -129,17 +128,15 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(t("cli.cannot_read", lang, file=path, error=exc.strerror), file=sys.stderr)
             results.append({"file": str(path), "stored": False, "problems": [str(exc.strerror)]})
             continue
-        try:  # a workbook is read as the upload page reads it, and kept as the original
-            upload = workbook.record_file(data, path.name)
-        except workbook.WorkbookError as exc:
+        # a workbook is read as the upload page reads it, and kept as the original
+        upload = uploads.read(data, path.name, lang)
+        if upload.refused is not None:
             refused += 1
-            messages = [exc.message(lang)]
+            messages = [upload.refused]
             results.append({"file": str(path), "stored": False, "problems": messages})
             _print_refused(path, messages, 1, args.json, lang)
             continue
-        report = ingest.process(
-            store, upload.data, upload.name, user=user, original=upload.original
-        )
+        report = uploads.store_upload(store, upload, user)
         for warning in report.warnings:
             print(f"{path}: {for_terminal(warning.message(lang))}", file=sys.stderr)
         if report.stored:
@@ -191,51 +188,39 @@ def _filter(args: argparse.Namespace) -> RecordFilter:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the filtered records to a CSV or XLSX file."""
-    from pqtrack.figures import queries
-    from pqtrack.report import export
+    from pqtrack.service import records
 
     store = _open(args)
     fmt = args.format or ("xlsx" if args.out.suffix.lower() == ".xlsx" else "csv")
     flt = _filter(args)
 
     with args.out.open("wb") as fh:
-        chunks = queries.iter_records(store, flt)
-        rows = (
-            export.write_xlsx(chunks, fh, env_lang())
-            if fmt == "xlsx"
-            else export.write_csv(chunks, fh)
-        )
+        rows = records.write_export(store, flt, fh, fmt, env_lang())
     print(t("cli.exported", env_lang(), rows=rows, file=args.out))
     return EXIT_OK
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
     """Print the phase's targets vs actuals."""
-    from pqtrack import service
-    from pqtrack.presentation import numbers
+    from pqtrack.service import progress
 
     lang = env_lang()
     store = _open(args)
     as_of = args.as_of or date.today()
-    rows = service.phase_progress(store, args.phase, as_of)
+    rows = progress.phase_progress(store, args.phase, as_of)
     if args.json:
         print(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
         return EXIT_OK
-    print(
-        t("cli.progress_title", lang, phase=plan.phase(args.phase).label, as_of=f"{as_of:%d/%m/%Y}")
-    )
-    for r in rows:
-        print(
-            f"  {r.indicator:<20} {numbers.integer(r.actual, lang):>6} / "
-            f"{numbers.integer(r.target, lang):<5} {numbers.percent(r.percent, lang, 1):>7}  "
-            f"{t('status.' + r.status, lang)}"
-        )
+    for line in progress.terminal_lines(rows, args.phase, as_of, lang):
+        print(line)
     return EXIT_OK
 
 
 def cmd_batches(args: argparse.Namespace) -> int:
     """List stored batches."""
-    df = _open(args).batches()
+    from pqtrack.service import batches
+
+    df = batches.history(_open(args))
     if args.json:
         df = df.drop(columns=["content_hash"]).astype(object).where(df.notna(), None)
         for col in ("created_at", "rolled_back_at"):
@@ -254,45 +239,43 @@ def cmd_batches(args: argparse.Namespace) -> int:
 
 def cmd_rollback(args: argparse.Namespace) -> int:
     """Roll back one batch."""
-    removed = _open(args).rollback(args.batch_id, args.user or os_user())
+    from pqtrack.service import batches
+
+    removed = batches.rollback(_open(args), args.batch_id, args.user or os_user())
     print(t("cli.rolled_back", env_lang(), batch_id=args.batch_id, rows=removed))
     return EXIT_OK
 
 
 def cmd_purge_original(args: argparse.Namespace) -> int:
     """Delete the original file of a rolled-back batch (audited; the batch keeps its hash)."""
-    from pqtrack.store import purging
+    from pqtrack.service import batches
 
-    name = purging.purge_original(_open(args), args.batch_id, args.user or os_user())
+    name = batches.purge_original(_open(args), args.batch_id, args.user or os_user())
     print(t("cli.purged", env_lang(), batch_id=args.batch_id, file=name))
     return EXIT_OK
 
 
 def cmd_template(args: argparse.Namespace) -> int:
     """Write the empty upload template."""
-    from pqtrack.ingest import pipeline as ingest
-
-    args.out.write_bytes(ingest.template_csv(args.headers))
+    # Straight from the record contract (what the upload service hands the page too):
+    # the service package would load pandas and the store for a header line.
+    args.out.write_bytes(template_csv(args.headers))
     print(t("cli.template_written", env_lang(), file=args.out))
     return EXIT_OK
 
 
 def cmd_tfp(args: argparse.Namespace) -> int:
     """Print the TFP decomposition of ``--macro FILE``, else of the current macro data."""
-    from pqtrack.presentation import numbers
-    from pqtrack.tfp import macro
-    from pqtrack.tfp import model as tfp
+    from pqtrack.service import display, macro, tfp
 
     lang = env_lang()
     if args.macro:  # a file named on the command line: no store is opened
-        data = macro.parse_macro_file(args.macro)
+        data = macro.read_file(args.macro)
         frame, problems = data.frame, data.problems
     else:
-        from pqtrack import service
-
         # The store's uploaded macro data, as the page and the report use (never creates one).
         path = args.db or default_db_path()
-        current = service.current_macro(_open(args) if path.exists() else None)
+        current = macro.current(_open(args) if path.exists() else None)
         frame, problems = current.frame, list(current.problems)
     if problems:
         for problem in problems:
@@ -300,7 +283,7 @@ def cmd_tfp(args: argparse.Namespace) -> int:
         return EXIT_REFUSED
     depreciation = tfp.DEFAULT_DEPRECIATION if args.depreciation is None else args.depreciation
     try:
-        result = tfp.compute(frame, args.capital_share, depreciation)
+        result = tfp.estimate(frame, args.capital_share, depreciation)
     except ValueError as exc:
         print(t("cli.bad_parameter", lang, error=exc), file=sys.stderr)
         return EXIT_USAGE
@@ -310,7 +293,7 @@ def cmd_tfp(args: argparse.Namespace) -> int:
         return EXIT_OK
 
     def pct(value: float | None, digits: int = 2) -> str:
-        return numbers.percent(value, lang, digits, trim=True)  # a missing value: numbers.MISSING
+        return display.percent(value, lang, digits, trim=True)  # a missing value: MISSING
 
     for year in payload["years"]:
         print(
@@ -336,13 +319,12 @@ def _read_password(args: argparse.Namespace) -> str | None:
 
 def cmd_user(args: argparse.Namespace) -> int:
     """Add, list, disable accounts, reset passwords and lift login locks."""
-    from pqtrack.service import auth
-    from pqtrack.store import accounts
+    from pqtrack.service import accounts, auth
 
     lang = env_lang()
     store = _open(args)
     if args.user_command == "list":
-        df = accounts.list_users(store)
+        df = accounts.users(store)
         if args.json:
             print(df.to_json(orient="records", date_format="iso", force_ascii=False))
         for u in df.itertuples():

@@ -29,22 +29,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
 
 def run(args: argparse.Namespace) -> int:
     """Write the phase report workbook; return the exit code."""
-    from pqtrack.report import (
-        build as report,  # only when the command runs: it needs the store and pandas
-    )
+    from pqtrack.service import reports  # only when the command runs: store and pandas
     from pqtrack.store import Store
 
     lang = args.lang or env_lang()
     as_of = args.as_of or date.today()
     store = Store(args.db or default_db_path())
     try:
-        report.build_report(store, args.phase, as_of, lang, args.user or os_user(), out=args.out)
+        reports.write_report(store, args.phase, as_of, lang, args.user or os_user(), args.out)
     finally:
         store.close()
     label = plan.phase(args.phase).label
     print(t("report.cli.written", lang, phase=label, as_of=f"{as_of:%d/%m/%Y}", file=args.out))
     if args.pdf:
-        pdf = report.to_pdf(args.out)
+        pdf = reports.to_pdf(args.out)
         if pdf is None:
             print(t("report.cli.no_pdf", lang), file=sys.stderr)
             return 1

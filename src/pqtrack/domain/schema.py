@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from datetime import date
 
-from pqtrack.text import fold
+from pqtrack.text import BOM, fold
 
 
 @dataclass(frozen=True)
@@ -104,3 +106,11 @@ def beneficiary_type_lookup() -> dict[str, str]:
     lookup.update({fold(word): code for code, word in BENEFICIARY_TYPE_VI.items()})
     lookup.update(_TYPE_ABBREVIATIONS)
     return lookup
+
+
+def template_csv(headers: str = "vi") -> bytes:
+    """Return the empty upload template (UTF-8 with BOM), Vietnamese or canonical headers."""
+    names = [c.header_vi for c in COLUMNS] if headers == "vi" else list(COLUMN_NAMES)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow(names)
+    return BOM + out.getvalue().encode("utf-8")

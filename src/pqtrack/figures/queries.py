@@ -1,4 +1,7 @@
-"""Read queries the pages, exports and CLI use; every value is a bound parameter."""
+"""Read queries the pages, exports and CLI use; every value is a bound parameter.
+
+A figure comes from the per-phase summary when it is fresh and fits the filter (fast path),
+else from ``records`` (fallback, exact for any filter); tests hold both to one answer."""
 
 from __future__ import annotations
 
@@ -94,10 +97,10 @@ def where(flt: RecordFilter) -> tuple[str, dict]:
     return " AND ".join(parts), params
 
 
-def _counted(
+def _from_records(
     store: Store, sql: str, params: dict, groups_sql: str | None, ids: str = "beneficiary_id"
 ) -> pd.DataFrame:
-    """Run ``sql``, whose ``{distinct}`` counts the distinct ``ids`` of each group.
+    """Run ``sql`` over the records, its ``{distinct}`` counting each group's distinct ``ids``.
 
     ``groups_sql`` counts the groups ``sql`` makes (None: one row); the count decides
     whether bitmaps over the id range fit (``distinct``), read from the same snapshot.
@@ -109,7 +112,7 @@ def _counted(
             groups = 1
             if groups_sql is not None and id_range is not None:
                 groups = cur.execute(groups_sql, params).fetchall()[0][0]
-            counted, extra = distinct.counter(ids, id_range, groups)
+            counted, extra = distinct.count_sql(ids, id_range, groups)
             return cur.execute(sql.replace("{distinct}", counted), {**params, **extra}).df()
         finally:
             cur.execute("COMMIT")
@@ -158,7 +161,7 @@ def actuals(store: Store, start: date, end: date) -> pd.DataFrame:
     if found is not None:
         return found[0]
     window = "FROM records WHERE date BETWEEN $start AND $end"
-    return _counted(
+    return _from_records(
         store,
         "SELECT indicator, sum(quantity) AS actual, count(*) AS turns, "
         "{distinct} AS beneficiaries, sum(funding_vnd) AS funding_vnd "
@@ -218,7 +221,7 @@ def breakdown(store: Store, dimension: str, flt: RecordFilter) -> pd.DataFrame:
         "GROUP BY ALL ORDER BY indicator, quantity DESC, 2"
     )
     groups = f"SELECT count(*) FROM (SELECT DISTINCT indicator, {expr} FROM records WHERE {clause})"
-    return _counted(store, sql, params, groups)
+    return _from_records(store, sql, params, groups)
 
 
 def _totals_row(flt: RecordFilter) -> tuple[str, str, str | None] | None:
@@ -287,7 +290,7 @@ def beneficiary_totals(store: Store, flt: RecordFilter) -> dict:
             totals = {**sums.to_dict(), "beneficiaries": reach["beneficiaries"]}
             return {k: int(totals[k]) for k in TOTALS}
     clause, params = where(flt)
-    df = _counted(
+    df = _from_records(
         store,
         "SELECT count(*) AS turns, COALESCE(sum(quantity), 0) AS quantity, "
         "{distinct} AS beneficiaries, "
@@ -308,8 +311,7 @@ def list_records(store: Store, flt: RecordFilter, limit: int, offset: int = 0) -
     """Return one page of matching records, newest first."""
     clause, params = where(flt)
     params = {**params, "limit": limit, "offset": offset}
-    # Sort keys first, whole rows for the page only: a deep page no longer carries every
-    # column of the rows it skips through the sort (~4x faster at OFFSET 10,000).
+    # Sort keys first, whole rows for the page only: a deep page skips rows, not columns.
     return store.query_df(
         "WITH page AS (SELECT rowid AS rid, date, batch_id, row_number FROM records "
         f"WHERE {clause} ORDER BY date DESC, batch_id DESC, row_number "
@@ -380,7 +382,7 @@ def map_values(store: Store, level: str, flt: RecordFilter) -> tuple[pd.DataFram
         units, rest = found
         return units, {k: int(v) for k, v in rest.iloc[0].items()}
     clause, params = where(flt)
-    units = _counted(
+    units = _from_records(
         store,
         f"SELECT {column} AS unit, count(*) AS turns, sum(quantity) AS quantity, "
         "{distinct} AS beneficiaries, "
@@ -389,7 +391,7 @@ def map_values(store: Store, level: str, flt: RecordFilter) -> tuple[pd.DataFram
         params,
         f"SELECT count(DISTINCT {column}) FROM records WHERE {clause}",
     )
-    rest = _counted(
+    rest = _from_records(
         store,
         "SELECT count(*) FILTER (WHERE locality IS NOT NULL) AS turns, "
         "COALESCE(sum(quantity) FILTER (WHERE locality IS NOT NULL), 0) AS quantity, "

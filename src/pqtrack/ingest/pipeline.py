@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import codecs
-import csv
 import hashlib
-import io
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +18,6 @@ from pqtrack.domain import plan
 from pqtrack.domain.localities import match_many
 from pqtrack.domain.missing import MISSING
 from pqtrack.domain.schema import (
-    COLUMN_NAMES,
     DERIVED_COLUMNS,
     REQUIRED_COLUMNS,
     beneficiary_type_lookup,
@@ -32,7 +29,7 @@ from pqtrack.ingest.layout import CsvLayout, FastPathRefused, find_header, norma
 from pqtrack.ingest.loading import StageResult, stage
 from pqtrack.ingest.rowscan import RowScan, scan
 from pqtrack.store import Store
-from pqtrack.text import BOM, fold
+from pqtrack.text import fold
 
 # Columns declared beyond the header on the fast path (rows that end in empty cells);
 # a wider row makes DuckDB refuse the read and the file takes the exact path.
@@ -406,13 +403,3 @@ def check(
         store, data, file_name, commit=False, today=today, on_step=on_step, original=original,
         correct=correct,
     )  # fmt: skip
-
-
-def template_csv(headers: str = "vi") -> bytes:
-    """Return the empty upload template (UTF-8 with BOM), Vietnamese or canonical headers."""
-    from pqtrack.domain.schema import COLUMNS
-
-    names = [c.header_vi for c in COLUMNS] if headers == "vi" else list(COLUMN_NAMES)
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerow(names)
-    return BOM + out.getvalue().encode("utf-8")

@@ -20,10 +20,9 @@ from typing import BinaryIO
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from pqtrack import service
 from pqtrack.domain import plan
 from pqtrack.domain.progress import Progress, summary_counts
-from pqtrack.figures import queries
+from pqtrack.figures import progress, queries
 from pqtrack.i18n import t
 from pqtrack.presentation import numbers
 from pqtrack.report.sheets import (
@@ -277,7 +276,7 @@ def build_report(
     target = str(out) if isinstance(out, Path | str) else out
     wb = xlsxwriter.Workbook(target, WORKBOOK_OPTIONS)
     ctx = Ctx(store, wb, make_formats(wb, lang), lang, ph, as_of, store.has_sample())
-    ctx.rows = service.phase_progress(store, phase_code, as_of)
+    ctx.rows = progress.phase_progress(store, phase_code, as_of)
     wb.set_properties(
         {
             "title": ctx.tr("title") + " " + ph.label,

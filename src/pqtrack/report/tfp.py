@@ -6,13 +6,12 @@ from xlsxwriter.worksheet import Worksheet
 
 from pqtrack.presentation import numbers
 from pqtrack.report.sheets import Ctx, put, table
+from pqtrack.tfp import macro
 
 
 def macro_input(ctx: Ctx) -> tuple[object, str]:
-    """Return the macro frame for the estimate (:func:`pqtrack.service.current_macro`)."""
-    from pqtrack import service
-
-    current = service.current_macro(ctx.store)
+    """Return the macro frame for the estimate (:func:`pqtrack.tfp.macro.current`)."""
+    current = macro.current(ctx.store)
     if current.batch is not None:
         batch = current.batch
         return current.frame, ctx.tr(

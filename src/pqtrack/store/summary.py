@@ -64,8 +64,7 @@ def _phased() -> tuple[str, dict]:
     return sql, params
 
 
-# Records with their phase: a CASE over the phases, not a range join with the phases
-# (the join cost a fifth of the rebuild at 10M records).
+# Records with their phase: a CASE over the phases, cheaper than a range join with them.
 PHASED, PHASE_PARAMS = _phased()
 
 
@@ -85,21 +84,8 @@ _GROUPS: tuple[tuple[str, str, str, str, bool], ...] = (
     *(("no_locality", scope, "NULL", "locality IS NULL", True) for scope in ("'*'", "indicator")),
 )
 
-# Groups a rebuild that cannot count by place (see ``_BY_PLACE``) copies from groups it
-# has counted, each a full pass over the records fewer: by indicator within an indicator
-# is that indicator's total; a map level within an indicator is that level's breakdown,
-# but for the records whose locality was not placed (a district or commune is set only
-# from a placed locality). Dimension: its source.
-_COPIED: dict[tuple[str, str], str] = {
-    ("indicator", "indicator"): "total",
-    **{(f"map_{level}", "indicator"): level for level in MAP_LEVELS},
-}
-
-
-# The values a rebuild may count from one pass keeping, per phase, indicator and place
-# (locality, district, commune), the sums and a bitmap of the beneficiaries: the groups
-# over these (nine passes over the records, half the rebuild at 10M) are then read from
-# those few rows, the bitmaps of a group OR-ed.
+# Groups over these values are read from ``summary_by_place``: one pass keeping, per phase,
+# indicator and place, the sums and a bitmap of the beneficiaries (OR-ed for a group).
 _BY_PLACE = ("NULL", "indicator", "locality", "district", "commune")
 # What a group adds up: over the records, and over the rows by place.
 _SUMS = "count(*), sum(quantity), {counted}, sum(funding_vnd), max(date)"
@@ -110,8 +96,7 @@ def refresh(cur: duckdb.DuckDBPyConnection) -> None:
     """Rebuild the summary from ``records`` (call inside the writing transaction)."""
     cur.execute("DELETE FROM summary")
     ids = distinct.id_range(cur)
-    # How many groups each distinct count may make, at most, from one pass: the budget for
-    # bitmaps (a group count per statement cost 40% of the rebuild at 1M rows).
+    # How many groups each pass may make, all counted in one statement: the bitmaps' budget.
     values = sorted({value for *_, value, _, counts_distinct in _GROUPS[1:] if counts_distinct})
     counts = cur.execute(
         "SELECT count(DISTINCT phase), count(DISTINCT indicator), "
@@ -128,17 +113,17 @@ def refresh(cur: duckdb.DuckDBPyConnection) -> None:
         if by_place and value in _BY_PLACE:
             cur.execute(
                 f"INSERT INTO summary SELECT phase, {scope}, $dim, CAST({value} AS VARCHAR), "
-                + _SUMS_BY_PLACE.format(counted=distinct.counted("ids"))
+                + _SUMS_BY_PLACE.format(counted=distinct.count_bitmaps_sql("ids"))
                 + f" FROM summary_by_place WHERE {rows} GROUP BY phase, {scope}, {value}",
                 {"dim": dim},
             )
             continue
-        if not by_place and (dim, scope) in _COPIED:
-            continue
+        # The other groups, and every group when the bitmaps by place exceed the budget
+        # (fallback): a pass over the records each.
         counted, params = "NULL", {}
         if counts_distinct:
             groups = phases * (indicators if scope == "indicator" else 1)
-            counted, params = distinct.counter(
+            counted, params = distinct.count_sql(
                 "beneficiary_id", ids, groups * (cardinality[value] + 1)
             )
         cur.execute(
@@ -149,8 +134,6 @@ def refresh(cur: duckdb.DuckDBPyConnection) -> None:
         )
     if by_place:
         cur.execute("DROP TABLE summary_by_place")
-    else:
-        _copy_groups(cur, ids, phases * indicators)
     _rebuild_reach(cur)
     _stamp(cur)
 
@@ -160,7 +143,7 @@ def _count_by_place(
 ) -> bool:
     """Make ``summary_by_place`` (see ``_BY_PLACE``) if its ``groups`` bitmaps fit the budget;
     return whether it did."""
-    bitmap = distinct.bitmap("beneficiary_id", ids, groups)
+    bitmap = distinct.bitmap_sql("beneficiary_id", ids, groups)
     if bitmap is None:
         return False
     cur.execute(
@@ -181,12 +164,12 @@ def _add_markers(
     if by_place:
         sums = (
             "COALESCE(sum(r.turns), 0), COALESCE(sum(r.quantity), 0), "
-            + distinct.counted("r.ids")
+            + distinct.count_bitmaps_sql("r.ids")
             + ", COALESCE(sum(r.funding_vnd), 0), max(r.last_date)"
         )
         rows, params = "summary_by_place", {}
     else:
-        counted, params = distinct.counter("r.beneficiary_id", ids, len(plan.PHASES))
+        counted, params = distinct.count_sql("r.beneficiary_id", ids, len(plan.PHASES))
         sums = (
             f"count(r.date), COALESCE(sum(r.quantity), 0), {counted}, "
             "COALESCE(sum(r.funding_vnd), 0), max(r.date)"
@@ -200,35 +183,8 @@ def _add_markers(
     )
 
 
-def _copy_groups(cur: duckdb.DuckDBPyConnection, ids: tuple[int, int] | None, groups: int) -> None:
-    """Add the ``_COPIED`` groups (all within an indicator) from the counted ones."""
-    for (dim, _), source in _COPIED.items():
-        params = {"dim": dim, "source": source}
-        if source not in MAP_LEVELS:  # an indicator's total, by that indicator
-            cur.execute(
-                "INSERT INTO summary SELECT phase, scope, $dim, scope, turns, quantity, "
-                "beneficiaries, funding_vnd, last_date FROM summary "
-                "WHERE dimension = $source AND scope <> '*'",
-                params,
-            )
-            continue
-        cur.execute(
-            "INSERT INTO summary SELECT phase, scope, $dim, value, turns, quantity, "
-            "beneficiaries, funding_vnd, last_date FROM summary "
-            "WHERE dimension = $source AND scope <> '*' AND value IS NOT NULL",
-            params,
-        )
-        counted, bitmap = distinct.counter("beneficiary_id", ids, groups)
-        cur.execute(  # the records whose locality was not placed
-            f"INSERT INTO summary SELECT phase, indicator, $dim, NULL, count(*), "
-            f"sum(quantity), {counted}, sum(funding_vnd), max(date) FROM {PHASED} "
-            f"WHERE locality IS NOT NULL AND {source} IS NULL GROUP BY phase, indicator",
-            {"dim": dim, **PHASE_PARAMS, **bitmap},
-        )
-
-
-# Beneficiaries are grouped by a bit mask of the indicators that reached them while the
-# records hold at most this many distinct indicators (the contract has 9).
+# A beneficiary's indicators fit a BIGINT bit mask while the records hold at most this many
+# distinct indicators (the contract has 9); beyond, lists per beneficiary (fallback).
 MASK_INDICATORS = 62
 
 
@@ -242,7 +198,7 @@ def _rebuild_reach(cur: duckdb.DuckDBPyConnection) -> None:
             PHASE_PARAMS,
         ).fetchall()
     ]
-    if len(inds) > MASK_INDICATORS:
+    if len(inds) > MASK_INDICATORS:  # fallback: more indicators than the mask has bits
         cur.execute(
             "INSERT INTO summary_reach SELECT phase, indicators, count(*) FROM ("
             + _reached(PHASED)
@@ -250,7 +206,7 @@ def _rebuild_reach(cur: duckdb.DuckDBPyConnection) -> None:
             PHASE_PARAMS,
         )
         return
-    # A bit per indicator is 5x cheaper than a list per beneficiary (0.08 s vs 0.44 at 1M).
+    # A bit per indicator, OR-ed per beneficiary: cheaper than a list per beneficiary.
     cur.execute(
         "INSERT INTO summary_reach SELECT phase, "
         "list_filter($inds, lambda x, i: (m >> (i - 1)) & 1 = 1), count(*) "

@@ -22,6 +22,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -30,6 +31,9 @@ from pqtrack.ingest.decode import DecodeError, decode_bytes
 from pqtrack.paths import data_dir
 from pqtrack.store.batches import MACRO_ROW_COLUMNS
 from pqtrack.text import fold
+
+if TYPE_CHECKING:
+    from pqtrack.store import Store
 
 MACRO_COLUMNS: tuple[str, ...] = (
     "year",
@@ -320,3 +324,28 @@ def default_macro_file() -> Path:
 def load_default() -> MacroData:
     """Return the shipped macro file parsed (cited GRDP growth, placeholder capital and labour)."""
     return parse_macro_file(default_macro_file())
+
+
+@dataclass(frozen=True)
+class Current:
+    """The macro data every TFP figure uses, and where it came from."""
+
+    frame: pd.DataFrame
+    file_name: str
+    batch: dict | None = None  # the uploaded batch (id, file, when, who); None: the shipped file
+    problems: tuple[MacroProblem, ...] = ()  # the shipped file's, if it fails its checks
+
+
+def current(store: Store | None) -> Current:
+    """Return the current macro data: the store's newest active macro batch, else the shipped file.
+
+    The one rule: the TFP page, the report's TFP sheet and ``pqtrack tfp`` all ask here.
+    """
+    stored = store.active_macro() if store is not None else None
+    if stored is not None:
+        batches = store.batches(kind="macro")
+        batch = batches[batches["status"] == "active"].iloc[0].to_dict()
+        frame = stored.astype({"year": "int64", "placeholder": "bool"})
+        return Current(frame, str(batch["file_name"]), batch)
+    shipped = load_default()
+    return Current(shipped.frame, default_macro_file().name, None, tuple(shipped.problems))

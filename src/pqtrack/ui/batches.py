@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 import streamlit as st
 
 from pqtrack import i18n
-from pqtrack.presentation import numbers, views
-from pqtrack.store import Store, StoreError, purging
+from pqtrack.service import batches as service
+from pqtrack.service import display as fmt
 from pqtrack.ui import data_changed, lang, session, tr
+
+if TYPE_CHECKING:
+    from pqtrack.store import Store
 
 
 def rollback_controls(store: Store, batches: pd.DataFrame, prefix: str, msg: str) -> None:
@@ -39,8 +44,8 @@ def rollback_controls(store: Store, batches: pd.DataFrame, prefix: str, msg: str
     yes = yes_col.button(tr(f"{msg}.rollback_confirm"), type="primary", key=f"{prefix}_yes")
     if yes and session.allowed("rollback"):
         try:
-            removed = store.rollback(int(pending), session.user_name())
-        except StoreError as exc:
+            removed = service.rollback(store, int(pending), session.user_name())
+        except service.StoreError as exc:
             st.error(tr(exc.code, **exc.params))
         else:
             data_changed()
@@ -66,7 +71,7 @@ def original_controls(store: Store, batches: pd.DataFrame) -> None:
         st.info(tr("ui.upload.original_locked"), icon="🔒")
         return
     names = dict(zip(batches["batch_id"], batches["file_name"], strict=True))
-    gone = purging.purged(store)
+    gone = service.purged(store)
 
     def label(b: int) -> str:
         return f"#{b} · {names[b]}" + (f" · {tr('ui.upload.purged_tag')}" if b in gone else "")
@@ -77,14 +82,14 @@ def original_controls(store: Store, batches: pd.DataFrame) -> None:
     if pick in gone:
         user, at = gone[pick]
         # typed text (the CLI takes any --user)
-        who = views.md_escape(user) if user else numbers.MISSING
+        who = fmt.md_escape(user) if user else fmt.MISSING
         st.info(tr("store.original_purged", batch_id=pick, user=who, at=_when(at)))
     else:
         st.download_button(
             tr("ui.upload.original"),
-            data=session.guarded("download_original", lambda: store.file_bytes(pick)[1]),
+            data=session.guarded("download_original", lambda: service.original(store, pick)),
             file_name=names[pick],
-            mime=views.mime_for(names[pick]),
+            mime=service.mime_for(names[pick]),
             key="up_orig_dl",
             on_click="ignore",
         )
@@ -115,8 +120,8 @@ def _purge_controls(store: Store, purgeable: list[int], names: dict) -> None:
     yes = yes_col.button(tr("ui.upload.purge_confirm"), type="primary", key="purge_yes")
     if yes and session.allowed("purge_original"):
         try:
-            purging.purge_original(store, int(pending), session.user_name())
-        except StoreError as exc:
+            service.purge_original(store, int(pending), session.user_name())
+        except service.StoreError as exc:
             st.error(tr(exc.code, **exc.params))
         else:
             st.session_state.pop("purge_pending", None)

@@ -13,13 +13,16 @@ import logging
 import os
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from pqtrack import i18n
-from pqtrack.service import auth
-from pqtrack.store import Store, accounts
+from pqtrack.service import accounts, auth
 from pqtrack.ui import RUN_ACCOUNT, get_store, note_data_version
+
+if TYPE_CHECKING:
+    from pqtrack.store import Store
 
 USER_KEY = "_pq_user"
 NOTICE_KEY = "_pq_auth_notice"
@@ -116,8 +119,11 @@ def _end(store: Store, entry: Mapping, reason: str) -> None:
     if reason != "logout":
         st.session_state[NOTICE_KEY] = f"ui.auth.ended_{reason}"
     try:
-        store.record_event(
-            str(entry.get("name")), "logout", {"client": client_address() or "", "reason": reason}
+        accounts.record_event(
+            store,
+            str(entry.get("name")),
+            "logout",
+            {"client": client_address() or "", "reason": reason},
         )
     except Exception:  # the log-out itself must not fail on a busy store
         log.exception("could not record a log-out")
@@ -138,7 +144,7 @@ def _local_user(store: Store, first: bool) -> dict | None:
     if now - entry["seen"] > timedelta(minutes=idle_minutes()):
         _end(store, entry, "idle")
         return None
-    account, version = accounts.get_user_and_version(store, entry["name"])
+    account, version = accounts.account_and_version(store, entry["name"])
     if first:
         note_data_version(version)
     if account is None or not account["active"]:
@@ -213,7 +219,7 @@ def later_check(action: str) -> Callable[[], bool]:
     def check() -> bool:
         if _now() - seen > timedelta(minutes=idle_minutes()):
             return False
-        account = accounts.get_user(store, name)
+        account = accounts.account(store, name)
         return bool(
             account
             and account["active"]
@@ -267,7 +273,9 @@ def login_box(store: Store) -> None:
         box.text(user["name"])  # typed text: shown as text, never as markdown or HTML
         if box.button(i18n.t("ui.auth.logout", lang), key="auth_logout"):
             if user.get("oidc"):
-                store.record_event(user["name"], "logout", {"client": client_address() or ""})
+                accounts.record_event(
+                    store, user["name"], "logout", {"client": client_address() or ""}
+                )
                 st.session_state.pop(RUN_ACCOUNT, None)
                 st.logout()  # clears the identity cookie and reloads the app
                 return

@@ -1,0 +1,98 @@
+"""Record uploads, for the upload page and ``pqtrack ingest``: read, check, store, template.
+
+A workbook is read as its first sheet converted to CSV and kept as the batch's original;
+the page and the CLI read, check and store through the same calls, so they agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pqtrack.domain import schema
+from pqtrack.ingest import pipeline, workbook
+from pqtrack.ingest.pipeline import IngestReport
+from pqtrack.presentation import views
+from pqtrack.store import Store
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as the record checks read it, or why it was refused before any check."""
+
+    data: bytes
+    name: str
+    original: tuple[str, bytes] | None = None  # the workbook itself, kept with the batch
+    refused: str | None = None  # the reason in the caller's language (an unreadable workbook)
+
+
+def read(data: bytes, name: str, lang: str) -> Upload:
+    """Return the file to check: a workbook's first sheet as CSV (keeping it), else the file."""
+    try:
+        record = workbook.record_file(data, name)
+    except workbook.WorkbookError as exc:
+        return Upload(data, name, refused=exc.message(lang))
+    return Upload(record.data, record.name, record.original)
+
+
+def preview_key(store: Store, upload: Upload) -> tuple[str, str, int]:
+    """Return what a preview depends on: the file's name and content and the store's data."""
+    return upload.name, pipeline.content_hash(upload.data), store.data_version()
+
+
+def check(
+    store: Store, upload: Upload, on_step: Callable[[str], None] | None = None
+) -> IngestReport:
+    """Check an upload without storing it (the preview)."""
+    return pipeline.check(
+        store, upload.data, upload.name, on_step=on_step, original=upload.original
+    )
+
+
+def store_upload(
+    store: Store,
+    upload: Upload,
+    user: str | None,
+    on_step: Callable[[str], None] | None = None,
+) -> IngestReport:
+    """Check an upload and store it as one batch when it has no problem."""
+    return pipeline.process(
+        store, upload.data, upload.name, user=user, on_step=on_step, original=upload.original
+    )
+
+
+def template_csv(headers: str = "vi") -> bytes:
+    """Return the empty upload template (``vi`` headers, else the column codes)."""
+    return schema.template_csv(headers)
+
+
+def data_dictionary(lang: str) -> pd.DataFrame:
+    """Return the template's columns with meaning and rules."""
+    return views.data_dictionary(lang)
+
+
+def data_dictionary_csv(lang: str) -> bytes:
+    """Return the data dictionary as CSV (UTF-8 with BOM)."""
+    return views.data_dictionary_csv(lang)
+
+
+def delimiter_name(delimiter: str, lang: str) -> str:
+    """Return a file's delimiter in words."""
+    return views.delimiter_name(delimiter, lang)
+
+
+def mapping_table(report: IngestReport, lang: str) -> pd.DataFrame:
+    """Return how each header cell of the checked file was understood."""
+    return views.mapping_table(report.columns, lang)
+
+
+def problems_by_column(problems: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Return a problem table summarised by column and reason."""
+    return views.problems_by_column(problems, lang)
+
+
+def summary_table(report: IngestReport, lang: str) -> pd.DataFrame:
+    """Return what a clean file will add, by indicator, with labels and units."""
+    return views.upload_summary(report.stage.summary, lang)
