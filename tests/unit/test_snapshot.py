@@ -5,9 +5,8 @@ from __future__ import annotations
 import time
 from datetime import date, datetime
 
-from pqtrack import service
 from pqtrack.domain.filters import RecordFilter
-from pqtrack.figures import queries
+from pqtrack.figures import progress, queries
 from pqtrack.ingest import pipeline
 from pqtrack.store import Store, snapshot, versions
 
@@ -23,7 +22,7 @@ def ingest(store, rows: str) -> int:
 
 
 def figures(store) -> dict:
-    rows = service.phase_progress(store, "2021-2025", AS_OF)
+    rows = progress.phase_progress(store, "2021-2025", AS_OF)
     listed = queries.list_records(store, RecordFilter(phase="2021-2025"), 100)
     return {
         "actual": {p.indicator: p.actual for p in rows},

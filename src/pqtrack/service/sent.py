@@ -7,14 +7,14 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
-from pqtrack import service
 from pqtrack.domain import plan
+from pqtrack.figures import progress
 from pqtrack.store import Store, StoreError, sent, snapshot
 from pqtrack.store.sent import SentReport
 
 
 def _actuals(store: Store, phase_code: str, as_of: date) -> dict[str, int]:
-    return {p.indicator: int(p.actual) for p in service.phase_progress(store, phase_code, as_of)}
+    return {p.indicator: int(p.actual) for p in progress.phase_progress(store, phase_code, as_of)}
 
 
 def register_report(
