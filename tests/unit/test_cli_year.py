@@ -58,3 +58,22 @@ def test_void_and_history_of_a_record(tmp_path):
     assert again.returncode == 1 and again.stderr.strip() == "Record W-7 was already voided."
     none = cli("history", "NOPE", "--json", "--db", db)
     assert none.returncode == 1 and json.loads(none.stdout) == []
+
+
+def test_ingest_corrections_replace_stored_records_only_when_asked(tmp_path):
+    db = str(tmp_path / "y.duckdb")
+    head = "record_id,date,indicator,quantity,beneficiary_name,beneficiary_type\r\n"
+    first, fix = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text(head + "K1,15/03/2023,workshop,1,Sở KH&CN,other\r\n", encoding="utf-8")
+    fix.write_text(head + "K1,15/03/2023,workshop,2,Sở KH&CN,other\r\n"
+                   "K2,16/03/2023,workshop,1,Sở KH&CN,other\r\n", encoding="utf-8")  # fmt: skip
+    assert cli("ingest", str(first), "--db", db).returncode == 0
+    refused = cli("ingest", str(fix), "--db", db)
+    assert refused.returncode == 1 and "already stored (batch #1)" in refused.stdout
+    done = cli("ingest", str(fix), "--corrections", "--json", "--db", db)
+    assert done.returncode == 0
+    assert json.loads(done.stdout)[0] | {"file": None} == {
+        "file": None, "stored": True, "batch_id": 2, "rows": 2, "corrections": 1,
+    }  # fmt: skip
+    rows = json.loads(cli("history", "K1", "--json", "--db", db).stdout)
+    assert [(r["action"], r["quantity"]) for r in rows] == [("added", 1), ("corrected", 2)]

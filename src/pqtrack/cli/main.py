@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("files", nargs="+", type=Path)
     s.add_argument("--user", default=None)
     s.add_argument("--json", action="store_true")
+    s.add_argument("--corrections", action="store_true", help=t("cli.help_corrections", env_lang()))
 
     s = sub.add_parser("export", parents=[common], help=t("cli.help_export", env_lang()))
     s.add_argument("--out", type=Path, required=True)
@@ -136,7 +137,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             results.append({"file": str(path), "stored": False, "problems": messages})
             _print_refused(path, messages, 1, args.json, lang)
             continue
-        report = uploads.store_upload(store, upload, user)
+        report = uploads.store_upload(store, upload, user, correct=args.corrections)
         for warning in report.warnings:
             print(f"{path}: {for_terminal(warning.message(lang))}", file=sys.stderr)
         if report.stored:
@@ -146,6 +147,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                     "stored": True,
                     "batch_id": report.batch_id,
                     "rows": report.rows_read,
+                    "corrections": report.stage.corrections,
                 }
             )
             if not args.json:
@@ -158,6 +160,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                         batch_id=report.batch_id,
                     )
                 )
+                if report.stage.corrections:
+                    print(t("cli.corrected", lang, count=report.stage.corrections))
         else:
             refused += 1
             messages = report.messages(lang)
