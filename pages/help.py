@@ -23,6 +23,10 @@ if due_once:
 st.header(ui.tr("ui.help.turns_title"))
 st.markdown(ui.tr("ui.help.turns_text"))
 
+st.header(ui.tr("ui.help.year.title"))
+for part in ("corrections", "form", "void", "history", "sent", "locks"):
+    st.markdown(ui.tr(f"ui.help.year.{part}"))
+
 st.header(ui.tr("ui.help.template_title"))
 st.markdown(ui.tr("ui.help.template_text"))
 st.table(guide.data_dictionary(lang), hide_index=True, border="horizontal")

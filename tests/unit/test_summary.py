@@ -267,6 +267,12 @@ def test_a_store_from_before_the_summary_gets_one_on_upgrade(tmp_path):
         cur.execute("ALTER TABLE records DROP COLUMN beneficiary_id")
         cur.execute("DROP TABLE login_attempts")  # version 10's login counters
         cur.execute("DROP TABLE login_clients")
+        cur.execute("DROP TABLE phase_locks")  # versions 11-13: locks, versions, reports sent
+        cur.execute("DROP TABLE record_past")
+        cur.execute("ALTER TABLE batches DROP COLUMN change")
+        cur.execute("ALTER TABLE batches DROP COLUMN reason")
+        cur.execute("DROP TABLE reports_sent")
+        cur.execute("DROP SEQUENCE report_seq")
         cur.execute(next(sql for sql in migrations.MIGRATIONS[3] if "login_failures" in sql))
         cur.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     s.close()

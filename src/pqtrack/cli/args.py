@@ -31,3 +31,31 @@ def os_user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "cli"
+
+
+def parse_moment(value: str) -> datetime:
+    """Return a moment typed as ISO (``2026-03-15T14:30:05``) or ``15/03/2026 14:30[:05]``.
+
+    A day alone means the end of that day: the store as it stood when the day was over.
+    """
+    text = value.strip()
+    for fmt in ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M"):
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            day = parse_date(text)
+        except argparse.ArgumentTypeError:
+            raise argparse.ArgumentTypeError(t("cli.bad_moment", env_lang(), value=value)) from None
+        return datetime.combine(day, datetime.max.time())
+    if len(text) == 10:  # a day alone, in ISO
+        return datetime.combine(moment.date(), datetime.max.time())
+    return (
+        moment.replace(tzinfo=None)
+        if moment.tzinfo is None
+        else moment.astimezone().replace(tzinfo=None)
+    )

@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pqtrack.cli import report as report_cli
-from pqtrack.cli.args import env_lang, os_user, parse_date
+from pqtrack.cli import sent as sent_cli
+from pqtrack.cli import year as year_cli
+from pqtrack.cli.args import env_lang, os_user, parse_date, parse_moment
 
 # Only light modules here: ``--help`` and a usage error need no data library. Each
 # command imports what it uses (pandas, duckdb, the store, Excel writers) when it runs.
@@ -39,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("files", nargs="+", type=Path)
     s.add_argument("--user", default=None)
     s.add_argument("--json", action="store_true")
+    s.add_argument("--corrections", action="store_true", help=t("cli.help_corrections", env_lang()))
 
     s = sub.add_parser("export", parents=[common], help=t("cli.help_export", env_lang()))
     s.add_argument("--out", type=Path, required=True)
@@ -49,11 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--locality", action="append")
     s.add_argument("--from", dest="date_from", type=parse_date)
     s.add_argument("--to", dest="date_to", type=parse_date)
+    s.add_argument("--stored-at", type=parse_moment, help=t("cli.help_stored_at", env_lang()))
 
     s = sub.add_parser("progress", parents=[common], help=t("cli.help_progress", env_lang()))
     s.add_argument("--phase", choices=plan.PHASE_CODES, required=True)
     s.add_argument("--as-of", type=parse_date, default=None)
     s.add_argument("--json", action="store_true")
+    s.add_argument("--stored-at", type=parse_moment, help=t("cli.help_stored_at", env_lang()))
 
     s = sub.add_parser("batches", parents=[common], help=t("cli.help_batches", env_lang()))
     s.add_argument("--json", action="store_true")
@@ -94,6 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("--user", default=None)
 
     report_cli.add_parser(sub)
+    year_cli.add_parsers(sub)
+    sent_cli.add_parsers(sub)
 
     s = sub.add_parser("template", help=t("cli.help_template", env_lang()))
     s.add_argument("--out", type=Path, required=True)
@@ -132,7 +139,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             results.append({"file": str(path), "stored": False, "problems": messages})
             _print_refused(path, messages, 1, args.json, lang)
             continue
-        report = uploads.store_upload(store, upload, user)
+        report = uploads.store_upload(store, upload, user, correct=args.corrections)
         for warning in report.warnings:
             print(f"{path}: {for_terminal(warning.message(lang))}", file=sys.stderr)
         if report.stored:
@@ -142,6 +149,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                     "stored": True,
                     "batch_id": report.batch_id,
                     "rows": report.rows_read,
+                    "corrections": report.stage.corrections,
                 }
             )
             if not args.json:
@@ -154,6 +162,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
                         batch_id=report.batch_id,
                     )
                 )
+                if report.stage.corrections:
+                    print(t("cli.corrected", lang, count=report.stage.corrections))
         else:
             refused += 1
             messages = report.messages(lang)
@@ -184,13 +194,12 @@ def _filter(args: argparse.Namespace) -> RecordFilter:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the filtered records to a CSV or XLSX file."""
-    from pqtrack.service import records
+    from pqtrack.service import moment, records
 
-    store = _open(args)
     fmt = args.format or ("xlsx" if args.out.suffix.lower() == ".xlsx" else "csv")
     flt = _filter(args)
 
-    with args.out.open("wb") as fh:
+    with moment.as_stood(_open(args), args.stored_at) as store, args.out.open("wb") as fh:
         rows = records.write_export(store, flt, fh, fmt, env_lang())
     print(t("cli.exported", env_lang(), rows=rows, file=args.out))
     return EXIT_OK
@@ -198,12 +207,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_progress(args: argparse.Namespace) -> int:
     """Print the phase's targets vs actuals."""
-    from pqtrack.service import progress
+    from pqtrack.service import moment, progress
 
     lang = env_lang()
-    store = _open(args)
     as_of = args.as_of or date.today()
-    rows = progress.phase_progress(store, args.phase, as_of)
+    with moment.as_stood(_open(args), args.stored_at) as store:
+        rows = progress.phase_progress(store, args.phase, as_of)
     if args.json:
         print(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -359,6 +368,13 @@ COMMANDS = {
     "tfp": cmd_tfp,
     "user": cmd_user,
     "report": report_cli.run,
+    "lock": year_cli.run_lock,
+    "unlock": year_cli.run_unlock,
+    "locks": year_cli.run_locks,
+    "void": year_cli.run_void,
+    "history": year_cli.run_history,
+    "reports": sent_cli.run_reports,
+    "drift": sent_cli.run_drift,
 }
 
 

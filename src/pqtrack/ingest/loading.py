@@ -21,7 +21,7 @@ from datetime import date
 import pandas as pd
 
 from pqtrack import steps
-from pqtrack.ingest import chunks, names, rules, staging
+from pqtrack.ingest import chunks, corrections, names, rules, staging
 from pqtrack.ingest.layout import CsvLayout
 from pqtrack.store import Store, originals
 from pqtrack.store.db import Connection, TransactionError
@@ -44,6 +44,11 @@ class StageResult:
     batch_id: int | None = None
     # (rows counted, rows read) when they differ: the file is not stored.
     lost: tuple[int, int] | None = None
+    # A file of corrections: how many rows correct a stored record, their changes field by
+    # field (up to a limit), and the version each replaces (record id -> batch).
+    corrections: int = 0
+    changes: pd.DataFrame | None = None
+    versions: dict[str, int] | None = None
 
 
 @dataclass
@@ -60,6 +65,11 @@ class Request:
     duplicate: dict | None
     # Set when the file is to be stored: the original being written beside the store.
     original: originals.PendingOriginal | None
+    # Rows may correct stored records; ``expected``: the versions the preview showed.
+    corrections: bool = False
+    expected: dict[str, int] | None = None
+    # The locked phases: (phase, first day, last day, reason).
+    locks: list[tuple[str, date, date, str]] | None = None
 
 
 def stage(
@@ -75,8 +85,16 @@ def stage(
     is_sample: bool = False,
     resolver: LocalityResolver | None = None,
     on_store: Callable[[], None] | None = None,
+    correct: bool = False,
+    expected: dict[str, int] | None = None,
 ) -> StageResult:
-    """Validate a laid-out file in bulk; if ``commit`` and clean, store it as a batch."""
+    """Validate a laid-out file in bulk; if ``commit`` and clean, store it as a batch.
+
+    ``correct``: rows whose record id is stored correct that record (else they are refused);
+    ``expected``: the versions the preview showed, refused if any changed since.
+    """
+    from pqtrack.store import locks
+
     lock = store.write_lock if commit else threading.Lock()
     with lock, store.cursor() as cur:
         # Checked under the write lock: two sessions sending the same file at once must
@@ -103,6 +121,9 @@ def stage(
             on_store=on_store,
             duplicate=duplicate,
             original=pending,
+            corrections=correct,
+            expected=expected,
+            locks=locks.locked_spans(cur),
         )
         try:
             result = load(store, cur, layout, req)
@@ -112,8 +133,8 @@ def stage(
             raise
         if pending is not None and result.batch_id is None:
             pending.drop()
-    if result.batch_id is not None:
-        store.records_changed(added=result.batch_id)
+    if result.batch_id is not None:  # a correction removes rows: the summary is rebuilt
+        store.records_changed(added=None if result.corrections else result.batch_id)
     return result
 
 
@@ -139,6 +160,7 @@ def _run(
     read_step: str,
 ) -> StageResult:
     staging.begin(cur, layout, req.type_lookup, req.indicators)
+    corrections.begin(cur, req.expected)
     writer: Connection | None = None  # the batch's transaction, once begun
     batch_id: int | None = None
     rows = stored = 0
@@ -150,32 +172,42 @@ def _run(
                 typed = staging.build_typed(cur, id_prefix=layout.content_hash[:10])
                 rows += typed.num_rows
                 rules.check_rows(cur, req.today)
+                if req.locks:
+                    rules.check_locks(cur, req.locks, corrections=req.corrections)
+                if req.corrections:
+                    corrections.add_chunk(cur)
                 _place_localities(cur, staging.add_chunk_facts(cur), req.resolver)
                 if chunk.last:
                     break  # stored (or not) once the checks across rows are done
                 if req.original is not None and not rules.problem_count(cur):
                     if writer is None:
                         writer, batch_id = store.begin_batch(cur, req.on_store)
-                    stored += staging.store_chunk(writer, typed, staging.places(cur), batch_id)
+                    stored += _store_chunk(writer, typed, cur, batch_id, req)
             else:  # every reader ends on a chunk marked last; storing it twice must not happen
                 raise RuntimeError("the reader ended without its last chunk")
             # The writer's rows are not committed: "already stored" means before this file.
-            rules.check_record_ids(cur, stored_too=req.duplicate is None)
+            rules.check_record_ids(cur, stored_too=req.duplicate is None and not req.corrections)
+            corrections.check(cur, expected=req.expected is not None)
             # The reader saw every row of the file, and a file of no data row is no batch.
             lost = _lost(layout.rows, chunk.rows_read)
             clean = not rules.problem_count(cur) and lost is None and rows > 0
             if req.original is not None and clean:
                 if writer is None:
                     writer, batch_id = store.begin_batch(cur, req.on_store)
-                stored += staging.store_chunk(writer, typed, staging.places(cur), batch_id)
+                stored += _store_chunk(writer, typed, cur, batch_id, req)
                 lost = _lost(rows, stored)  # and the batch holds every row checked
                 clean = lost is None
         finally:
             read.close()  # the reader's chunk and temp tables go; the session's stay
         result = _result(cur, rows, req.duplicate)
         result.lost = lost
+        if req.corrections:
+            result.corrections = corrections.count(cur)
+            result.changes = corrections.changes(cur)
+            result.versions = corrections.versions(cur)
         if writer is not None and clean:
-            _commit(store, writer, cur, layout, req, batch_id, rows)
+            change = "correct" if result.corrections else "add"
+            _commit(store, writer, cur, layout, req, batch_id, rows, change)
             result.batch_id = batch_id
         elif writer is not None:
             writer.execute("ROLLBACK")
@@ -187,8 +219,18 @@ def _run(
     finally:
         if writer is not None:
             writer.close()
+        corrections.end(cur)
         staging.end(cur)
     return result
+
+
+def _store_chunk(
+    writer: Connection, typed: object, cur: Connection, batch_id: int, req: Request
+) -> int:
+    """Insert a checked chunk in the batch; a correction first retires the versions it replaces."""
+    if req.corrections:
+        corrections.retire(writer, typed)
+    return staging.store_chunk(writer, typed, staging.places(cur), batch_id)
 
 
 def _lost(counted: int | None, read: int | None) -> tuple[int, int] | None:
@@ -236,6 +278,7 @@ def _commit(
     req: Request,
     batch_id: int,
     rows: int,
+    change: str = "add",
 ) -> None:
     """Store the file's new names, then have the store name the batch and COMMIT (the
     original in place first). ``cur`` is the batch's writer, ``session`` the checker."""
@@ -254,6 +297,7 @@ def _commit(
             encoding=layout.encoding,
             delimiter=layout.delimiter,
             is_sample=req.is_sample,
+            change=change,
         )
     except BaseException:
         if kept:

@@ -309,8 +309,13 @@ def process(
     is_sample: bool = False,
     on_step: Callable[[str], None] | None = None,
     original: tuple[str, bytes] | None = None,
+    correct: bool = False,
+    expected: dict[str, int] | None = None,
 ) -> IngestReport:
     """Validate ``data`` as a record file and, when ``commit`` and clean, store it as one batch.
+
+    ``correct``: rows with a stored record id correct it (otherwise they are refused);
+    ``expected``: the versions the preview showed (record id -> batch), checked again.
 
     ``on_step`` is told each step as it starts (``read``, ``check``, ``store``) so a long
     file can show progress. ``original`` (name, bytes) is the file the official sent when
@@ -345,6 +350,8 @@ def process(
                     is_sample=is_sample,
                     resolver=_resolve_localities,
                     on_store=lambda: step("store"),
+                    correct=correct,
+                    expected=expected,
                 )
             except FastPathRefused:
                 if not fast:
@@ -388,8 +395,10 @@ def check(
     today: date | None = None,
     on_step: Callable[[str], None] | None = None,
     original: tuple[str, bytes] | None = None,
+    correct: bool = False,
 ) -> IngestReport:
     """Validate without storing (the upload preview)."""
     return process(
-        store, data, file_name, commit=False, today=today, on_step=on_step, original=original
-    )
+        store, data, file_name, commit=False, today=today, on_step=on_step, original=original,
+        correct=correct,
+    )  # fmt: skip

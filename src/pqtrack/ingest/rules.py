@@ -67,7 +67,13 @@ ROW_RULES: tuple[tuple[str | None, str, str, str], ...] = (
 # Rules across rows, checked once every chunk is in.
 RECORD_ID_DUPLICATE = "rule.record_id_duplicate"
 RECORD_ID_EXISTS = "rule.record_id_exists"
-RULE_CODES: tuple[str, ...] = (*(r[1] for r in ROW_RULES), RECORD_ID_DUPLICATE, RECORD_ID_EXISTS)
+# A row dated in a locked phase, or correcting a record dated in one.
+PHASE_LOCKED = "rule.phase_locked"
+PHASE_LOCKED_STORED = "rule.phase_locked_stored"
+RULE_CODES: tuple[str, ...] = (
+    *(r[1] for r in ROW_RULES), RECORD_ID_DUPLICATE, RECORD_ID_EXISTS, PHASE_LOCKED,
+    PHASE_LOCKED_STORED, "rule.version_changed", "rule.record_id_voided",
+)  # fmt: skip
 # The raw cells the rules name (``extra_value`` for cells beyond the named columns).
 _RULE_VALUES = tuple(dict.fromkeys(column or "extra_value" for column, *_ in ROW_RULES))
 
@@ -135,6 +141,28 @@ def check_record_ids(cur: Connection, *, stored_too: bool) -> None:
             "CAST(r.batch_id AS VARCHAR) FROM ids i JOIN records r ON r.record_id = i.final_id",
             {"code": RECORD_ID_EXISTS},
         )
+
+
+@steps.timed("check locked phases")
+def check_locks(
+    cur: Connection, spans: list[tuple[str, date, date, str]], *, corrections: bool
+) -> None:
+    """Add a problem for each row of the chunk dated in a locked phase (``spans``: phase,
+    first day, last day, reason) and, for a correction, each whose stored version is."""
+    for phase, first, last, reason in spans:
+        params = {"first": first, "last": last, "detail": f"{phase} ({reason})"}
+        cur.execute(
+            "INSERT INTO problems SELECT t.rn, 'date', s.date, $code, $detail FROM typed t "
+            "JOIN staged s USING (rn) WHERE t.date_v BETWEEN $first AND $last",
+            {**params, "code": PHASE_LOCKED},
+        )
+        if corrections:
+            cur.execute(
+                "INSERT INTO problems SELECT t.rn, 'record_id', t.final_id, $code, $detail "
+                "FROM typed t JOIN records r ON r.record_id = t.final_id "
+                "WHERE r.date BETWEEN $first AND $last",
+                {**params, "code": PHASE_LOCKED_STORED},
+            )
 
 
 def problems_listing(cur: Connection, limit: int) -> Connection:

@@ -43,12 +43,17 @@ def preview_key(store: Store, upload: Upload) -> tuple[str, str, int]:
 
 
 def check(
-    store: Store, upload: Upload, on_step: Callable[[str], None] | None = None
+    store: Store,
+    upload: Upload,
+    on_step: Callable[[str], None] | None = None,
+    *,
+    correct: bool = False,
 ) -> IngestReport:
-    """Check an upload without storing it (the preview)."""
+    """Check an upload without storing it (the preview); ``correct``: it corrects records."""
     return pipeline.check(
-        store, upload.data, upload.name, on_step=on_step, original=upload.original
-    )
+        store, upload.data, upload.name, on_step=on_step, original=upload.original,
+        correct=correct,
+    )  # fmt: skip
 
 
 def store_upload(
@@ -56,11 +61,19 @@ def store_upload(
     upload: Upload,
     user: str | None,
     on_step: Callable[[str], None] | None = None,
+    *,
+    correct: bool = False,
+    expected: dict[str, int] | None = None,
 ) -> IngestReport:
-    """Check an upload and store it as one batch when it has no problem."""
+    """Check an upload and store it as one batch when it has no problem.
+
+    ``correct``: rows with a stored record id correct it; ``expected``: the versions the
+    preview showed (record id -> batch), refused if any changed since.
+    """
     return pipeline.process(
-        store, upload.data, upload.name, user=user, on_step=on_step, original=upload.original
-    )
+        store, upload.data, upload.name, user=user, on_step=on_step, original=upload.original,
+        correct=correct, expected=expected,
+    )  # fmt: skip
 
 
 def template_csv(headers: str = "vi") -> bytes:

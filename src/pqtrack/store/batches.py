@@ -98,7 +98,7 @@ class BatchLedger:
         return name, bytes(content)
 
     def rollback(self: Store, batch_id: int, user: str | None) -> int:
-        """Remove an active batch's rows in one transaction; return the rows removed."""
+        """Roll back an active batch in one transaction; return how many current rows it had."""
         with self.transaction() as cur:
             row = cur.execute(
                 "SELECT status, kind, file_name FROM batches WHERE batch_id = ?", [batch_id]
@@ -107,11 +107,17 @@ class BatchLedger:
                 raise StoreError("store.no_batch", batch_id=batch_id)
             if row[0] != "active":
                 raise StoreError("store.already_rolled_back", batch_id=batch_id)
-            table = {"records": "records", "macro": "macro_rows"}[row[1]]
-            removed = cur.execute(
-                f"DELETE FROM {table} WHERE batch_id = ?",
-                [batch_id],
-            ).fetchone()[0]
+            if row[1] == "records":  # nothing is deleted: the versions go to the past
+                from pqtrack.store import versions  # a module of the store that reads this one
+
+                later = versions.later_batch(cur, batch_id)
+                if later is not None:
+                    raise StoreError("store.rollback_later", batch_id=batch_id, later=later)
+                removed = versions.retire_batch(cur, batch_id)
+            else:  # kept, as record versions are: the figures as they stood can be rebuilt
+                removed = cur.execute(
+                    "SELECT count(*) FROM macro_rows WHERE batch_id = ?", [batch_id]
+                ).fetchone()[0]
             cur.execute(
                 "UPDATE batches SET status = 'rolled_back', rolled_back_at = "
                 "current_localtimestamp(), rolled_back_by = ? WHERE batch_id = ?",
@@ -152,24 +158,27 @@ class BatchLedger:
         encoding: str,
         delimiter: str,
         is_sample: bool,
+        change: str = "add",
     ) -> None:
         """Name the records batch begun on ``writer``, its original and the event; COMMIT.
+
+        ``change``: ``add`` (new records only) or ``correct`` (some rows correct records).
 
         The original's bytes are already in the originals folder: its ``files`` row (content
         NULL) ties batches to them.
         """
         writer.execute(
             "INSERT INTO batches (batch_id, kind, file_name, content_hash, user_name, created_at, "
-            "row_count, status, encoding, delimiter, is_sample) VALUES (?, 'records', ?, ?, ?, "
-            "current_localtimestamp(), ?, 'active', ?, ?, ?)",
-            [batch_id, file_name, content_hash, user, rows, encoding, delimiter, is_sample],
+            "row_count, status, encoding, delimiter, is_sample, change) VALUES (?, 'records', ?, "
+            "?, ?, current_localtimestamp(), ?, 'active', ?, ?, ?, ?)",
+            [batch_id, file_name, content_hash, user, rows, encoding, delimiter, is_sample, change],
         )
         writer.execute(
             "INSERT INTO files SELECT ?, ?, NULL WHERE NOT EXISTS "
             "(SELECT 1 FROM files WHERE content_hash = ?)",
             [content_hash, size, content_hash],
         )
-        detail = {"file_name": file_name, "rows": rows, "sample": is_sample}
+        detail = {"file_name": file_name, "rows": rows, "sample": is_sample, "change": change}
         self.audit(writer, user, "ingest", batch_id, detail)
         writer.execute("COMMIT")
 

@@ -28,7 +28,7 @@ SUMMARY_REBUILD = "summary rebuild (after COMMIT)"
 SUMMARY_ADD = "summary update with one batch (after COMMIT)"
 
 # The audit actions that change stored data (the data version follows these only).
-DATA_ACTIONS: tuple[str, ...] = ("ingest", "rollback", "macro_upload")
+DATA_ACTIONS: tuple[str, ...] = ("ingest", "rollback", "macro_upload", "void")
 
 
 class Store(BatchLedger):

@@ -206,6 +206,46 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         )
         """,
     ),
+    11: (
+        # A locked phase: no new record, correction, void or rollback may touch a record
+        # dated in it. Each lock and unlock is also an audit event, with its reason.
+        """
+        CREATE TABLE phase_locks (
+            phase VARCHAR PRIMARY KEY,
+            locked_at TIMESTAMP NOT NULL,
+            locked_by VARCHAR,
+            reason VARCHAR NOT NULL
+        )
+        """,
+    ),
+    12: (
+        # Nothing is overwritten: ``records`` holds each record's current version, and
+        # ``record_past`` every other version ever stored -- replaced by a correction, voided,
+        # or from a rolled-back batch -- with the same columns (a migration that changes
+        # ``records`` changes it too). A void is a one-row batch whose row is the voided
+        # version, kept in ``record_past``. ``change``: 'add' (new records, and corrections
+        # when the file was sent as corrections: 'correct'), or 'void'.
+        "CREATE TABLE record_past AS FROM records LIMIT 0",
+        "ALTER TABLE batches ADD COLUMN change VARCHAR DEFAULT 'add'",
+        "ALTER TABLE batches ADD COLUMN reason VARCHAR",
+    ),
+    13: (
+        # Reports sent upward: the phase, the as-of date, the moment the figures were read
+        # (``stored_at``), who and when, and each indicator's actual as the report gave it.
+        "CREATE SEQUENCE IF NOT EXISTS report_seq START 1",
+        """
+        CREATE TABLE reports_sent (
+            report_id INTEGER PRIMARY KEY,
+            phase VARCHAR NOT NULL,
+            as_of DATE NOT NULL,
+            stored_at TIMESTAMP NOT NULL,
+            user_name VARCHAR,
+            registered_at TIMESTAMP NOT NULL,
+            lang VARCHAR NOT NULL,
+            figures VARCHAR NOT NULL
+        )
+        """,
+    ),
 }
 
 LATEST = max(MIGRATIONS)

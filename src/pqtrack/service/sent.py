@@ -1,0 +1,107 @@
+"""Reports sent upward: register one, build it again exactly, and explain what moved since."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import BinaryIO
+
+from pqtrack.domain import plan
+from pqtrack.figures import progress
+from pqtrack.store import Store, StoreError, sent, snapshot
+from pqtrack.store.sent import SentReport
+
+
+def _actuals(store: Store, phase_code: str, as_of: date) -> dict[str, int]:
+    return {p.indicator: int(p.actual) for p in progress.phase_progress(store, phase_code, as_of)}
+
+
+def register_report(
+    store: Store,
+    phase_code: str,
+    as_of: date,
+    lang: str,
+    user: str | None,
+    out: BinaryIO | Path | str,
+) -> SentReport:
+    """Write the phase report to ``out`` and register it as sent, with its figures."""
+    from pqtrack.report import build
+
+    # No write of this process lands between the moment and the copy of the data as of it.
+    with store.write_lock:
+        at = store.scalar("SELECT current_localtimestamp()")
+        with snapshot.stored_at(store, at) as then:
+            figures = _actuals(then, phase_code, as_of)
+            build.build_report(then, phase_code, as_of, lang, user, out=out)
+        with store.transaction() as cur:
+            return sent.register(
+                cur, store, phase=phase_code, as_of=as_of, stored_at=at, user=user, lang=lang,
+                figures=figures,
+            )  # fmt: skip
+
+
+def reissue_report(
+    store: Store, report_id: int, out: BinaryIO | Path | str, user: str | None = None
+) -> SentReport:
+    """Write registered report ``report_id`` again, from the data as it stood when it was sent."""
+    from pqtrack.report import build
+
+    report = sent.report(store, report_id)
+    with snapshot.stored_at(store, report.stored_at) as then:
+        if _actuals(then, report.phase, report.as_of) != report.figures:
+            raise StoreError("store.sent.differs", report_id=report_id)
+        build.build_report(then, report.phase, report.as_of, report.lang,
+                           user or report.user, out=out)  # fmt: skip
+    return report
+
+
+def sent_reports(store: Store, phase_code: str | None = None) -> list[SentReport]:
+    """Return the registered reports (of one phase, or all), oldest first."""
+    return sent.reports(store, phase_code)
+
+
+@dataclass
+class Moved:
+    """One indicator whose figure moved since a report: as reported, now, and why."""
+
+    indicator: str
+    reported: int
+    now: int
+    batches: list[int] = field(default_factory=list)
+
+    def to_json_dict(self) -> dict:
+        """Return the movement as JSON-ready values."""
+        return {"indicator": self.indicator, "reported": self.reported, "now": self.now,
+                "batches": self.batches}  # fmt: skip
+
+
+def drift(store: Store, report_id: int) -> tuple[SentReport, list[Moved]]:
+    """Return a report and the indicators whose figure moved since, with the batches behind it.
+
+    A batch is named when its own effect on the figure (its storing and, if it was rolled
+    back since, its rollback) does not cancel out.
+    """
+    report = sent.report(store, report_id)
+    now = _actuals(store, report.phase, report.as_of)
+    moved = {k: v for k, v in now.items() if v != report.figures.get(k, 0)}
+    if not moved:
+        return report, []
+    ph = plan.phase(report.phase)
+    window = (ph.start, min(report.as_of, ph.end))
+    net: dict[int, dict[str, int]] = {}
+    before = dict(report.figures)
+    for at, batch_id in sent.events_since(store, report.stored_at):
+        with snapshot.stored_at(store, at, window) as then:
+            after = _actuals(then, report.phase, report.as_of)
+        for indicator in moved:
+            delta = after.get(indicator, 0) - before.get(indicator, 0)
+            if delta:
+                per = net.setdefault(batch_id, {})
+                per[indicator] = per.get(indicator, 0) + delta
+        before = after
+    out = []
+    for indicator, value in sorted(moved.items()):
+        batches = sorted(b for b, per in net.items() if per.get(indicator, 0))
+        out.append(Moved(indicator, int(report.figures.get(indicator, 0)), value, batches))
+    return report, out

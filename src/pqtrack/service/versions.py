@@ -1,0 +1,15 @@
+"""A record's versions as pages and the CLI see them: void one, read its history."""
+
+from __future__ import annotations
+
+from pqtrack.store import Store, versions
+
+
+def void_record(store: Store, record_id: str, user: str | None, reason: str | None) -> int:
+    """Void a record with a reason (audited); return the void's batch id."""
+    return versions.void(store, record_id, user, reason)
+
+
+def record_history(store: Store, record_id: str) -> list[dict]:
+    """Return the record's versions, oldest first (empty when no such record was stored)."""
+    return versions.history(store, record_id)

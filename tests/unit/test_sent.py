@@ -1,0 +1,84 @@
+"""Reports sent: registered figures, an exact reissue, and the batches that moved each figure."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import openpyxl
+import pytest
+
+from pqtrack.ingest import pipeline
+from pqtrack.service import sent as service_sent
+from pqtrack.store import Store, StoreError, versions
+
+HEAD = "record_id,date,indicator,quantity,beneficiary_name,beneficiary_type\r\n"
+AS_OF = date(2025, 12, 31)
+
+
+@pytest.fixture()
+def store(tmp_path):
+    s = Store(tmp_path / "s.duckdb")
+    yield s
+    s.close()
+
+
+def ingest(store, rows: str) -> int:
+    report = pipeline.process(store, (HEAD + rows).encode(), "f.csv", user="an",
+                              today=date(2028, 1, 1))  # fmt: skip
+    assert report.stored, report
+    return report.batch_id
+
+
+def indicator_actuals(xlsx: bytes) -> dict[str, object]:
+    """Return the report's indicator sheet as {indicator label: actual}."""
+    ws = openpyxl.load_workbook(io.BytesIO(xlsx), data_only=True).worksheets[1]
+    return {row[1]: row[4] for row in ws.iter_rows(min_row=5, values_only=True) if row[1]}
+
+
+def test_a_report_is_issued_again_exactly_and_drift_names_the_batches(store):
+    old = ingest(store, "A1,15/03/2023,product_standard,3,Co A,DN\r\n"
+                        "A2,16/03/2023,workshop,2,Co B,DN\r\n"
+                        "A3,17/03/2023,workshop,1,Co C,DN\r\n")  # fmt: skip
+    first = io.BytesIO()
+    sent = service_sent.register_report(store, "2021-2025", AS_OF, "en", "an", first)
+    assert sent.figures["product_standard"] == 3 and sent.figures["workshop"] == 3
+    void = versions.void(store, "A2", "an", "held twice")
+    added = ingest(store, "B1,17/03/2024,product_standard,4,Co D,DN\r\n")
+    gone = ingest(store, "C1,18/03/2024,expert_trained,5,Co E,DN\r\n")
+    store.rollback(gone, "an")  # stored and rolled back after the report: no net move
+    later = ingest(store, "D1,19/03/2026,product_standard,9,Co F,DN\r\n")  # next phase
+    again = io.BytesIO()
+    service_sent.reissue_report(store, sent.report_id, again)
+    shown = indicator_actuals(first.getvalue())
+    assert shown["Products and goods supported to apply standards or meet regulations"] == 3
+    assert indicator_actuals(again.getvalue()) == shown
+    report, moved = service_sent.drift(store, sent.report_id)
+    assert report.report_id == sent.report_id
+    assert [m.to_json_dict() for m in moved] == [
+        {"indicator": "product_standard", "reported": 3, "now": 7, "batches": [added]},
+        {"indicator": "workshop", "reported": 3, "now": 1, "batches": [void]},
+    ]
+    assert later not in moved[0].batches and old not in moved[0].batches
+    listed = service_sent.sent_reports(store, "2021-2025")
+    assert [r.report_id for r in listed] == [sent.report_id]
+    assert store.audit_log()["action"].str.contains("register_report").any()
+
+
+def test_rolling_back_an_old_batch_after_the_report_is_named(store):
+    old = ingest(store, "A1,15/03/2023,product_standard,3,Co A,DN\r\n")
+    sent = service_sent.register_report(store, "2021-2025", AS_OF, "vi", "an", io.BytesIO())
+    store.rollback(old, "an")
+    _, moved = service_sent.drift(store, sent.report_id)
+    assert [(m.indicator, m.reported, m.now, m.batches) for m in moved] == [
+        ("product_standard", 3, 0, [old])
+    ]
+    out = io.BytesIO()
+    service_sent.reissue_report(store, sent.report_id, out)  # the batch is back, as it stood
+    assert service_sent.drift(store, sent.report_id)[1] == moved
+
+
+def test_an_unknown_report_is_refused(store):
+    with pytest.raises(StoreError) as err:
+        service_sent.drift(store, 42)
+    assert (err.value.code, err.value.params) == ("store.sent.none", {"report_id": 42})
