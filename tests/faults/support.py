@@ -81,20 +81,23 @@ SELECT
      WHERE NOT EXISTS (SELECT 1 FROM batches b
                        WHERE b.batch_id = r.batch_id AND b.status = 'active')) AS orphans,
   (SELECT count(*) FROM batches b
-     WHERE b.kind = 'records' AND b.row_count <> (SELECT count(*) FROM records r
-                                                 WHERE r.batch_id = b.batch_id)
+     WHERE b.kind = 'records' AND b.row_count <> (SELECT count(*) FROM
+       (SELECT batch_id FROM records UNION ALL SELECT batch_id FROM record_past) v
+       WHERE v.batch_id = b.batch_id)
        AND b.status = 'active') AS active_mismatch,
   (SELECT count(*) FROM batches b
      WHERE b.status <> 'active'
        AND EXISTS (SELECT 1 FROM records r WHERE r.batch_id = b.batch_id)) AS rolled_back_with_rows,
-  (SELECT count(*) FROM batches b
-     WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.content_hash = b.content_hash))
+  (SELECT count(*) FROM batches b WHERE b.change <> 'void'
+     AND NOT EXISTS (SELECT 1 FROM files f WHERE f.content_hash = b.content_hash))
      AS batches_without_file,
   (SELECT count(*) FROM (SELECT record_id FROM records GROUP BY 1 HAVING count(*) > 1))
      AS duplicate_ids,
   (SELECT count(*) FROM batches b WHERE b.status = 'active'
      AND NOT EXISTS (SELECT 1 FROM audit a
-                     WHERE a.batch_id = b.batch_id AND a.action = 'ingest')) AS unaudited,
+                     WHERE a.batch_id = b.batch_id
+                       AND a.action = CASE b.change WHEN 'void' THEN 'void' ELSE 'ingest' END))
+     AS unaudited,
   (SELECT count(*) FROM records r
      WHERE r.name_id IS NOT NULL
        AND NOT EXISTS (SELECT 1 FROM beneficiaries b WHERE b.beneficiary_id = r.beneficiary_id
@@ -122,8 +125,8 @@ SELECT
 def check_invariants(
     cur: duckdb.DuckDBPyConnection, originals: Path | None = None
 ) -> dict[str, int]:
-    """Assert the batch table agrees with the records (and, given the originals folder,
-    that every batch's original is there whole); return the snapshot's figures."""
+    """Assert the batch table agrees with the records and their past versions (and, given
+    the originals folder, that every batch's original is there whole); return the figures."""
     cols = [
         "orphans",
         "active_mismatch",

@@ -280,3 +280,53 @@ def test_kill_during_rollback_keeps_batch_or_removes_all(
         status = Store(db, keep_open=False).batch(batch_id)["status"]
         assert status == ("active" if outcome == "whole" else "rolled_back")
     print(f"\nclean rollback {full:.2f}s; kills (delay, rc, outcome): {log}")
+
+
+def _figures(db: Path) -> tuple[int, int, int]:
+    """Return (current records, their quantity, past versions) after checking invariants."""
+    store = Store(db)
+    try:
+        with store.cursor() as cur:
+            figures = check_invariants(cur, store.originals_folder)
+            past = cur.execute("SELECT count(*) FROM record_past").fetchone()[0]
+        return figures["records"], figures["quantity"], past
+    finally:
+        store.close()
+
+
+@pytest.mark.slow
+def test_kill_during_a_correction_leaves_the_store_before_or_fully_after(
+    tmp_path, stored_template, cli_script
+):
+    template, _ = stored_template
+    # The first 20,000 ids of the big batch again, with other values: a correction file.
+    fix = make_records(20_000, "CRASH", seed=7)
+    fix_path = tmp_path / "fix.csv"
+    fix_path.write_bytes(fix.data)
+    db = tmp_path / "fix.duckdb"
+    args = ["ingest", str(fix_path), "--corrections", "--db", str(db)]
+    _copy_store(template, db)
+    before = _figures(db)
+    rc, full = Run(cli_script, args).finish()
+    assert rc == 0
+    after = _figures(db)
+    assert after[0] == before[0] and after[2] == before[2] + fix.rows  # replaced, not added
+    assert after[1] != before[1]
+    # Deterministic: killed inside the correction's transaction.
+    _copy_store(template, db)
+    run = Run(cli_script, args, hang=True)
+    assert run.wait_for("IN_TRANSACTION")
+    run.kill_after(0)
+    assert _figures(db) == before
+    rng = random.Random(SEED + 2)
+    log = []
+    for _ in range(3):
+        _copy_store(template, db)
+        delay = rng.uniform(full * 0.3, full * 1.05)
+        rc = Run(cli_script, args).kill_after(delay)
+        state = _figures(db)
+        assert state in (before, after), (delay, rc, state)
+        if rc == 0:
+            assert state == after
+        log.append((round(delay, 2), rc, "after" if state == after else "before"))
+    print(f"\nclean correction {full:.2f}s; kills (delay, rc, outcome): {log}")
