@@ -276,3 +276,43 @@ def test_distinct_count_keeps_to_its_budget():
     }
     per_group = 80_000 // 8
     assert distinct.count_sql("x", (1, 80_000), distinct.BITMAP_BUDGET // per_group + 1)[1] == {}
+
+
+def test_the_summary_stays_exact_through_corrections_voids_and_rollbacks(tmp_path):
+    from pqtrack.store import versions
+
+    gen = tmp_path / "gen.csv"
+    generate(gen, 600, TODAY, seed=21)
+    s = Store(tmp_path / "y.duckdb")
+    first = ingest.process(s, gen.read_bytes(), gen.name, today=TODAY)
+    assert first.stored
+    # The first 150 rows again under their own ids with other values: corrections.
+    lines = gen.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    header, rows = lines[0], lines[1:151]
+    other = tmp_path / "other.csv"
+    generate(other, 150, TODAY, seed=22)
+    fresh = other.read_text(encoding="utf-8-sig").splitlines(keepends=True)[1:]
+    ids = [r.split(",", 1)[0] for r in rows]
+    fixed = [i + "," + f.split(",", 1)[1] for i, f in zip(ids, fresh, strict=True)]
+    fix = tmp_path / "fix.csv"
+    fix.write_text(header + "".join(fixed), encoding="utf-8")
+    done = ingest.process(s, fix.read_bytes(), fix.name, today=TODAY, correct=True)
+    assert done.stored and done.stage.corrections == 150
+
+    def exact() -> None:
+        s.wait_for_summary()
+        with s.cursor() as cur:
+            assert summary.is_fresh(cur)
+        assert _stored(s) == reference(s)
+
+    exact()
+    bare = [i.strip('"') for i in ids]
+    void = versions.void(s, bare[0], "t", "wrong")  # a corrected record
+    versions.void(s, lines[200].split(",", 1)[0].strip('"'), "t", "twice")  # an uncorrected one
+    exact()
+    s.rollback(void, "t")
+    exact()
+    s.rollback(done.batch_id, "t")  # the correction: the first versions come back
+    exact()
+    assert s.scalar("SELECT count(*) FROM records WHERE batch_id = ?", [first.batch_id]) == 599
+    s.close()
