@@ -55,6 +55,9 @@ def test_figures_stored_at_each_moment_equal_those_read_then(tmp_path):
     for at, shown in seen:
         with snapshot.stored_at(store, at) as then:
             assert figures(then) == shown, at
+        # The same moment read in place (what drift reads, one query per moment).
+        rows = progress.phase_progress(store, "2021-2025", AS_OF, at)
+        assert {p.indicator: p.actual for p in rows} == shown["actual"], at
     with snapshot.stored_at(store, seen[2][0]) as then:
         batches = then.batches()
         assert set(batches["batch_id"]) == {first, first + 1}  # the void is a batch too

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 
@@ -11,11 +11,13 @@ from pqtrack.figures import queries
 from pqtrack.store import Store
 
 
-def phase_progress(store: Store, phase_code: str, as_of: date) -> list[progress.Progress]:
-    """Return every indicator's progress in a phase as of a date."""
+def phase_progress(
+    store: Store, phase_code: str, as_of: date, at: datetime | None = None
+) -> list[progress.Progress]:
+    """Return every indicator's progress in a phase as of a date (``at``: as stored then)."""
     ph = plan.phase(phase_code)
     end = min(as_of, ph.end)
-    df = queries.actuals(store, ph.start, end)
+    df = queries.actuals(store, ph.start, end, at)
     figures = {row["indicator"]: row for row in df.to_dict("records")}
     return progress.compute(phase_code, as_of, figures)
 

@@ -6,13 +6,13 @@ else from ``records`` (fallback, exact for any filter); tests hold both to one a
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 
 from pqtrack.domain import plan
 from pqtrack.domain.filters import RecordFilter
-from pqtrack.store import distinct, summary
+from pqtrack.store import distinct, summary, versions
 from pqtrack.store.core import Store
 from pqtrack.text import fold_words
 
@@ -145,8 +145,24 @@ def _from_summary(
         return summary.read(cur, ph.code, sqls, params, window_end=window_end)
 
 
-def actuals(store: Store, start: date, end: date) -> pd.DataFrame:
-    """Return per indicator: actual (sum of quantity), turns, distinct beneficiaries, funding."""
+# Per indicator within $start..$end: the actual is the sum of quantity (over ``{source}``).
+_ACTUALS = (
+    "SELECT indicator, sum(quantity) AS actual, count(*) AS turns, {distinct} AS beneficiaries, "
+    "sum(funding_vnd) AS funding_vnd FROM {source} r WHERE date BETWEEN $start AND $end "
+    "GROUP BY indicator ORDER BY indicator"
+)
+
+
+def actuals(store: Store, start: date, end: date, at: datetime | None = None) -> pd.DataFrame:
+    """Return per indicator: actual (sum of quantity), turns, distinct beneficiaries, funding.
+
+    ``at``: from the records as they stood at that moment (each record's version then).
+    """
+    window = {"start": start, "end": end}
+    if at is not None:  # past versions may hold ids beyond today's range: a hash set counts
+        sql = _ACTUALS.replace("{source}", versions.AT_MOMENT)
+        counted, extra = distinct.count_sql("beneficiary_id", None, 1)
+        return store.query_df(sql.replace("{distinct}", counted), {**window, **extra, "at": at})
     found = _from_summary(
         store,
         summary.phase_of(start, end),
@@ -160,14 +176,11 @@ def actuals(store: Store, start: date, end: date) -> pd.DataFrame:
     )
     if found is not None:
         return found[0]
-    window = "FROM records WHERE date BETWEEN $start AND $end"
     return _from_records(
         store,
-        "SELECT indicator, sum(quantity) AS actual, count(*) AS turns, "
-        "{distinct} AS beneficiaries, sum(funding_vnd) AS funding_vnd "
-        f"{window} GROUP BY indicator ORDER BY indicator",
-        {"start": start, "end": end},
-        f"SELECT count(DISTINCT indicator) {window}",
+        _ACTUALS.replace("{source}", "records"),
+        window,
+        "SELECT count(DISTINCT indicator) FROM records WHERE date BETWEEN $start AND $end",
     )
 
 

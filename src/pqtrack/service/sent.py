@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from pqtrack.domain import plan
 from pqtrack.figures import progress
 from pqtrack.store import Store, StoreError, sent, snapshot
 from pqtrack.store.sent import SentReport
 
 
-def _actuals(store: Store, phase_code: str, as_of: date) -> dict[str, int]:
-    return {p.indicator: int(p.actual) for p in progress.phase_progress(store, phase_code, as_of)}
+def _actuals(
+    store: Store, phase_code: str, as_of: date, at: datetime | None = None
+) -> dict[str, int]:
+    rows = progress.phase_progress(store, phase_code, as_of, at)
+    return {p.indicator: int(p.actual) for p in rows}
 
 
 def register_report(
@@ -87,13 +89,10 @@ def drift(store: Store, report_id: int) -> tuple[SentReport, list[Moved]]:
     moved = {k: v for k, v in now.items() if v != report.figures.get(k, 0)}
     if not moved:
         return report, []
-    ph = plan.phase(report.phase)
-    window = (ph.start, min(report.as_of, ph.end))
     net: dict[int, dict[str, int]] = {}
     before = dict(report.figures)
     for at, batch_id in sent.events_since(store, report.stored_at):
-        with snapshot.stored_at(store, at, window) as then:
-            after = _actuals(then, report.phase, report.as_of)
+        after = _actuals(store, report.phase, report.as_of, at)
         for indicator in moved:
             delta = after.get(indicator, 0) - before.get(indicator, 0)
             if delta:

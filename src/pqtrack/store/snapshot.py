@@ -42,13 +42,9 @@ def copy_at(store: Store, at: datetime, path: Path, window: tuple[date, date] | 
                     {"at": at},
                 )
                 cur.execute(
-                    "INSERT INTO snap.records BY NAME SELECT * EXCLUDE (change, k) FROM ("
-                    "SELECT v.*, b.change, row_number() OVER (PARTITION BY v.record_id "
-                    f"ORDER BY v.batch_id DESC) AS k FROM {versions.ALL_VERSIONS} v "
-                    f"JOIN (SELECT batch_id, change FROM batches WHERE {_IN_EFFECT}) b "
-                    "USING (batch_id)) WHERE k = 1 AND change <> $void "
-                    "AND date BETWEEN $first AND $last",
-                    {"at": at, "void": versions.VOID_ACTION, "first": first, "last": last},
+                    f"INSERT INTO snap.records BY NAME SELECT * FROM {versions.AT_MOMENT} "
+                    "WHERE date BETWEEN $first AND $last",
+                    {"at": at, "first": first, "last": last},
                 )
                 cur.execute(
                     "INSERT INTO snap.macro_rows BY NAME SELECT m.* FROM macro_rows m "

@@ -19,6 +19,14 @@ from pqtrack.store.core import Store, StoreError
 ALL_VERSIONS = "(SELECT * FROM records UNION ALL SELECT * FROM record_past)"
 VOID_ACTION = "void"
 REASON_MAX = 500
+# The records as they stood at the moment bound as ``$at``: of the batches stored by then and
+# not rolled back by then, each record's latest version, unless that is a void.
+AT_MOMENT = (
+    "(SELECT * EXCLUDE (change, k) FROM (SELECT v.*, b.change, row_number() OVER "
+    f"(PARTITION BY v.record_id ORDER BY v.batch_id DESC) AS k FROM {ALL_VERSIONS} v "
+    "JOIN batches b USING (batch_id) WHERE b.created_at <= $at AND (b.rolled_back_at IS NULL "
+    f"OR b.rolled_back_at > $at)) WHERE k = 1 AND change <> '{VOID_ACTION}')"
+)
 
 
 def later_batch(cur: Any, batch_id: int) -> int | None:
