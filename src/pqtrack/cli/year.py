@@ -48,27 +48,24 @@ def _store(args: argparse.Namespace):  # noqa: ANN202 - the store type is import
 
 def run_lock(args: argparse.Namespace) -> int:
     """Lock a phase; return the exit code."""
-    from pqtrack.service import locks
-
-    store = _store(args)
-    try:
-        locks.lock_phase(store, args.phase, args.user or os_user(), args.reason)
-    finally:
-        store.close()
-    print(t("cli.year.locked", env_lang(), phase=args.phase))
-    return 0
+    return _lock_or_unlock(args, lock=True)
 
 
 def run_unlock(args: argparse.Namespace) -> int:
     """Unlock a phase; return the exit code."""
+    return _lock_or_unlock(args, lock=False)
+
+
+def _lock_or_unlock(args: argparse.Namespace, *, lock: bool) -> int:
     from pqtrack.service import locks
 
+    act = locks.lock_phase if lock else locks.unlock_phase
     store = _store(args)
     try:
-        locks.unlock_phase(store, args.phase, args.user or os_user(), args.reason)
+        act(store, args.phase, args.user or os_user(), args.reason)
     finally:
         store.close()
-    print(t("cli.year.unlocked", env_lang(), phase=args.phase))
+    print(t("cli.year.locked" if lock else "cli.year.unlocked", env_lang(), phase=args.phase))
     return 0
 
 

@@ -16,3 +16,16 @@ class StoreError(Exception):
 
 class StoreBusy(StoreError):
     """Another process holds the store file for writing."""
+
+
+REASON_MAX = 500
+
+
+def reason_text(reason: str | None, code: str) -> str:
+    """Return a reason with its spaces folded; StoreError ``code``.no_reason / .long_reason."""
+    text = " ".join((reason or "").split())
+    if not text:
+        raise StoreError(f"{code}.no_reason")
+    if len(text) > REASON_MAX:
+        raise StoreError(f"{code}.long_reason", limit=REASON_MAX)
+    return text

@@ -13,10 +13,10 @@ from typing import Any
 
 from pqtrack.domain import plan
 from pqtrack.store.core import Store, StoreError
+from pqtrack.store.errors import reason_text
 
 LOCK_ACTION = "lock_phase"
 UNLOCK_ACTION = "unlock_phase"
-REASON_MAX = 500
 
 
 @dataclass(frozen=True)
@@ -29,15 +29,6 @@ class Lock:
     reason: str
 
 
-def _reason(reason: str | None) -> str:
-    text = " ".join((reason or "").split())
-    if not text:
-        raise StoreError("store.lock.no_reason")
-    if len(text) > REASON_MAX:
-        raise StoreError("store.lock.long_reason", limit=REASON_MAX)
-    return text
-
-
 def _phase(code: str) -> plan.Phase:
     if code not in plan.PHASE_CODES:
         raise StoreError("store.lock.no_phase", phase=code, phases=", ".join(plan.PHASE_CODES))
@@ -47,7 +38,7 @@ def _phase(code: str) -> plan.Phase:
 def lock(store: Store, phase_code: str, user: str | None, reason: str | None) -> Lock:
     """Lock phase ``phase_code`` (audited); refused when it is locked already."""
     _phase(phase_code)
-    text = _reason(reason)
+    text = reason_text(reason, "store.lock")
     with store.transaction() as cur:
         row = cur.execute(
             "INSERT INTO phase_locks VALUES (?, current_localtimestamp(), ?, ?) "
@@ -63,7 +54,7 @@ def lock(store: Store, phase_code: str, user: str | None, reason: str | None) ->
 def unlock(store: Store, phase_code: str, user: str | None, reason: str | None) -> None:
     """Unlock phase ``phase_code`` (audited); refused when it is not locked."""
     _phase(phase_code)
-    text = _reason(reason)
+    text = reason_text(reason, "store.lock")
     with store.transaction() as cur:
         gone = cur.execute(
             "DELETE FROM phase_locks WHERE phase = ? RETURNING phase", [phase_code]

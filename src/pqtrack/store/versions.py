@@ -14,11 +14,11 @@ from datetime import date, datetime
 from typing import Any
 
 from pqtrack.store.core import Store, StoreError
+from pqtrack.store.errors import reason_text
 
 # Every version of every record (current and past), for reads that need them all.
 ALL_VERSIONS = "(SELECT * FROM records UNION ALL SELECT * FROM record_past)"
 VOID_ACTION = "void"
-REASON_MAX = 500
 # The records as they stood at the moment bound as ``$at``: of the batches stored by then and
 # not rolled back by then, each record's latest version, unless that is a void.
 AT_MOMENT = (
@@ -80,20 +80,11 @@ def retire_batch(cur: Any, batch_id: int) -> int:
     return int(moved)
 
 
-def _reason(reason: str | None) -> str:
-    text = " ".join((reason or "").split())
-    if not text:
-        raise StoreError("store.void.no_reason")
-    if len(text) > REASON_MAX:
-        raise StoreError("store.void.long_reason", limit=REASON_MAX)
-    return text
-
-
 def void(store: Store, record_id: str, user: str | None, reason: str | None) -> int:
     """Void the current version of ``record_id`` with a reason; return the void's batch id."""
     from pqtrack.store import locks
 
-    text = _reason(reason)
+    text = reason_text(reason, "store.void")
     with store.write_lock, store.transaction() as cur:
         row = cur.execute("SELECT date FROM records WHERE record_id = ?", [record_id]).fetchone()
         if row is None:
