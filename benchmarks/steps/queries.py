@@ -13,7 +13,7 @@ from benchmarks.measure import PHASE, PeakRss, timed_runs
 def _query_cases(store, today: date) -> list[tuple[str, str, Callable[[], object]]]:  # noqa: ANN001
     """Return (kind, label, run) for each query timed; kinds group them in the table."""
     from pqtrack.domain.filters import RecordFilter
-    from pqtrack.figures import queries
+    from pqtrack.figures import listing, queries
     from pqtrack.report import export
     from pqtrack.service import progress
 
@@ -68,15 +68,15 @@ def _query_cases(store, today: date) -> list[tuple[str, str, Callable[[], object
             "breakdown by locality, one type (reads records)",
             lambda: queries.breakdown(store, "locality", one_type),
         ),
-        ("listing", "count (phase)", lambda: queries.count_records(store, phase)),
-        ("listing", "count (search)", lambda: queries.count_records(store, searched)),
-        ("listing", "list page 1 (50 rows)", lambda: queries.list_records(store, phase, 50, 0)),
+        ("listing", "count (phase)", lambda: listing.count_records(store, phase)),
+        ("listing", "count (search)", lambda: listing.count_records(store, searched)),
+        ("listing", "list page 1 (50 rows)", lambda: listing.list_records(store, phase, 50, 0)),
         (
             "listing",
             "list page 200 (OFFSET 10,000)",
-            lambda: queries.list_records(store, phase, 50, 10_000),
+            lambda: listing.list_records(store, phase, 50, 10_000),
         ),
-        ("listing", "list page 1, search", lambda: queries.list_records(store, searched, 50, 0)),
+        ("listing", "list page 1, search", lambda: listing.list_records(store, searched, 50, 0)),
         (
             "listing",
             "distinct localities (filter options)",

@@ -10,7 +10,7 @@ import pytest
 from streamlit.runtime.pages_manager import PagesManager
 
 from pqtrack.domain.filters import RecordFilter
-from pqtrack.figures import queries
+from pqtrack.figures import listing
 from pqtrack.ingest import pipeline as ingest
 from pqtrack.store import Store
 from tests.app.support import PAGES, ROWS, app, csv_bytes, fetch, open_store
@@ -113,11 +113,11 @@ def test_records_filter_count_and_downloads_offer_the_filtered_rows(use_known, d
 
 def test_records_search_and_pagination_never_load_everything(use_sample):
     at = app("records", phase="2021-2025")
-    total = queries.count_records(open_store(use_sample), RecordFilter(phase="2021-2025"))
+    total = listing.count_records(open_store(use_sample), RecordFilter(phase="2021-2025"))
     assert total > 50
     assert len(at.dataframe[0].value) == 50
     at.text_input(key="rec_q").input("hợp tác xã").run()
-    expected = queries.count_records(
+    expected = listing.count_records(
         open_store(use_sample), RecordFilter(phase="2021-2025", search="hợp tác xã")
     )
     assert len(at.dataframe[0].value) == min(expected, 50)
@@ -137,7 +137,7 @@ def test_upload_preview_then_confirm_stores_exactly_the_rows(empty_db):
     assert any("Đã lưu đợt" in s.value for s in at.success)
     batches = store.batches()
     assert len(batches) == 1 and int(batches["row_count"][0]) == 4
-    stored = queries.list_records(store, RecordFilter(), 100)
+    stored = listing.list_records(store, RecordFilter(), 100)
     assert sorted(stored["record_id"]) == ["T-01", "T-02", "T-03", "T-04"]
     at.switch_page("pages/overview.py").run()
     assert metric_values(at)[3] == "2 / 50"  # the figures moved
@@ -162,13 +162,13 @@ def test_rollback_after_confirmation_removes_the_batch(empty_db, downloads):
     at.file_uploader[0].set_value(("lo.csv", csv_bytes(ROWS[3:6]), "text/csv")).run()
     at.button(key="up_confirm").click().run()
     store = open_store(empty_db)
-    assert queries.count_records(store, RecordFilter()) == 3
+    assert listing.count_records(store, RecordFilter()) == 3
     assert fetch(downloads["lo.csv"]) == csv_bytes(ROWS[3:6])  # the original file is offered
     at.button(key="rb_start").click().run()
-    assert queries.count_records(store, RecordFilter()) == 3  # not before confirming
+    assert listing.count_records(store, RecordFilter()) == 3  # not before confirming
     at.button(key="rb_yes").click().run()
     assert not at.exception
-    assert queries.count_records(store, RecordFilter()) == 0
+    assert listing.count_records(store, RecordFilter()) == 0
     assert store.batches()["status"].tolist() == ["rolled_back"]
     assert any("Đã hoàn tác đợt" in s.value for s in at.success)
 
@@ -215,7 +215,7 @@ def test_an_excel_workbook_upload_is_previewed_and_stored(empty_db):
     store = open_store(empty_db)
     batches = store.batches()
     assert batches["file_name"].tolist() == ["bao-cao.xlsx"]
-    assert queries.count_records(store, RecordFilter()) == 2
+    assert listing.count_records(store, RecordFilter()) == 2
     # nothing an official sent is lost: the batch keeps the workbook itself
     assert store.file_bytes(int(batches["batch_id"][0])) == ("bao-cao.xlsx", sent)
 

@@ -38,7 +38,7 @@ def oracle(tmp_path_factory) -> Oracle:
     from pqtrack.domain import plan
     from pqtrack.domain.filters import RecordFilter
     from pqtrack.domain.schema import BENEFICIARY_TYPES
-    from pqtrack.figures import queries
+    from pqtrack.figures import listing
     from pqtrack.ingest import pipeline as ingest
     from pqtrack.report import export
     from pqtrack.service.sample import seed_if_new
@@ -51,10 +51,10 @@ def oracle(tmp_path_factory) -> Oracle:
     current = plan.phase_for(date.today()).code
     other = next(p for p in plan.PHASE_CODES if p != current)
     types = {
-        t: queries.count_records(store, RecordFilter(phase=current, beneficiary_types=(t,)))
+        t: listing.count_records(store, RecordFilter(phase=current, beneficiary_types=(t,)))
         for t in BENEFICIARY_TYPES
     }
-    phase_rows = queries.count_records(store, RecordFilter(phase=current))
+    phase_rows = listing.count_records(store, RecordFilter(phase=current))
     type_csv = {
         t: export.csv_bytes(store, RecordFilter(phase=current, beneficiary_types=(t,)))
         for t in BENEFICIARY_TYPES

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from pqtrack.domain.filters import RecordFilter
-from pqtrack.figures import queries
+from pqtrack.figures import listing
 from pqtrack.ingest import pipeline as ingest
 from pqtrack.store import Store, migrations
 from tests.faults.support import PYTHON, check_invariants, cli_env, make_records, run_cli
@@ -180,7 +180,7 @@ def test_v1_store_is_migrated_to_latest_without_losing_data(tmp_path):
         check_invariants(cur)
         migrated_schema = _schema(cur)
     # Names and tax codes read back as they were stored.
-    listed = queries.list_records(store, RecordFilter(), limit=10)
+    listed = listing.list_records(store, RecordFilter(), limit=10)
     people = sorted(listed[["record_id", "beneficiary_name", "tax_code"]].itertuples(index=False))
     assert [tuple(None if pd.isna(v) else v for v in row) for row in people] == old_people
     # The migrated schema is exactly the one a new store gets.

@@ -7,7 +7,7 @@ import io
 import openpyxl
 
 from pqtrack.domain.filters import RecordFilter
-from pqtrack.figures import queries
+from pqtrack.figures import listing
 from pqtrack.ingest import pipeline as ingest
 from pqtrack.report import export
 from pqtrack.store import Store
@@ -56,7 +56,7 @@ def test_round_trip_is_lossless(store, tmp_path):
     load(store)
     cols = ", ".join(HEADER[1:])
     # names and tax codes are kept once, in ``names`` and ``beneficiaries``
-    sql = f"SELECT record_id, {cols} FROM {queries.RECORD_ROWS} ORDER BY record_id"  # noqa: S608
+    sql = f"SELECT record_id, {cols} FROM {listing.RECORD_ROWS} ORDER BY record_id"  # noqa: S608
     before = store.query_rows(sql)
     data = export.csv_bytes(store, RecordFilter())
     other = Store(tmp_path / "other.duckdb")

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from pqtrack.domain.filters import RecordFilter
-from pqtrack.figures import queries
+from pqtrack.figures import listing
 from pqtrack.ingest import pipeline as ingest
 from pqtrack.presentation import views
 from pqtrack.report import export
@@ -92,7 +92,7 @@ def test_records_csv_neutralises_folded_and_hidden_formulas_and_round_trips(stor
         "'\u200b=HYPERLINK(1)"
     }
     # the apostrophe is taken off again on import: the same values come back
-    sql = f"SELECT record_id, note, beneficiary_name FROM {queries.RECORD_ROWS} ORDER BY 1"  # noqa: S608
+    sql = f"SELECT record_id, note, beneficiary_name FROM {listing.RECORD_ROWS} ORDER BY 1"  # noqa: S608
     other = Store(tmp_path / "other.duckdb")
     assert ingest.process(other, data, "export.csv", today=TODAY).stored
     assert other.query_rows(sql) == store.query_rows(sql)

@@ -8,7 +8,7 @@ import unicodedata
 
 import pytest
 
-from pqtrack.figures import queries
+from pqtrack.figures import listing
 from pqtrack.ingest import chunks, decode, layout, names, staging
 from pqtrack.ingest import pipeline as ingest
 from pqtrack.ingest.layout import has_blank_line
@@ -30,7 +30,7 @@ ROWS = [
 def _records(store: Store, numbered: bool = True) -> list[tuple]:
     """Every record; without ``numbered``, beneficiary and name numbers (given per chunk)
     left out, once each is checked to stand for one key or name only."""
-    named = f"FROM {queries.RECORD_ROWS} r ORDER BY r.row_number"
+    named = f"FROM {listing.RECORD_ROWS} r ORDER BY r.row_number"
     if numbered:
         return store.query_rows("SELECT * EXCLUDE (batch_id) " + named)
     for pairs in (
@@ -389,7 +389,7 @@ def _named(path) -> list[tuple]:
     store = Store(path)
     try:
         return store.query_rows(
-            f"SELECT row_number, tax_code, beneficiary_name FROM {queries.RECORD_ROWS}"
+            f"SELECT row_number, tax_code, beneficiary_name FROM {listing.RECORD_ROWS}"
         )
     finally:
         store.close()

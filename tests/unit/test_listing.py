@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from pqtrack.domain.filters import RecordFilter
-from pqtrack.figures import queries
+from pqtrack.figures import listing, queries
 from pqtrack.ingest import pipeline as ingest
 from tests.support import TODAY
 
@@ -23,16 +23,16 @@ def test_pages_tile_the_sorted_records(store):
     for path in sorted(SAMPLE.glob("*.csv")):
         assert ingest.process(store, path.read_bytes(), path.name, today=TODAY).stored
     for flt in (RecordFilter(), RecordFilter(phase="2021-2025", beneficiary_types=("enterprise",))):
-        total = queries.count_records(store, flt)
+        total = listing.count_records(store, flt)
         assert total > 10
         clause, params = queries.where(flt)
         want = store.query_df(
-            f"SELECT {', '.join(queries.LIST_COLUMNS)} FROM "  # noqa: S608
-            f"{queries.RECORD_ROWS} WHERE {clause} "
+            f"SELECT {', '.join(listing.LIST_COLUMNS)} FROM "  # noqa: S608
+            f"{listing.RECORD_ROWS} WHERE {clause} "
             "ORDER BY date DESC, batch_id DESC, row_number",
             params,
         )
-        pages = [queries.list_records(store, flt, 7, off) for off in range(0, total + 7, 7)]
+        pages = [listing.list_records(store, flt, 7, off) for off in range(0, total + 7, 7)]
         assert all(len(p) == 7 for p in pages[: total // 7])
         assert pages[-1].empty
         got = pd.concat([p for p in pages if len(p)], ignore_index=True)
@@ -56,8 +56,8 @@ def test_search_finds_names_without_diacritics_across_batches(store):
 
     def found(search: str) -> list[str]:
         flt = RecordFilter(phase="2021-2025", search=search)
-        rows = queries.list_records(store, flt, 50)
-        assert queries.count_records(store, flt) == len(rows)
+        rows = listing.list_records(store, flt, 50)
+        assert listing.count_records(store, flt) == len(rows)
         return sorted(rows["beneficiary_name"])
 
     assert found("hop tac xa thuy san") == [

@@ -6,7 +6,7 @@ import time
 from datetime import date, datetime
 
 from pqtrack.domain.filters import RecordFilter
-from pqtrack.figures import progress, queries
+from pqtrack.figures import listing, progress
 from pqtrack.ingest import pipeline
 from pqtrack.store import Store, snapshot, versions
 
@@ -23,7 +23,7 @@ def ingest(store, rows: str) -> int:
 
 def figures(store) -> dict:
     rows = progress.phase_progress(store, "2021-2025", AS_OF)
-    listed = queries.list_records(store, RecordFilter(phase="2021-2025"), 100)
+    listed = listing.list_records(store, RecordFilter(phase="2021-2025"), 100)
     return {
         "actual": {p.indicator: p.actual for p in rows},
         "records": sorted(map(tuple, listed[["record_id", "quantity", "beneficiary_name"]]

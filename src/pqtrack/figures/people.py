@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pqtrack.store import Store
+from pqtrack.store.migrations import TAX_CODE_SQL
 
 CHOICES_LIMIT = 50
 TYPED_MAX = 200
@@ -12,8 +13,7 @@ def beneficiary_choices(store: Store, typed: str, limit: int = CHOICES_LIMIT) ->
     """Return up to ``limit`` (name, tax code, type) on record whose name or tax code matches."""
     text = " ".join(typed.split())[:TYPED_MAX]
     return store.query_rows(
-        "SELECT n.name, CASE WHEN starts_with(b.beneficiary_key, 't:') "
-        "THEN substr(b.beneficiary_key, 3) END AS tax_code, any_value(r.beneficiary_type), "
+        f"SELECT n.name, {TAX_CODE_SQL} AS tax_code, any_value(r.beneficiary_type), "
         "count(*) AS turns FROM records r JOIN names n ON n.name_id = r.name_id "
         "LEFT JOIN beneficiaries b ON b.beneficiary_id = r.beneficiary_id "
         "WHERE $q = '' OR contains(lower(strip_accents(n.name)), lower(strip_accents($q))) "

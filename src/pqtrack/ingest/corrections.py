@@ -13,6 +13,7 @@ import pyarrow as pa
 
 from pqtrack import steps
 from pqtrack.store.db import Connection
+from pqtrack.store.migrations import TAX_CODE_SQL
 
 SESSION_TABLES: tuple[str, ...] = (
     "corrected (rn INTEGER, record_id VARCHAR, batch_id INTEGER)",
@@ -34,9 +35,7 @@ _FIELDS = (
     ("quantity", "CAST(r.quantity AS VARCHAR)", "CAST(t.quantity_v AS VARCHAR)"),
     ("beneficiary_name", "n.name", "s.beneficiary_name"),
     ("beneficiary_type", "r.beneficiary_type", "t.type_v"),
-    ("tax_code",
-     "CASE WHEN starts_with(b.beneficiary_key, 't:') THEN substr(b.beneficiary_key, 3) END",
-     "t.tax_code"),
+    ("tax_code", TAX_CODE_SQL, "t.tax_code"),
     ("locality", "r.locality", "t.locality"),
     ("sector", "r.sector", "t.sector"),
     ("standard", "r.standard", "t.standard"),

@@ -26,18 +26,15 @@ from pqtrack.domain.progress import Progress, summary_counts
 from pqtrack.figures import progress, queries
 from pqtrack.i18n import t
 from pqtrack.presentation import numbers
-from pqtrack.report.sheets import (
-    Ctx,
+from pqtrack.report.breakdowns import (
     beneficiaries_sheet,
     breakdown_sheet,
     funding_sheet,
     locality_parts,
-    make_formats,
-    put,
-    table,
     turns_sheet,
     type_summary,
 )
+from pqtrack.report.sheets import Ctx, make_formats, put, table
 from pqtrack.report.tfp import tfp_sheet
 from pqtrack.store import Store
 

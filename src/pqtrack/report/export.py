@@ -17,7 +17,7 @@ from pqtrack.domain.schema import (
     DERIVED_HEADERS_VI,
     TEXT_COLUMNS,
 )
-from pqtrack.figures import queries
+from pqtrack.figures import listing
 from pqtrack.presentation import numbers
 from pqtrack.store import Store
 from pqtrack.text import BOM, first_visible, formula_like
@@ -77,7 +77,7 @@ def write_csv(chunks: Iterable[pd.DataFrame], fh: BinaryIO) -> int:
 def csv_bytes(store: Store, flt: RecordFilter) -> bytes:
     """Return the records matching ``flt`` as CSV bytes."""
     buf = io.BytesIO()
-    write_csv(queries.iter_records(store, flt), buf)
+    write_csv(listing.iter_records(store, flt), buf)
     return buf.getvalue()
 
 
@@ -160,5 +160,5 @@ def write_xlsx(chunks: Iterable[pd.DataFrame], fh: BinaryIO, lang: str = "vi") -
 def xlsx_bytes(store: Store, flt: RecordFilter, lang: str = "vi") -> bytes:
     """Return the records matching ``flt`` as XLSX bytes."""
     buf = io.BytesIO()
-    write_xlsx(queries.iter_records(store, flt), buf, lang)
+    write_xlsx(listing.iter_records(store, flt), buf, lang)
     return buf.getvalue()

@@ -6,7 +6,7 @@ import math
 from typing import BinaryIO
 
 from pqtrack.domain.filters import RecordFilter
-from pqtrack.figures import queries
+from pqtrack.figures import listing
 from pqtrack.i18n import t
 from pqtrack.presentation import numbers, views
 from pqtrack.report import export
@@ -14,7 +14,7 @@ from pqtrack.service.tables import Table
 from pqtrack.store import Store
 
 PAGE_SIZE = 50
-LIST_COLUMNS: tuple[str, ...] = tuple(queries.LIST_COLUMNS)
+LIST_COLUMNS: tuple[str, ...] = tuple(listing.LIST_COLUMNS)
 MISSING = numbers.MISSING  # what an empty cell shows
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -29,7 +29,7 @@ RECORD_KINDS: dict[str, str] = {
 
 def count(store: Store, flt: RecordFilter) -> int:
     """Return how many records match ``flt``."""
-    return queries.count_records(store, flt)
+    return listing.count_records(store, flt)
 
 
 def page_count(total: int, size: int = PAGE_SIZE) -> int:
@@ -39,7 +39,7 @@ def page_count(total: int, size: int = PAGE_SIZE) -> int:
 
 def page(store: Store, flt: RecordFilter, number: int, lang: str, size: int = PAGE_SIZE) -> Table:
     """Return page ``number`` (from 1) of the matching records, newest first, codes in words."""
-    df = queries.list_records(store, flt, size, (number - 1) * size)
+    df = listing.list_records(store, flt, size, (number - 1) * size)
     return Table(views.label_records(df, lang), RECORD_KINDS)
 
 
@@ -81,5 +81,5 @@ def xlsx_bytes(store: Store, flt: RecordFilter, lang: str) -> bytes:
 
 def write_export(store: Store, flt: RecordFilter, fh: BinaryIO, fmt: str, lang: str) -> int:
     """Write the records matching ``flt`` to ``fh`` as ``csv`` or ``xlsx``; return rows written."""
-    chunks = queries.iter_records(store, flt)
+    chunks = listing.iter_records(store, flt)
     return export.write_xlsx(chunks, fh, lang) if fmt == "xlsx" else export.write_csv(chunks, fh)

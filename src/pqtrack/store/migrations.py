@@ -9,6 +9,11 @@ META = "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)
 # digits and single spaces already: the replace is skipped for them (~0.3 s less for the
 # 400,000 new names of a large file's first chunk; the same keys).
 _FOLDED = "lower(strip_accents(replace(replace(x, 'đ', 'd'), 'Đ', 'D')))"
+# A record's tax code, read from its beneficiary's key over ``beneficiaries b`` (schema 9:
+# 't:' and the tax code when the record gave one).
+TAX_CODE_SQL = (
+    "CASE WHEN starts_with(b.beneficiary_key, 't:') THEN substr(b.beneficiary_key, 3) END"
+)
 NAME_KEY_SQL = (
     f"CASE WHEN regexp_matches({_FOLDED}, '[^0-9a-z ]|  |^ | $') "
     f"THEN trim(regexp_replace({_FOLDED}, '[^0-9a-z]+', ' ', 'g')) ELSE {_FOLDED} END"

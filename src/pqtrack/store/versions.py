@@ -15,6 +15,7 @@ from typing import Any
 
 from pqtrack.store.core import Store, StoreError
 from pqtrack.store.errors import reason_text
+from pqtrack.store.migrations import TAX_CODE_SQL
 
 # Every version of every record (current and past), for reads that need them all.
 ALL_VERSIONS = "(SELECT * FROM records UNION ALL SELECT * FROM record_past)"
@@ -125,13 +126,11 @@ def versions(store: Store, record_id: str) -> list[dict]:
     """Return every stored version of ``record_id`` with its batch, oldest first."""
     with store.cursor() as cur:
         rel = cur.execute(
-            "SELECT v.*, n.name AS beneficiary_name, CASE WHEN "
-            "starts_with(bn.beneficiary_key, 't:') THEN substr(bn.beneficiary_key, 3) END "
-            "AS tax_code, b.created_at, b.user_name, "
-            "b.status, b.change, b.reason, b.rolled_back_at, b.rolled_back_by "
-            f"FROM {ALL_VERSIONS} v JOIN batches b USING (batch_id) "
+            f"SELECT v.*, n.name AS beneficiary_name, {TAX_CODE_SQL} AS tax_code, "
+            "k.created_at, k.user_name, k.status, k.change, k.reason, k.rolled_back_at, "
+            f"k.rolled_back_by FROM {ALL_VERSIONS} v JOIN batches k USING (batch_id) "
             "LEFT JOIN names n ON n.name_id = v.name_id "
-            "LEFT JOIN beneficiaries bn ON bn.beneficiary_id = v.beneficiary_id "
+            "LEFT JOIN beneficiaries b ON b.beneficiary_id = v.beneficiary_id "
             "WHERE v.record_id = ? ORDER BY v.batch_id",
             [record_id],
         )
