@@ -8,8 +8,8 @@ import math
 import pandas as pd
 import pytest
 
+from pqtrack.tfp import capital, macro
 from pqtrack.tfp import charts as charts_tfp
-from pqtrack.tfp import macro
 from pqtrack.tfp import model as tfp
 
 
@@ -124,7 +124,7 @@ def test_perpetual_inventory_step_by_step():
     # K_2022 = 0.95 * 806.6667 + 121   = 887.3333
     # K_2023 = 0.95 * 887.3333 + 133.1 = 976.0667
     # K_2024 = 0.95 * 976.0667 + 500   = 1427.2633
-    cap = tfp.capital_series(_frame(PIM_TEXT), depreciation=0.05)
+    cap = capital.capital_series(_frame(PIM_TEXT), depreciation=0.05)
     assert cap.method == "pim"
     assert cap.investment_growth == pytest.approx(0.10)
     assert cap.growth_years == (2021, 2022, 2023)
@@ -157,7 +157,7 @@ def test_pim_guard_when_g_plus_delta_not_positive():
     # I: 100, 80, 64 -> g = -0.20; g + δ = -0.15 <= 0: no starting stock.
     text = "year,grdp,investment,labour\n2020,100,100,50\n2021,105,80,51\n2022,110,64,52\n"
     result = tfp.compute(_frame(text), band=False)
-    assert tfp.W_PIM_NONPOSITIVE in result.warnings
+    assert capital.W_PIM_NONPOSITIVE in result.warnings
     assert result.capital.values.isna().all()
     assert _row(result, 2021)["flag"] == tfp.FLAG_MISSING
     assert result.phase("2021-2025").tfp_share is None
@@ -169,17 +169,17 @@ def test_pim_stops_at_a_gap_in_investment():
         "year,grdp,investment,labour\n"
         "2020,100,100,50\n2021,105,110,51\n2022,110,,52\n2023,115,130,53\n"
     )
-    cap = tfp.capital_series(_frame(text))
+    cap = capital.capital_series(_frame(text))
     assert cap.growth_years == (2021,)
     assert cap.values.loc[2021] == pytest.approx(0.95 * (0.95 * 100 / 0.15 + 100) + 110)
     assert cap.values.loc[[2022, 2023]].isna().all()
-    assert tfp.W_PIM_GAP in cap.warnings
+    assert capital.W_PIM_GAP in cap.warnings
 
 
 def test_pim_needs_two_years():
     text = "year,grdp,investment,labour\n2020,100,100,50\n2021,105,,51\n"
-    cap = tfp.capital_series(_frame(text))
-    assert tfp.W_PIM_TOO_SHORT in cap.warnings
+    cap = capital.capital_series(_frame(text))
+    assert capital.W_PIM_TOO_SHORT in cap.warnings
     assert cap.values.isna().all()
 
 

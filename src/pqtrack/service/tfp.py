@@ -12,14 +12,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from pqtrack.domain import plan
-from pqtrack.tfp import charts, model
+from pqtrack.tfp import capital, charts, model
 from pqtrack.tfp.model import PhaseResult, TfpResult
 
 DEFAULT_CAPITAL_SHARE = model.DEFAULT_CAPITAL_SHARE
-DEFAULT_DEPRECIATION = model.DEFAULT_DEPRECIATION
+DEFAULT_DEPRECIATION = capital.DEFAULT_DEPRECIATION
 NEAR_ZERO_GROWTH_PP = model.NEAR_ZERO_GROWTH_PP
-METHOD_PIM = model.METHOD_PIM
-METHOD_STOCK = model.METHOD_STOCK
+METHOD_PIM = capital.METHOD_PIM
+METHOD_STOCK = capital.METHOD_STOCK
 
 
 def sensitivity_band(frame: pd.DataFrame) -> dict[str, tuple[float | None, float | None]]:
