@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import BinaryIO
 
 from pqtrack.domain import plan
 from pqtrack.figures import progress
+from pqtrack.presentation import year
 from pqtrack.store import Store, StoreError, sent, snapshot
 from pqtrack.store.sent import SentReport
 
@@ -105,3 +107,29 @@ def drift(store: Store, report_id: int) -> tuple[SentReport, list[Moved]]:
         batches = sorted(b for b, per in net.items() if per.get(indicator, 0))
         out.append(Moved(indicator, int(report.figures.get(indicator, 0)), value, batches))
     return report, out
+
+
+def register_report_bytes(
+    store: Store, phase_code: str, as_of: date, lang: str, user: str | None
+) -> tuple[SentReport, bytes]:
+    """Register the phase report as sent and return it with its workbook's bytes."""
+    out = io.BytesIO()
+    report = register_report(store, phase_code, as_of, lang, user, out)
+    return report, out.getvalue()
+
+
+def sent_file_name(report: SentReport) -> str:
+    """Return the file name of a registered report, with its number."""
+    stem = "bao-cao-da-gui" if report.lang == "vi" else "report-sent"
+    return f"{stem}_{report.report_id}_{report.phase}_{report.as_of:%Y-%m-%d}.xlsx"
+
+
+def latest_report(store: Store, phase_code: str) -> SentReport | None:
+    """Return the phase's last registered report, or None."""
+    found = sent.reports(store, phase_code)
+    return found[-1] if found else None
+
+
+def drift_lines(moved: list[Moved], lang: str) -> list[str]:
+    """Return one sentence per moved indicator: reported → now (change), and the batches."""
+    return year.drift_lines(moved, lang)
