@@ -170,6 +170,8 @@ def test_an_admin_locks_and_unlocks_a_phase_with_a_reason(empty_db):
     assert locks.locked_phases(store)["2021-2025"].locked_by == "test-admin"
     assert any("Phase 2021" in s.value and "is locked" in s.value for s in at.success)
     assert any("final report sent" in i.value for i in at.info)
+    log = next(d.value for d in at.dataframe if "Phase locked" in d.value.to_string())
+    assert "final report sent" in log.to_string()  # the audit log names the reason
     at.text_input(key="lock_reason").input("a late correction")
     lock_button(at, "Unlock the phase").click().run()
     assert locks.locked_phases(store) == {}

@@ -123,7 +123,10 @@ def correction_preview(report: IngestReport) -> None:
     if table.empty:
         st.info(tr("ui.year.no_changes"))
         return
-    st.dataframe(table, hide_index=True, key="up_changes")  # typed values: shown as text
+    # Typed values are table cells (never markdown); the row number takes little room so
+    # old and new values stay in view on a phone.
+    small = st.column_config.NumberColumn(tr("year.col.row"), width="small", format="%d")
+    st.dataframe(table, hide_index=True, key="up_changes", column_config={table.columns[0]: small})
     if uploads.corrections_cut(report):
         st.caption(
             tr(
