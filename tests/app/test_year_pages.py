@@ -130,15 +130,23 @@ def test_only_editors_register_the_report_and_it_is_registered(empty_db, downloa
     assert any(f"#{number}" in c.value and "chưa thay đổi" in c.value for c in at.caption)
 
 
-def test_the_overview_says_what_moved_since_the_report_and_names_the_batch(empty_db):
+def test_the_overview_says_what_moved_since_the_report_and_names_the_batch(empty_db, monkeypatch):
     store = seeded(empty_db)
+    looked: list[int] = []  # the costly look at each batch since, only when asked for
+    real_drift = sent.drift
+    monkeypatch.setattr(sent, "drift", lambda st, rid: looked.append(rid) or real_drift(st, rid))
     report = sent.register_report(store, "2021-2025", _day(), "vi", "an", io.BytesIO())
     fix = ingest.process(store, csv_bytes(FIX[:1]), "sua.csv", user="b", correct=True)
     assert fix.stored
     at = app(phase="2021-2025", lang="en")
     assert not at.exception
     notice = next(w.value for w in at.warning if f"report #{report.report_id}" in w.value)
-    assert "reported 3, now 4 \\(\\+1\\); batches \\#" + str(fix.batch_id) in notice
+    assert notice.endswith("reported 3, now 4 \\(\\+1\\)")  # at once, from the figures
+    assert looked == []
+    at.button(key="ov_drift_find").click().run()  # the batches, when asked for
+    notice = next(w.value for w in at.warning if f"report #{report.report_id}" in w.value)
+    assert notice.endswith("reported 3, now 4 \\(\\+1\\); batches \\#" + str(fix.batch_id))
+    assert looked == [report.report_id]
     batches = next(d.value for d in at.dataframe if "file_name" in d.value.columns)
     assert batches[["batch_id", "file_name"]].values.tolist() == [[fix.batch_id, "sua.csv"]]
 

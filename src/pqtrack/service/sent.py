@@ -130,6 +130,20 @@ def latest_report(store: Store, phase_code: str) -> SentReport | None:
     return found[-1] if found else None
 
 
-def drift_lines(moved: list[Moved], lang: str) -> list[str]:
+def moved_since(report: SentReport, rows: list) -> list[Moved]:
+    """Return the indicators whose figure moved since ``report`` (no batches looked up).
+
+    ``rows``: the phase's progress now, as of the report's as-of date. The cheap first look;
+    :func:`drift` names the batches too.
+    """
+    now = {p.indicator: int(p.actual) for p in rows}
+    return [
+        Moved(k, int(report.figures.get(k, 0)), v)
+        for k, v in sorted(now.items())
+        if v != report.figures.get(k, 0)
+    ]
+
+
+def drift_lines(moved: list[Moved], lang: str, batches: bool = True) -> list[str]:
     """Return one sentence per moved indicator: reported → now (change), and the batches."""
-    return year.drift_lines(moved, lang)
+    return year.drift_lines(moved, lang, batches)

@@ -99,9 +99,9 @@ def _drift(path: str, version: int, report_id: int) -> tuple:
     return sent.drift(open_store(path), report_id)
 
 
-def phase_progress(phase_code: str) -> list:
-    """Return every indicator's progress in the phase as of today (cached per data version)."""
-    return _progress(db_path(), data_version(), phase_code, clock.today())
+def phase_progress(phase_code: str, as_of: date | None = None) -> list:
+    """Return every indicator's progress in the phase as of today, or ``as_of`` (cached)."""
+    return _progress(db_path(), data_version(), phase_code, as_of or clock.today())
 
 
 def cumulative(phase_code: str) -> pd.DataFrame:

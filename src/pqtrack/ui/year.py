@@ -182,11 +182,16 @@ def register_controls(store: Store, phase_code: str, as_of: date) -> None:
 
 
 def drift_notice(store: Store, phase_code: str) -> None:
-    """Say when the figures of the phase's last registered report changed since, and why."""
-    latest = sent.latest_report(store, phase_code)
-    if latest is None:
+    """Say when the figures of the phase's last registered report changed since, and why.
+
+    The figures now come from the cached progress (fast); the batches behind each change
+    cost a look at the store as it stood after each batch since, so they are looked up when
+    asked for (then kept per data version and report).
+    """
+    report = sent.latest_report(store, phase_code)
+    if report is None:
         return
-    report, moved = cache.drift(latest.report_id)
+    moved = sent.moved_since(report, cache.phase_progress(phase_code, report.as_of))
     params = {
         "id": report.report_id,
         "at": fmt.moment(report.registered_at, lang()),
@@ -195,13 +200,22 @@ def drift_notice(store: Store, phase_code: str) -> None:
     if not moved:
         st.caption(tr("ui.year.sent_unchanged", **params))
         return
-    lines = [fmt.md_escape(line) for line in sent.drift_lines(moved, lang())]
+    asked = st.session_state.get("ov_drift_asked") == report.report_id
+    if asked:
+        with st.spinner(tr("ui.year.drift_finding")):
+            moved = cache.drift(report.report_id)[1]
+    lines = [fmt.md_escape(line) for line in sent.drift_lines(moved, lang(), batches=asked)]
     st.warning(
         "\n".join([tr("ui.year.drift_title", **params), "", *(f"- {ln}" for ln in lines)]),
         icon=":material/difference:",
     )
+    if not asked:
+        if st.button(tr("ui.year.drift_find"), icon=":material/search:", key="ov_drift_find"):
+            st.session_state["ov_drift_asked"] = report.report_id
+            st.rerun()
+        return
     ids = sorted({b for m in moved for b in m.batches})
-    with st.expander(tr("ui.year.drift_batches")):
+    with st.expander(tr("ui.year.drift_batches"), expanded=True):
         history = batch_service.history(store)
         shown = history[history["batch_id"].isin(ids)]
         st.dataframe(
