@@ -6,6 +6,7 @@ from pqtrack import ui
 from pqtrack.service import accounts
 from pqtrack.service import display as fmt
 from pqtrack.ui import session
+from pqtrack.ui import year as year_ui
 
 st.title(ui.tr("ui.audit.title"))
 st.caption(ui.tr("ui.audit.caption"))
@@ -20,3 +21,6 @@ if session.require("audit_view", fresh=True):
         key="audit_csv",
         on_click="ignore",
     )
+    st.subheader(ui.tr("ui.year.locks_title"))
+    year_ui.locks_notice(ui.get_store())
+    year_ui.lock_controls(ui.get_store())

@@ -5,6 +5,7 @@ import streamlit as st
 from pqtrack import ui
 from pqtrack.service import filters, overview, progress
 from pqtrack.ui import clock, session
+from pqtrack.ui import year as year_ui
 
 lang = ui.lang()
 phase_code = ui.current_phase()
@@ -12,6 +13,7 @@ as_of = clock.today()
 
 st.title(ui.tr("ui.overview.title", phase=filters.phase_label(phase_code)))
 ui.sample_banner()
+year_ui.phase_lock_badge(ui.get_store(), phase_code)
 who = session.user_name()  # read now: the workbook is made on the click, outside this run
 st.download_button(
     ui.tr("ui.report.download"),
@@ -26,6 +28,8 @@ st.download_button(
     key="ov_report",
     on_click="ignore",
 )
+year_ui.register_controls(ui.get_store(), phase_code, as_of)
+year_ui.drift_notice(ui.get_store(), phase_code)
 rows = ui.phase_progress(phase_code)
 if ui.get_store().is_new():
     ui.empty_state()

@@ -7,6 +7,7 @@ from pqtrack.service import batches as batch_service
 from pqtrack.service import display as fmt
 from pqtrack.service import uploads
 from pqtrack.ui import session
+from pqtrack.ui import year as year_ui
 from pqtrack.ui.batches import original_controls, rollback_controls
 
 lang = ui.lang()
@@ -52,7 +53,12 @@ if done:
     st.success(ui.tr("ui.upload.stored", batch_id=done[0], rows=fmt.integer(done[1], lang)))
 nonce = st.session_state.setdefault("up_nonce", 0)
 upload = None
+correct = False
+year_ui.locks_notice(store)
 if session.require("upload"):
+    correct = st.checkbox(
+        ui.tr("ui.year.correct_box"), help=ui.tr("ui.year.correct_help"), key="up_correct"
+    )
     upload = st.file_uploader(
         ui.tr("ui.upload.file"), type=["csv", "txt", "tsv", "xlsx"], key=f"up_file_{nonce}"
     )
@@ -70,11 +76,15 @@ if upload is not None:
 
 if upload is not None and record is not None:
     name = record.name
-    ident = uploads.preview_key(store, record)
+    ident = (*uploads.preview_key(store, record), correct)
     cached = st.session_state.get("up_report")
-    if cached is None or cached[0] != ident:
+    # Confirming stores what the editor saw: a store changed since is not previewed again
+    # on the click; the versions the preview saw are checked when storing.
+    confirming = st.session_state.get("up_confirm") is True  # this run is the click's
+    stale = cached is None or cached[0] != ident
+    if stale and not (confirming and uploads.same_file(cached[0], ident)):
         with st.status(ui.tr("ui.upload.checking", name=fmt.md_escape(upload.name))) as status:
-            report = uploads.check(store, record, on_step=ui.step_reporter(status))
+            report = uploads.check(store, record, on_step=ui.step_reporter(status), correct=correct)
             status.update(state="complete", expanded=False)
         st.session_state["up_report"] = (ident, report)
     else:
@@ -128,7 +138,10 @@ if upload is not None and record is not None:
             on_click="ignore",
         )
     elif report.ok:
-        st.success(ui.tr("ui.upload.ready", rows=fmt.integer(report.rows_read, lang)))
+        if correct:
+            year_ui.correction_preview(report)
+        else:
+            st.success(ui.tr("ui.upload.ready", rows=fmt.integer(report.rows_read, lang)))
         st.dataframe(
             ui.styled(
                 uploads.summary_table(report, lang),
@@ -140,8 +153,9 @@ if upload is not None and record is not None:
         if confirm and session.allowed("upload"):
             with st.status(ui.tr("ui.upload.storing")) as status:
                 result = uploads.store_upload(
-                    store, record, session.user_name(), on_step=ui.step_reporter(status)
-                )
+                    store, record, session.user_name(), on_step=ui.step_reporter(status),
+                    correct=correct, expected=uploads.preview_versions(report) if correct else None,
+                )  # fmt: skip
             if result.stored:
                 ui.data_changed()
                 st.session_state["up_done"] = (result.batch_id, result.rows_read)

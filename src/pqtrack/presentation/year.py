@@ -77,14 +77,18 @@ def history_table(rows: Iterable[dict], lang: str) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def drift_lines(moved: Iterable[object], lang: str) -> list[str]:
-    """Return one line per indicator that moved: reported → now (change), and the batches."""
+def drift_lines(moved: Iterable[object], lang: str, batches: bool = True) -> list[str]:
+    """Return one line per indicator that moved: reported → now (change), and the batches.
+
+    ``batches``: name the batches (False: they are not looked up yet).
+    """
     lines = []
+    key = "year.drift.line" if batches else "year.drift.line_short"
     for m in moved:
         change = m.now - m.reported
         sign = "+" if change > 0 else "−"
         lines.append(
-            t("year.drift.line", lang, indicator=indicator_label(m.indicator, lang),
+            t(key, lang, indicator=indicator_label(m.indicator, lang),
               reported=numbers.integer(m.reported, lang), now=numbers.integer(m.now, lang),
               change=sign + numbers.integer(abs(change), lang),
               batches=", ".join(f"#{b}" for b in m.batches))

@@ -25,6 +25,8 @@ PERMISSIONS: dict[str, str] = {
     "macro_upload": "editor",
     "audit_view": "editor",
     "manage_users": "admin",
+    "register_report": "editor",
+    "lock_phase": "admin",
 }
 # A typed name from one client address: delays of 1, 2, 4 … s after each failure, locked
 # for LOCK_FOR once LOCK_AFTER attempts in a row failed.

@@ -6,7 +6,7 @@ markdown-escaping rules every page, report and CLI line shares (``pqtrack.presen
 
 from __future__ import annotations
 
-from pqtrack.presentation.numbers import MISSING, day, decimal, integer, percent
+from pqtrack.presentation.numbers import MISSING, day, decimal, integer, moment, percent
 from pqtrack.presentation.views import csv_download, md_escape
 
-__all__ = ["MISSING", "csv_download", "day", "decimal", "integer", "md_escape", "percent"]
+__all__ = ["MISSING", "csv_download", "day", "decimal", "integer", "md_escape", "moment", "percent"]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
 from pqtrack.figures import progress
+from pqtrack.presentation import year
 from pqtrack.store import Store, StoreError, sent, snapshot
 from pqtrack.store.sent import SentReport
 
@@ -104,3 +106,43 @@ def drift(store: Store, report_id: int) -> tuple[SentReport, list[Moved]]:
         batches = sorted(b for b, per in net.items() if per.get(indicator, 0))
         out.append(Moved(indicator, int(report.figures.get(indicator, 0)), value, batches))
     return report, out
+
+
+def register_report_bytes(
+    store: Store, phase_code: str, as_of: date, lang: str, user: str | None
+) -> tuple[SentReport, bytes]:
+    """Register the phase report as sent and return it with its workbook's bytes."""
+    out = io.BytesIO()
+    report = register_report(store, phase_code, as_of, lang, user, out)
+    return report, out.getvalue()
+
+
+def sent_file_name(report: SentReport) -> str:
+    """Return the file name of a registered report, with its number."""
+    stem = "bao-cao-da-gui" if report.lang == "vi" else "report-sent"
+    return f"{stem}_{report.report_id}_{report.phase}_{report.as_of:%Y-%m-%d}.xlsx"
+
+
+def latest_report(store: Store, phase_code: str) -> SentReport | None:
+    """Return the phase's last registered report, or None."""
+    found = sent.reports(store, phase_code)
+    return found[-1] if found else None
+
+
+def moved_since(report: SentReport, rows: list) -> list[Moved]:
+    """Return the indicators whose figure moved since ``report`` (no batches looked up).
+
+    ``rows``: the phase's progress now, as of the report's as-of date. The cheap first look;
+    :func:`drift` names the batches too.
+    """
+    now = {p.indicator: int(p.actual) for p in rows}
+    return [
+        Moved(k, int(report.figures.get(k, 0)), v)
+        for k, v in sorted(now.items())
+        if v != report.figures.get(k, 0)
+    ]
+
+
+def drift_lines(moved: list[Moved], lang: str, batches: bool = True) -> list[str]:
+    """Return one sentence per moved indicator: reported → now (change), and the batches."""
+    return year.drift_lines(moved, lang, batches)

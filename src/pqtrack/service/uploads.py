@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pqtrack.domain import schema
-from pqtrack.ingest import pipeline, workbook
+from pqtrack.ingest import corrections, pipeline, workbook
 from pqtrack.ingest.pipeline import IngestReport
-from pqtrack.presentation import views
+from pqtrack.presentation import views, year
 from pqtrack.store import Store
 
 
@@ -109,3 +109,32 @@ def problems_by_column(problems: pd.DataFrame, lang: str) -> pd.DataFrame:
 def summary_table(report: IngestReport, lang: str) -> pd.DataFrame:
     """Return what a clean file will add, by indicator, with labels and units."""
     return views.upload_summary(report.stage.summary, lang)
+
+
+def correction_counts(report: IngestReport) -> tuple[int, int]:
+    """Return how many rows of a checked file are new records and how many correct one."""
+    corrected = report.stage.corrections if report.stage else 0
+    return report.rows_read - corrected, corrected
+
+
+def corrections_table(report: IngestReport, lang: str) -> pd.DataFrame:
+    """Return each correction of a checked file field by field: row, id, field, old → new."""
+    changes = report.stage.changes if report.stage else None
+    rows = [] if changes is None else changes.to_dict("records")
+    return year.corrections_table(rows, lang)
+
+
+def corrections_cut(report: IngestReport) -> bool:
+    """Return whether the field changes listed stop at the preview's limit."""
+    changes = report.stage.changes if report.stage else None
+    return changes is not None and len(changes) >= corrections.CHANGES_LIMIT
+
+
+def preview_versions(report: IngestReport) -> dict[str, int]:
+    """Return the versions a preview saw (record id → batch), to check again when storing."""
+    return dict(report.stage.versions or {}) if report.stage else {}
+
+
+def same_file(seen: tuple, now: tuple) -> bool:
+    """Return whether two preview keys (name, content, data version, …) differ only in data."""
+    return seen[:2] == now[:2] and seen[3:] == now[3:]

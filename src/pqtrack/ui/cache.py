@@ -14,7 +14,7 @@ import streamlit as st
 
 from pqtrack.domain.filters import RecordFilter
 from pqtrack.paths import default_db_path
-from pqtrack.service import beneficiaries, filters, places, progress
+from pqtrack.service import beneficiaries, filters, places, progress, sent
 from pqtrack.service.sample import seed_if_new
 from pqtrack.store import Store
 from pqtrack.ui import clock
@@ -94,9 +94,14 @@ def _map_values(path: str, version: int, level: str, flt: RecordFilter) -> tuple
     return places.map_values(open_store(path), level, flt)
 
 
-def phase_progress(phase_code: str) -> list:
-    """Return every indicator's progress in the phase as of today (cached per data version)."""
-    return _progress(db_path(), data_version(), phase_code, clock.today())
+@st.cache_data(show_spinner=False, max_entries=16)
+def _drift(path: str, version: int, report_id: int) -> tuple:
+    return sent.drift(open_store(path), report_id)
+
+
+def phase_progress(phase_code: str, as_of: date | None = None) -> list:
+    """Return every indicator's progress in the phase as of today, or ``as_of`` (cached)."""
+    return _progress(db_path(), data_version(), phase_code, as_of or clock.today())
 
 
 def cumulative(phase_code: str) -> pd.DataFrame:
@@ -124,8 +129,13 @@ def map_values(level: str, flt: RecordFilter) -> tuple[pd.DataFrame, dict]:
     return _map_values(db_path(), data_version(), level, flt)
 
 
+def drift(report_id: int) -> tuple:
+    """Return a sent report and what moved since (cached per data version and report)."""
+    return _drift(db_path(), data_version(), report_id)
+
+
 def data_changed() -> None:
     """Drop cached aggregates after a batch was stored or rolled back."""
     st.session_state.pop(_RUN_VERSION, None)
-    for fn in (_progress, _cumulative, _breakdown, _totals, _distinct, _map_values):
+    for fn in (_progress, _cumulative, _breakdown, _totals, _distinct, _map_values, _drift):
         fn.clear()
