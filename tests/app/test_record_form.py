@@ -82,6 +82,10 @@ def test_an_editor_adds_a_record_as_a_one_row_batch(store):
     at.button(key="rf_check").click().run()
     assert not at.exception
     assert "Dòng hợp lệ" in _texts(at)
+    shown = dict(_table(at, "Giá trị").itertuples(index=False))  # what will be stored
+    assert shown["Mã bản ghi"] == "F-01" and shown["Số lượng"] == "2"
+    assert shown["Tên đơn vị"] == "Công ty TNHH Gạo Ngon" and shown["Loại hình"] == "doanh nghiệp"
+    assert shown["Kinh phí hỗ trợ"] == "5.000.000" and "Ghi chú" not in shown
     assert _batches(store) == before  # nothing stored before confirming
     at.button(key="rf_confirm").click().run()
     assert not at.exception

@@ -12,6 +12,7 @@ import pandas as pd
 
 from pqtrack.domain.schema import COLUMN_NAMES, DATE_MAX, DATE_MIN
 from pqtrack.figures import people
+from pqtrack.i18n import t
 from pqtrack.ingest.pipeline import IngestReport
 from pqtrack.presentation import year
 from pqtrack.store import Store, versions
@@ -90,3 +91,14 @@ def changes_table(report: IngestReport, lang: str) -> pd.DataFrame:
     changes = report.stage.changes if report.stage is not None else None
     rows = [] if changes is None else changes.to_dict("records")
     return year.corrections_table(rows, lang)
+
+
+def fields_table(fields: Mapping[str, object], lang: str) -> pd.DataFrame:
+    """Return the record to be added as field → value, its empty fields left out."""
+    rows = [
+        {"field": year.field_label(name, lang), "value": year.value_text(name, value, lang)}
+        for name, value in fields.items()
+        if value is not None and value != ""
+    ]
+    frame = pd.DataFrame(rows, columns=["field", "value"])
+    return frame.rename(columns={c: t(f"year.col.{c}", lang) for c in frame.columns})

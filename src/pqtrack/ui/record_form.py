@@ -181,10 +181,7 @@ def _preview(store: Store, preview: dict, lang_: str) -> None:
         st.dataframe(changes, hide_index=True, key="rf_changes")
     else:
         st.success(tr("ui.form.ready_new"))
-        st.dataframe(
-            styled(uploads.summary_table(report, lang_), {tr("ui.col.funding_vnd"): "money"}),
-            hide_index=True,
-        )
+        st.dataframe(form.fields_table(preview["fields"], lang_), hide_index=True)
     if st.button(tr("ui.form.confirm"), type="primary", key="rf_confirm") and session.allowed(
         "upload"
     ):
@@ -247,7 +244,7 @@ def form_section(store: Store) -> None:
         with st.spinner(tr("ui.form.checking")):
             report = uploads.check(store, upload, correct=correct)
         preview = {"data": data, "correct": correct, "record_id": record_id,
-                   "upload": upload, "report": report}  # fmt: skip
+                   "fields": values, "upload": upload, "report": report}  # fmt: skip
         st.session_state["rf_preview"] = preview
     if preview is not None:
         _preview(store, preview, lang_)

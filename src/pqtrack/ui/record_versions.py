@@ -69,7 +69,6 @@ def history_section(store: Store) -> None:
         tr("ui.history.record_id"), key="hi_id", max_chars=64, placeholder=tr("ui.history.hint")
     ).strip()
     if not record_id:
-        st.caption(tr("ui.history.hint"))
         return
     table = versions.history_table(store, record_id, lang())
     if table is None:
