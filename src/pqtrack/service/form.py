@@ -87,10 +87,15 @@ def date_bounds() -> tuple[date, date]:
 
 
 def changes_table(report: IngestReport, lang: str) -> pd.DataFrame:
-    """Return a checked correction's changes field by field: old value → new value."""
+    """Return a checked one-record correction's changes: field, old value, new value.
+
+    The row and record id of a file's corrections are left out: the form holds one record,
+    named above the table, and three columns fit on a phone.
+    """
     changes = report.stage.changes if report.stage is not None else None
     rows = [] if changes is None else changes.to_dict("records")
-    return year.corrections_table(rows, lang)
+    table = year.corrections_table(rows, lang)
+    return table.drop(columns=[t("year.col.row", lang), t("year.col.record_id", lang)])
 
 
 def fields_table(fields: Mapping[str, object], lang: str) -> pd.DataFrame:

@@ -19,7 +19,6 @@ from pqtrack.ui import clock, session
 from pqtrack.ui.cache import beneficiary_choices, data_changed, distinct
 from pqtrack.ui.errors import store_message
 from pqtrack.ui.language import lang, tr
-from pqtrack.ui.tables import problem_column_config, styled
 
 if TYPE_CHECKING:
     from pqtrack.store import Store
@@ -148,20 +147,22 @@ def _fields(lang_: str) -> dict[str, object]:
 
 
 def _show_problems(report: object, lang_: str) -> None:
-    """Show a checked line's problems as the upload page shows a file's."""
+    """Show a checked line's problems with the upload's messages, one note each.
+
+    The upload's table (row, column, value, reason) needs a wide screen and its row is
+    always 2 here; a note per problem wraps on a phone and keeps column, value and reason.
+    """
     for problem in report.file_problems:
         st.error(fmt.md_escape(problem.message(lang_)))
     for warning in report.warnings:
         st.warning(fmt.md_escape(warning.message(lang_)))
     problems = report.problems_table(lang_)
-    if not problems.empty:
-        st.error(tr("ui.form.refused", count=fmt.integer(report.problem_count, lang_)))
-        st.dataframe(
-            styled(problems, {tr("problems.row"): "code"}),
-            hide_index=True,
-            key="rf_problems",
-            column_config=problem_column_config(lang_),
-        )
+    if problems.empty:
+        return
+    st.error(tr("ui.form.refused", count=fmt.integer(report.problem_count, lang_)))
+    for _row, column, value, reason in problems.itertuples(index=False):
+        line = tr("ui.form.problem", column=column, value=value or fmt.MISSING, reason=reason)
+        st.error(fmt.md_escape(line), icon="✏️")
 
 
 def _preview(store: Store, preview: dict, lang_: str) -> None:
