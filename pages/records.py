@@ -1,10 +1,10 @@
-"""Dữ liệu / Records: filter, browse a page at a time, download exactly the filtered rows."""
+"""Dữ liệu / Records: filter, browse, download the filtered rows; add, correct, void, history."""
 
 import streamlit as st
 
 from pqtrack import ui
 from pqtrack.service import filters, records
-from pqtrack.ui import session
+from pqtrack.ui import record_form, record_versions, session
 
 lang = ui.lang()
 phase_code = ui.current_phase()
@@ -57,3 +57,7 @@ d2.download_button(
     on_click="ignore",
     icon=":material/table_view:",
 )
+
+record_form.form_section(store)
+record_versions.void_section(store)
+record_versions.history_section(store)

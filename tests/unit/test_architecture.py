@@ -82,7 +82,10 @@ def pqtrack_imports(path: Path) -> set[str]:
 
 PAGE_SCRIPTS = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]
 # The Streamlit glue that pages call for sessions and batches: the service and ui only too.
-GLUE_SCRIPTS = [PKG / "ui" / "batches.py", PKG / "ui" / "session.py"]
+GLUE_SCRIPTS = [
+    PKG / "ui" / name
+    for name in ("batches.py", "session.py", "record_form.py", "record_versions.py")
+]
 
 
 @pytest.mark.parametrize("page", PAGE_SCRIPTS + GLUE_SCRIPTS, ids=lambda p: p.name)

@@ -20,6 +20,7 @@ PERMISSIONS: dict[str, str] = {
     "download": "viewer",
     "upload": "editor",
     "rollback": "editor",
+    "void": "editor",
     "download_original": "editor",
     "purge_original": "admin",
     "macro_upload": "editor",

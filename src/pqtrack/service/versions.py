@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
+from pqtrack.presentation import year
 from pqtrack.store import Store, versions
 
 
@@ -13,3 +16,9 @@ def void_record(store: Store, record_id: str, user: str | None, reason: str | No
 def record_history(store: Store, record_id: str) -> list[dict]:
     """Return the record's versions, oldest first (empty when no such record was stored)."""
     return versions.history(store, record_id)
+
+
+def history_table(store: Store, record_id: str, lang: str) -> pd.DataFrame | None:
+    """Return the record's history as the page shows it, or None when no such record."""
+    rows = record_history(store, record_id)
+    return year.history_table(rows, lang) if rows else None

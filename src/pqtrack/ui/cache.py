@@ -14,7 +14,7 @@ import streamlit as st
 
 from pqtrack.domain.filters import RecordFilter
 from pqtrack.paths import default_db_path
-from pqtrack.service import beneficiaries, filters, places, progress, sent
+from pqtrack.service import beneficiaries, filters, form, places, progress, sent
 from pqtrack.service.sample import seed_if_new
 from pqtrack.store import Store
 from pqtrack.ui import clock
@@ -90,6 +90,11 @@ def _distinct(path: str, version: int, column: str) -> list[str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def _beneficiary_choices(path: str, version: int, typed: str) -> list[tuple]:
+    return form.beneficiary_choices(open_store(path), typed)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def _map_values(path: str, version: int, level: str, flt: RecordFilter) -> tuple:
     return places.map_values(open_store(path), level, flt)
 
@@ -124,6 +129,11 @@ def distinct(column: str) -> list[str]:
     return _distinct(db_path(), data_version(), column)
 
 
+def beneficiary_choices(typed: str) -> list[tuple]:
+    """Return beneficiaries on record matching a typed name or tax code (cached)."""
+    return _beneficiary_choices(db_path(), data_version(), typed)
+
+
 def map_values(level: str, flt: RecordFilter) -> tuple[pd.DataFrame, dict]:
     """Return the map's values per unit of ``level`` and the rest for ``flt`` (cached)."""
     return _map_values(db_path(), data_version(), level, flt)
@@ -137,5 +147,14 @@ def drift(report_id: int) -> tuple:
 def data_changed() -> None:
     """Drop cached aggregates after a batch was stored or rolled back."""
     st.session_state.pop(_RUN_VERSION, None)
-    for fn in (_progress, _cumulative, _breakdown, _totals, _distinct, _map_values, _drift):
+    for fn in (
+        _progress,
+        _cumulative,
+        _breakdown,
+        _totals,
+        _distinct,
+        _map_values,
+        _drift,
+        _beneficiary_choices,
+    ):
         fn.clear()
