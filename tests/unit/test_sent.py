@@ -82,3 +82,26 @@ def test_an_unknown_report_is_refused(store):
     with pytest.raises(StoreError) as err:
         service_sent.drift(store, 42)
     assert (err.value.code, err.value.params) == ("store.sent.none", {"report_id": 42})
+
+
+@pytest.mark.parametrize(
+    "damaged", ["{not json", "[1, 2]", '{"workshop": "x"}', '{"workshop": true}', "null"]
+)
+def test_damaged_figures_of_a_sent_report_are_named_not_a_traceback(store, damaged):
+    from pqtrack.store import sent
+
+    ingest(store, "A1,15/03/2023,product_standard,3,Co A,DN\r\n")
+    done = service_sent.register_report(store, "2021-2025", AS_OF, "en", "an", io.BytesIO())
+    with store.cursor() as cur:
+        cur.execute("UPDATE reports_sent SET figures = ?", [damaged])
+    for read in (
+        lambda: sent.reports(store),
+        lambda: service_sent.drift(store, done.report_id),
+        lambda: service_sent.reissue_report(store, done.report_id, io.BytesIO()),
+    ):
+        with pytest.raises(StoreError) as err:
+            read()
+        assert (err.value.code, err.value.params) == (
+            "store.sent.damaged",
+            {"report_id": done.report_id},
+        )

@@ -43,8 +43,17 @@ _COLUMNS = "report_id, phase, as_of, stored_at, user_name, registered_at, lang, 
 
 
 def _row(row: tuple) -> SentReport:
-    *head, figures = row
-    return SentReport(*head, figures=json.loads(figures))
+    *head, text = row
+    try:
+        figures = json.loads(text)
+    except ValueError:
+        figures = None
+    # Written here as indicator code → a number: anything else was changed outside the app.
+    if not isinstance(figures, dict) or not all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in figures.values()
+    ):
+        raise StoreError("store.sent.damaged", report_id=head[0])
+    return SentReport(*head, figures=figures)
 
 
 def register(
