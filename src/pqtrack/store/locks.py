@@ -13,6 +13,7 @@ from typing import Any
 
 from pqtrack.domain import plan
 from pqtrack.store.core import Store, StoreError
+from pqtrack.text import shows_something
 
 LOCK_ACTION = "lock_phase"
 UNLOCK_ACTION = "unlock_phase"
@@ -31,7 +32,7 @@ class Lock:
 
 def _reason(reason: str | None) -> str:
     text = " ".join((reason or "").split())
-    if not text:
+    if not shows_something(text):  # blank, or only invisible marks and controls
         raise StoreError("store.lock.no_reason")
     if len(text) > REASON_MAX:
         raise StoreError("store.lock.long_reason", limit=REASON_MAX)

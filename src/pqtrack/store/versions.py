@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pqtrack.store.core import Store, StoreError
+from pqtrack.text import shows_something
 
 # Every version of every record (current and past), for reads that need them all.
 ALL_VERSIONS = "(SELECT * FROM records UNION ALL SELECT * FROM record_past)"
@@ -82,7 +83,7 @@ def retire_batch(cur: Any, batch_id: int) -> int:
 
 def _reason(reason: str | None) -> str:
     text = " ".join((reason or "").split())
-    if not text:
+    if not shows_something(text):  # blank, or only invisible marks and controls
         raise StoreError("store.void.no_reason")
     if len(text) > REASON_MAX:
         raise StoreError("store.void.long_reason", limit=REASON_MAX)
