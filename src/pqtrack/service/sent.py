@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from pqtrack.domain import plan
 from pqtrack.figures import progress
 from pqtrack.store import Store, StoreError, sent, snapshot
 from pqtrack.store.sent import SentReport
@@ -89,16 +90,8 @@ def drift(store: Store, report_id: int) -> tuple[SentReport, list[Moved]]:
     moved = {k: v for k, v in now.items() if v != report.figures.get(k, 0)}
     if not moved:
         return report, []
-    net: dict[int, dict[str, int]] = {}
-    before = dict(report.figures)
-    for at, batch_id in sent.events_since(store, report.stored_at):
-        after = _actuals(store, report.phase, report.as_of, at)
-        for indicator in moved:
-            delta = after.get(indicator, 0) - before.get(indicator, 0)
-            if delta:
-                per = net.setdefault(batch_id, {})
-                per[indicator] = per.get(indicator, 0) + delta
-        before = after
+    ph = plan.phase(report.phase)
+    net = sent.moved_by(store, report.stored_at, ph.start, min(report.as_of, ph.end))
     out = []
     for indicator, value in sorted(moved.items()):
         batches = sorted(b for b, per in net.items() if per.get(indicator, 0))
