@@ -117,3 +117,14 @@ def test_a_reason_that_shows_nothing_is_no_reason(store, reason):
     assert versions.history(store, "A1")[-1]["action"] == "added"
     assert locks.locks(store) == {}
     versions.void(store, "A1", "an", "\u202bسبب\u202c twice")  # marks around words: a reason
+
+
+def test_a_record_id_is_found_as_typed_on_any_keyboard(store):
+    import unicodedata
+
+    first = ingest(store, "HỘI-1,15/03/2023,product_standard,3,Co A,DN,\r\n")
+    typed = " " + unicodedata.normalize("NFD", "HỘI-1") + "\u00a0"  # decomposed, padded
+    assert [h["batch_id"] for h in versions.history(store, typed)] == [first]
+    void = versions.void(store, typed, "an", "twice")
+    assert [h["action"] for h in versions.history(store, "HỘI-1")] == ["added", "voided"]
+    assert versions.history(store, typed)[-1]["batch_id"] == void

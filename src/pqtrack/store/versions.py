@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pqtrack.store.core import Store, StoreError
-from pqtrack.text import shows_something
+from pqtrack.text import nfc, shows_something
 
 # Every version of every record (current and past), for reads that need them all.
 ALL_VERSIONS = "(SELECT * FROM records UNION ALL SELECT * FROM record_past)"
@@ -95,6 +95,7 @@ def void(store: Store, record_id: str, user: str | None, reason: str | None) -> 
     from pqtrack.store import locks
 
     text = _reason(reason)
+    record_id = nfc(record_id)  # as the ingest stores ids: NFC, trimmed
     with store.write_lock, store.transaction() as cur:
         row = cur.execute("SELECT date FROM records WHERE record_id = ?", [record_id]).fetchone()
         if row is None:
@@ -133,6 +134,7 @@ def void(store: Store, record_id: str, user: str | None, reason: str | None) -> 
 
 def versions(store: Store, record_id: str) -> list[dict]:
     """Return every stored version of ``record_id`` with its batch, oldest first."""
+    record_id = nfc(record_id)  # as the ingest stores ids: NFC, trimmed
     with store.cursor() as cur:
         rel = cur.execute(
             "SELECT v.*, n.name AS beneficiary_name, CASE WHEN "
