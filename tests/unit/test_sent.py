@@ -158,3 +158,37 @@ def test_the_batches_behind_each_move_equal_a_recount_at_every_moment(store):
     moved = sent.moved_by(store, report.stored_at, ph.start, AS_OF)
     assert moved == recount
     assert moved == {c1: {"product_standard": -3, "workshop": 5}, c2: {"workshop": -2 + 3}}
+
+
+def test_registering_a_report_does_not_hold_up_a_write_while_it_is_built(store, monkeypatch):
+    import threading
+
+    from pqtrack.report import build
+
+    ingest(
+        store, "A1,15/03/2023,product_standard,3,Co A,DN\r\nA2,16/03/2023,workshop,2,Co B,DN\r\n"
+    )
+    plain = build.build_report
+    voided: list = []
+
+    def slow_build(*args, **kwargs):  # another editor voids a record while the book is built
+        worker = threading.Thread(
+            target=lambda: voided.append(versions.void(store, "A1", "b", "x"))
+        )
+        worker.start()
+        worker.join(timeout=10)
+        return plain(*args, **kwargs)
+
+    monkeypatch.setattr(build, "build_report", slow_build)
+    out = io.BytesIO()
+    sent = service_sent.register_report(store, "2021-2025", AS_OF, "en", "an", out)
+    assert len(voided) == 1  # the void went through at once
+    assert sent.figures["product_standard"] == 3  # the report: as stored when it was asked for
+    assert (
+        indicator_actuals(out.getvalue())[
+            "Products and goods supported to apply standards or meet regulations"
+        ]
+        == 3
+    )
+    _, moved = service_sent.drift(store, sent.report_id)
+    assert [(m.indicator, m.now, m.batches) for m in moved] == [("product_standard", 0, voided)]

@@ -31,17 +31,19 @@ def register_report(
     """Write the phase report to ``out`` and register it as sent, with its figures."""
     from pqtrack.report import build
 
-    # No write of this process lands between the moment and the copy of the data as of it.
+    # Read under the write lock: every write stamped before the moment is committed, and each
+    # write after it is stamped later, so the copy as of it cannot change; the book is built
+    # from the copy while others write.
     with store.write_lock:
         at = store.scalar("SELECT current_localtimestamp()")
-        with snapshot.stored_at(store, at) as then:
-            figures = _actuals(then, phase_code, as_of)
-            build.build_report(then, phase_code, as_of, lang, user, out=out)
-        with store.transaction() as cur:
-            return sent.register(
-                cur, store, phase=phase_code, as_of=as_of, stored_at=at, user=user, lang=lang,
-                figures=figures,
-            )  # fmt: skip
+    with snapshot.stored_at(store, at) as then:
+        figures = _actuals(then, phase_code, as_of)
+        build.build_report(then, phase_code, as_of, lang, user, out=out)
+    with store.transaction() as cur:
+        return sent.register(
+            cur, store, phase=phase_code, as_of=as_of, stored_at=at, user=user, lang=lang,
+            figures=figures,
+        )  # fmt: skip
 
 
 def reissue_report(
