@@ -56,6 +56,11 @@ def first_visible(text: str) -> str | None:
     return None
 
 
+def shows_something(text: str) -> bool:
+    """Return whether ``text`` has a character that shows: not a space, control or format."""
+    return any(not ch.isspace() and unicodedata.category(ch)[0] != "C" for ch in text)
+
+
 def formula_like(text: str) -> bool:
     """Return whether a spreadsheet could run ``text`` as a formula (after one leading ``'``)."""
     body = text[1:] if text.startswith("'") else text

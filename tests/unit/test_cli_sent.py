@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import time
 from datetime import datetime
 
 import openpyxl
+import pytest
 
+from pqtrack.cli.args import parse_moment
 from tests.unit.test_cli import cli
 
 HEAD = "record_id,date,indicator,quantity,beneficiary_name,beneficiary_type\r\n"
@@ -127,3 +130,12 @@ def test_a_bad_moment_is_a_usage_error_in_the_users_language(tmp_path):
     r = cli("report", "--reissue", "9", "--out", str(tmp_path / "x.xlsx"),
             "--db", str(tmp_path / "s.duckdb"))  # fmt: skip
     assert r.returncode == 1 and r.stderr.strip() == "There is no sent report #9."
+
+
+@pytest.mark.parametrize(
+    "value", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00", "2026-02-30T10:00"]
+)
+def test_a_moment_out_of_range_is_refused_not_a_traceback(value):
+    with pytest.raises(argparse.ArgumentTypeError) as err:
+        parse_moment(value)
+    assert value in str(err.value)

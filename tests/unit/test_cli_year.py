@@ -77,3 +77,24 @@ def test_ingest_corrections_replace_stored_records_only_when_asked(tmp_path):
     }  # fmt: skip
     rows = json.loads(cli("history", "K1", "--json", "--db", db).stdout)
     assert [(r["action"], r["quantity"]) for r in rows] == [("added", 1), ("corrected", 2)]
+
+
+def test_stored_text_in_a_refusal_cannot_drive_the_terminal_and_is_bounded(tmp_path):
+    db = str(tmp_path / "y.duckdb")
+    f = tmp_path / "r.csv"
+    f.write_text(
+        "record_id,date,indicator,quantity,beneficiary_name,beneficiary_type\r\n"
+        "W-7,15/03/2023,workshop,1,Sở KH&CN,other\r\n",
+        encoding="utf-8",
+    )
+    assert cli("ingest", str(f), "--db", db, "--user", "an").returncode == 0
+    hostile = "X\x1b[2J\u202eevil"
+    r = cli("void", hostile + "A" * 10_000, "--reason", "x", "--db", db)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "\x1b" not in r.stderr and "\u202e" not in r.stderr and "\\x1b[2J" in r.stderr
+    assert len(r.stderr) < 1_000
+    assert cli("lock", "2021-2025", "--reason", "sent " + hostile, "--db", db).returncode == 0
+    for args in (("void", "W-7", "--reason", "x"), ("rollback", "1")):
+        r = cli(*args, "--db", db)
+        assert r.returncode == 1 and "2021-2025" in r.stderr
+        assert "\x1b" not in r.stderr and "\u202e" not in r.stderr and "\\u202eevil" in r.stderr

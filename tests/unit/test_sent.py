@@ -82,3 +82,113 @@ def test_an_unknown_report_is_refused(store):
     with pytest.raises(StoreError) as err:
         service_sent.drift(store, 42)
     assert (err.value.code, err.value.params) == ("store.sent.none", {"report_id": 42})
+
+
+@pytest.mark.parametrize(
+    "damaged", ["{not json", "[1, 2]", '{"workshop": "x"}', '{"workshop": true}', "null"]
+)
+def test_damaged_figures_of_a_sent_report_are_named_not_a_traceback(store, damaged):
+    from pqtrack.store import sent
+
+    ingest(store, "A1,15/03/2023,product_standard,3,Co A,DN\r\n")
+    done = service_sent.register_report(store, "2021-2025", AS_OF, "en", "an", io.BytesIO())
+    with store.cursor() as cur:
+        cur.execute("UPDATE reports_sent SET figures = ?", [damaged])
+    for read in (
+        lambda: sent.reports(store),
+        lambda: service_sent.drift(store, done.report_id),
+        lambda: service_sent.reissue_report(store, done.report_id, io.BytesIO()),
+    ):
+        with pytest.raises(StoreError) as err:
+            read()
+        assert (err.value.code, err.value.params) == (
+            "store.sent.damaged",
+            {"report_id": done.report_id},
+        )
+
+
+def test_the_batches_behind_each_move_equal_a_recount_at_every_moment(store):
+    """drift reads only the records each event touched; a recount of everything agrees."""
+    from pqtrack.domain import plan
+    from pqtrack.figures import queries
+    from pqtrack.store import sent
+
+    def correct(rows: str) -> int:
+        done = pipeline.process(store, (HEAD + rows).encode(), "c.csv", user="an",
+                                today=date(2028, 1, 1), correct=True)  # fmt: skip
+        assert done.stored, done
+        return done.batch_id
+
+    ingest(store, "A1,15/03/2023,product_standard,3,Co A,DN\r\n"
+                  "A2,16/03/2023,workshop,2,Co B,DN\r\nA3,17/03/2023,workshop,1,Co C,DN\r\n")  # fmt: skip
+    report = service_sent.register_report(store, "2021-2025", AS_OF, "en", "an", io.BytesIO())
+    c1 = correct("A1,15/03/2023,workshop,5,Co A,DN\r\n")  # another indicator
+    c2 = correct("A2,16/03/2026,workshop,2,Co B,DN\r\n"  # out of the window
+                 "A3,17/03/2023,workshop,4,Co C,DN\r\n")  # fmt: skip
+    v = versions.void(store, "A3", "an", "twice")
+    b = ingest(store, "B1,17/03/2024,expert_trained,6,Co D,DN\r\n")
+    store.rollback(v, "an")
+    c3 = correct("B1,17/03/2024,expert_trained,6,Co E,DN\r\n")  # no figure moves
+    store.rollback(c3, "an")
+    store.rollback(b, "an")  # stored and rolled back since: cancels out
+    ph = plan.phase("2021-2025")
+    recount: dict[int, dict[str, int]] = {}
+    events = store.query_rows(
+        "SELECT m, batch_id FROM (SELECT created_at AS m, batch_id FROM batches WHERE "
+        "created_at > $at UNION ALL SELECT rolled_back_at, batch_id FROM batches "
+        "WHERE rolled_back_at > $at) ORDER BY 1, 2",
+        {"at": report.stored_at},
+    )
+
+    def figures(at) -> dict[str, int]:
+        df = queries.actuals(store, ph.start, AS_OF, at)
+        return {r.indicator: int(r.actual) for r in df.itertuples()}
+
+    before = figures(report.stored_at)
+    for at, batch in events:
+        after = figures(at)
+        for k in set(before) | set(after):
+            delta = after.get(k, 0) - before.get(k, 0)
+            if delta:
+                per = recount.setdefault(batch, {})
+                per[k] = per.get(k, 0) + delta
+        before = after
+    recount = {x: {k: d for k, d in per.items() if d} for x, per in recount.items()}
+    recount = {x: per for x, per in recount.items() if per}
+    moved = sent.moved_by(store, report.stored_at, ph.start, AS_OF)
+    assert moved == recount
+    assert moved == {c1: {"product_standard": -3, "workshop": 5}, c2: {"workshop": -2 + 3}}
+
+
+def test_registering_a_report_does_not_hold_up_a_write_while_it_is_built(store, monkeypatch):
+    import threading
+
+    from pqtrack.report import build
+
+    ingest(
+        store, "A1,15/03/2023,product_standard,3,Co A,DN\r\nA2,16/03/2023,workshop,2,Co B,DN\r\n"
+    )
+    plain = build.build_report
+    voided: list = []
+
+    def slow_build(*args, **kwargs):  # another editor voids a record while the book is built
+        worker = threading.Thread(
+            target=lambda: voided.append(versions.void(store, "A1", "b", "x"))
+        )
+        worker.start()
+        worker.join(timeout=10)
+        return plain(*args, **kwargs)
+
+    monkeypatch.setattr(build, "build_report", slow_build)
+    out = io.BytesIO()
+    sent = service_sent.register_report(store, "2021-2025", AS_OF, "en", "an", out)
+    assert len(voided) == 1  # the void went through at once
+    assert sent.figures["product_standard"] == 3  # the report: as stored when it was asked for
+    assert (
+        indicator_actuals(out.getvalue())[
+            "Products and goods supported to apply standards or meet regulations"
+        ]
+        == 3
+    )
+    _, moved = service_sent.drift(store, sent.report_id)
+    assert [(m.indicator, m.now, m.batches) for m in moved] == [("product_standard", 0, voided)]

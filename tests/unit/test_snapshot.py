@@ -62,3 +62,38 @@ def test_figures_stored_at_each_moment_equal_those_read_then(tmp_path):
         batches = then.batches()
         assert set(batches["batch_id"]) == {first, first + 1}  # the void is a batch too
     store.close()
+
+
+def test_two_sessions_read_the_store_as_it_stood_at_the_same_time(tmp_path, monkeypatch):
+    import threading
+    from contextlib import contextmanager
+
+    store = Store(tmp_path / "s.duckdb")
+    ingest(store, "A1,15/03/2023,product_standard,3,Co A,DN\r\n")
+    at = moment()
+    both_attached = threading.Barrier(2, timeout=10)
+    plain = snapshot.transaction
+
+    @contextmanager
+    def meeting(cur):  # each copy waits, attached, until the other is attached too
+        both_attached.wait()
+        with plain(cur):
+            yield
+
+    monkeypatch.setattr(snapshot, "transaction", meeting)
+    found: list = []
+
+    def read() -> None:
+        try:
+            with snapshot.stored_at(store, at) as then:
+                found.append(figures(then)["actual"]["product_standard"])
+        except Exception as exc:  # noqa: BLE001 - the test reports what went wrong
+            found.append(exc)
+
+    threads = [threading.Thread(target=read) for _ in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert found == [3, 3]
+    store.close()

@@ -103,3 +103,28 @@ def test_a_record_in_a_locked_phase_is_not_voided(store):
     assert err.value.params["date"] == "15/03/2023"
     assert current(store) != {}
     assert versions.history(store, "A1")[-1]["action"] == "added"
+
+
+@pytest.mark.parametrize("reason", ["\u200b", "\u202e\u200f", "\x1b", "\x00 \t", "\ufeff"])
+def test_a_reason_that_shows_nothing_is_no_reason(store, reason):
+    ingest(store, "A1,15/03/2023,product_standard,3,Co A,DN,\r\n")
+    with pytest.raises(StoreError) as err:
+        versions.void(store, "A1", "an", reason)
+    assert err.value.code == "store.void.no_reason"
+    with pytest.raises(StoreError) as err:
+        locks.lock(store, "2021-2025", "admin", reason)
+    assert err.value.code == "store.lock.no_reason"
+    assert versions.history(store, "A1")[-1]["action"] == "added"
+    assert locks.locks(store) == {}
+    versions.void(store, "A1", "an", "\u202bسبب\u202c twice")  # marks around words: a reason
+
+
+def test_a_record_id_is_found_as_typed_on_any_keyboard(store):
+    import unicodedata
+
+    first = ingest(store, "HỘI-1,15/03/2023,product_standard,3,Co A,DN,\r\n")
+    typed = " " + unicodedata.normalize("NFD", "HỘI-1") + "\u00a0"  # decomposed, padded
+    assert [h["batch_id"] for h in versions.history(store, typed)] == [first]
+    void = versions.void(store, typed, "an", "twice")
+    assert [h["action"] for h in versions.history(store, "HỘI-1")] == ["added", "voided"]
+    assert versions.history(store, typed)[-1]["batch_id"] == void

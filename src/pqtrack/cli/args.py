@@ -54,8 +54,9 @@ def parse_moment(value: str) -> datetime:
         return datetime.combine(day, datetime.max.time())
     if len(text) == 10:  # a day alone, in ISO
         return datetime.combine(moment.date(), datetime.max.time())
-    return (
-        moment.replace(tzinfo=None)
-        if moment.tzinfo is None
-        else moment.astimezone().replace(tzinfo=None)
-    )
+    if moment.tzinfo is None:
+        return moment
+    try:  # a moment with its time zone, read in the store's local time
+        return moment.astimezone().replace(tzinfo=None)
+    except (OverflowError, ValueError):  # past year 1 or 9999 once moved to local time
+        raise argparse.ArgumentTypeError(t("cli.bad_moment", env_lang(), value=value)) from None

@@ -391,5 +391,16 @@ def main(argv: list[str] | None = None) -> int:
 
         if not isinstance(exc, StoreError):
             raise
-        print(t(exc.code, env_lang(), **exc.params), file=sys.stderr)
+        params = {k: _shown(v) for k, v in exc.params.items()}
+        print(t(exc.code, env_lang(), **params), file=sys.stderr)
         return EXIT_REFUSED
+
+
+SHOWN_MAX = 200  # characters of a typed or stored value quoted in a refusal
+
+
+def _shown(value: object) -> object:
+    """Return a text value as a refusal quotes it: cut to a length, controls escaped."""
+    if not isinstance(value, str):
+        return value
+    return for_terminal(value if len(value) <= SHOWN_MAX else value[:SHOWN_MAX] + "…")

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from pqtrack.domain import plan
 from pqtrack.figures import progress
 from pqtrack.presentation import year
 from pqtrack.store import Store, StoreError, sent, snapshot
@@ -32,17 +33,19 @@ def register_report(
     """Write the phase report to ``out`` and register it as sent, with its figures."""
     from pqtrack.report import build
 
-    # No write of this process lands between the moment and the copy of the data as of it.
+    # Read under the write lock: every write stamped before the moment is committed, and each
+    # write after it is stamped later, so the copy as of it cannot change; the book is built
+    # from the copy while others write.
     with store.write_lock:
         at = store.scalar("SELECT current_localtimestamp()")
-        with snapshot.stored_at(store, at) as then:
-            figures = _actuals(then, phase_code, as_of)
-            build.build_report(then, phase_code, as_of, lang, user, out=out)
-        with store.transaction() as cur:
-            return sent.register(
-                cur, store, phase=phase_code, as_of=as_of, stored_at=at, user=user, lang=lang,
-                figures=figures,
-            )  # fmt: skip
+    with snapshot.stored_at(store, at) as then:
+        figures = _actuals(then, phase_code, as_of)
+        build.build_report(then, phase_code, as_of, lang, user, out=out)
+    with store.transaction() as cur:
+        return sent.register(
+            cur, store, phase=phase_code, as_of=as_of, stored_at=at, user=user, lang=lang,
+            figures=figures,
+        )  # fmt: skip
 
 
 def reissue_report(
@@ -91,16 +94,8 @@ def drift(store: Store, report_id: int) -> tuple[SentReport, list[Moved]]:
     moved = {k: v for k, v in now.items() if v != report.figures.get(k, 0)}
     if not moved:
         return report, []
-    net: dict[int, dict[str, int]] = {}
-    before = dict(report.figures)
-    for at, batch_id in sent.events_since(store, report.stored_at):
-        after = _actuals(store, report.phase, report.as_of, at)
-        for indicator in moved:
-            delta = after.get(indicator, 0) - before.get(indicator, 0)
-            if delta:
-                per = net.setdefault(batch_id, {})
-                per[indicator] = per.get(indicator, 0) + delta
-        before = after
+    ph = plan.phase(report.phase)
+    net = sent.moved_by(store, report.stored_at, ph.start, min(report.as_of, ph.end))
     out = []
     for indicator, value in sorted(moved.items()):
         batches = sorted(b for b, per in net.items() if per.get(indicator, 0))

@@ -8,6 +8,7 @@ the live store: the figures it gives are the figures the dashboard gave at that 
 
 from __future__ import annotations
 
+import itertools
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +21,8 @@ from pqtrack.store.db import transaction
 
 # Batches in effect at $at: stored by then and not rolled back by then.
 _IN_EFFECT = "created_at <= $at AND (rolled_back_at IS NULL OR rolled_back_at > $at)"
+# An attached database's name is shared by every cursor of the store: each copy has its own.
+_ALIASES = itertools.count(1)
 
 
 def copy_at(store: Store, at: datetime, path: Path, window: tuple[date, date] | None) -> None:
@@ -29,12 +32,13 @@ def copy_at(store: Store, at: datetime, path: Path, window: tuple[date, date] | 
     """
     Store(path).close()  # the schema, by the same migrations
     first, last = window or (date.min, date.max)
+    snap = f"snap{int(next(_ALIASES))}"  # a name made here, from a number
     with store.cursor() as cur:
-        cur.execute("ATTACH $path AS snap", {"path": str(path)})
+        cur.execute(f"ATTACH $path AS {snap}", {"path": str(path)})
         try:
             with transaction(cur):
                 cur.execute(
-                    "INSERT INTO snap.batches BY NAME SELECT * REPLACE ("
+                    f"INSERT INTO {snap}.batches BY NAME SELECT * REPLACE ("
                     "CASE WHEN rolled_back_at <= $at THEN 'rolled_back' ELSE 'active' END "
                     "AS status, CASE WHEN rolled_back_at <= $at THEN rolled_back_at END "
                     "AS rolled_back_at, CASE WHEN rolled_back_at <= $at THEN rolled_back_by "
@@ -42,19 +46,19 @@ def copy_at(store: Store, at: datetime, path: Path, window: tuple[date, date] | 
                     {"at": at},
                 )
                 cur.execute(
-                    f"INSERT INTO snap.records BY NAME SELECT * FROM {versions.AT_MOMENT} "
+                    f"INSERT INTO {snap}.records BY NAME SELECT * FROM {versions.AT_MOMENT} "
                     "WHERE date BETWEEN $first AND $last",
                     {"at": at, "first": first, "last": last},
                 )
                 cur.execute(
-                    "INSERT INTO snap.macro_rows BY NAME SELECT m.* FROM macro_rows m "
+                    f"INSERT INTO {snap}.macro_rows BY NAME SELECT m.* FROM macro_rows m "
                     f"WHERE m.batch_id IN (SELECT batch_id FROM batches WHERE {_IN_EFFECT})",
                     {"at": at},
                 )
-                cur.execute("INSERT INTO snap.names BY NAME SELECT * FROM names")
-                cur.execute("INSERT INTO snap.beneficiaries BY NAME SELECT * FROM beneficiaries")
+                cur.execute(f"INSERT INTO {snap}.names BY NAME SELECT * FROM names")
+                cur.execute(f"INSERT INTO {snap}.beneficiaries BY NAME SELECT * FROM beneficiaries")
         finally:
-            cur.execute("DETACH snap")
+            cur.execute(f"DETACH {snap}")
 
 
 @contextmanager

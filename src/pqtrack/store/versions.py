@@ -16,6 +16,7 @@ from typing import Any
 from pqtrack.store.core import Store, StoreError
 from pqtrack.store.errors import reason_text
 from pqtrack.store.migrations import TAX_CODE_SQL
+from pqtrack.text import nfc
 
 # Every version of every record (current and past), for reads that need them all.
 ALL_VERSIONS = "(SELECT * FROM records UNION ALL SELECT * FROM record_past)"
@@ -86,6 +87,7 @@ def void(store: Store, record_id: str, user: str | None, reason: str | None) -> 
     from pqtrack.store import locks
 
     text = reason_text(reason, "store.void")
+    record_id = nfc(record_id)  # as the ingest stores ids: NFC, trimmed
     with store.write_lock, store.transaction() as cur:
         row = cur.execute("SELECT date FROM records WHERE record_id = ?", [record_id]).fetchone()
         if row is None:
@@ -124,6 +126,7 @@ def void(store: Store, record_id: str, user: str | None, reason: str | None) -> 
 
 def versions(store: Store, record_id: str) -> list[dict]:
     """Return every stored version of ``record_id`` with its batch, oldest first."""
+    record_id = nfc(record_id)  # as the ingest stores ids: NFC, trimmed
     with store.cursor() as cur:
         rel = cur.execute(
             f"SELECT v.*, n.name AS beneficiary_name, {TAX_CODE_SQL} AS tax_code, "
