@@ -139,3 +139,9 @@ def test_a_moment_out_of_range_is_refused_not_a_traceback(value):
     with pytest.raises(argparse.ArgumentTypeError) as err:
         parse_moment(value)
     assert value in str(err.value)
+
+
+def test_a_reissue_takes_no_phase_date_or_language(tmp_path):
+    r = cli("report", "--reissue", "1", "--phase", "2021-2025", "--out", str(tmp_path / "x.xlsx"),
+            "--db", str(tmp_path / "s.duckdb"))  # fmt: skip
+    assert r.returncode == 2 and "--phase" in r.stderr and "Traceback" not in r.stderr

@@ -21,7 +21,8 @@ def test_a_correction_is_shown_field_by_field_in_the_users_words():
         [3, "A2", "Ghi chú", "—", "=cmd"],
     ]
     en = year.corrections_table(changes, "en")
-    assert en.iloc[0].tolist() == [2, "A1", "quantity", "1,200", "1,500"]
+    assert en.iloc[0].tolist() == [2, "A1", "Quantity", "1,200", "1,500"]
+    assert year.field_label("funding_vnd", "en") == "Funding (đồng)"
 
 
 def test_drift_lines_say_how_much_and_which_batches():

@@ -41,6 +41,10 @@ def run(args: argparse.Namespace) -> int:
     if args.reissue is None and args.phase is None:
         print(t("report.cli.phase_needed", lang), file=sys.stderr)
         return 2
+    if args.reissue is not None and (args.phase or args.as_of or args.lang):
+        # a sent report is built as it was sent: its phase, date and language
+        print(t("report.cli.reissue_as_sent", lang), file=sys.stderr)
+        return 2
     store = Store(args.db or default_db_path())
     user = args.user or os_user()
     try:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from pqtrack.domain.schema import COLUMNS
-from pqtrack.i18n import t
+from pqtrack.i18n import has, t
 from pqtrack.presentation import numbers
 from pqtrack.presentation.views import indicator_label, type_label
 
@@ -20,7 +20,8 @@ def field_label(name: str, lang: str) -> str:
     """Return a record field as users name it (the contract's header in Vietnamese)."""
     if lang == "vi":
         return _HEADERS_VI.get(name, name)
-    return name.replace("_", " ")
+    key = f"year.field.{name}"
+    return t(key, lang) if has(key) else name
 
 
 def value_text(name: str, value: object, lang: str) -> str:
