@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import sys
 from datetime import date
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from pqtrack.cli import report as report_cli
 from pqtrack.cli import sent as sent_cli
+from pqtrack.cli import users as users_cli
 from pqtrack.cli import year as year_cli
 from pqtrack.cli.args import env_lang, os_user, parse_date, parse_moment
 
@@ -77,27 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--depreciation", type=float, default=None)
     s.add_argument("--json", action="store_true")
 
-    s = sub.add_parser("user", help=t("cli.help_user", env_lang()))
-    users = s.add_subparsers(dest="user_command", required=True)
-    u = users.add_parser("add", parents=[common])
-    u.add_argument("name")
-    u.add_argument("--role", choices=("viewer", "editor", "admin"), required=True)
-    u.add_argument("--password-stdin", action="store_true")
-    u.add_argument("--user", default=None)
-    u = users.add_parser("list", parents=[common])
-    u.add_argument("--json", action="store_true")
-    u = users.add_parser("disable", parents=[common])
-    u.add_argument("name")
-    u.add_argument("--user", default=None)
-    u = users.add_parser("unlock", parents=[common])
-    u.add_argument("name")
-    u.add_argument("--client", default=None)
-    u.add_argument("--user", default=None)
-    u = users.add_parser("reset-password", parents=[common])
-    u.add_argument("name")
-    u.add_argument("--password-stdin", action="store_true")
-    u.add_argument("--user", default=None)
-
+    users_cli.add_parser(sub, common)
     report_cli.add_parser(sub)
     year_cli.add_parsers(sub)
     sent_cli.add_parsers(sub)
@@ -311,52 +291,6 @@ def cmd_tfp(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _read_password(args: argparse.Namespace) -> str | None:
-    lang = env_lang()
-    if args.password_stdin:
-        return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass(t("auth.prompt_password", lang))
-    if first != getpass.getpass(t("auth.prompt_again", lang)):
-        print(t("auth.password_mismatch", lang), file=sys.stderr)
-        return None
-    return first
-
-
-def cmd_user(args: argparse.Namespace) -> int:
-    """Add, list, disable accounts, reset passwords and lift login locks."""
-    from pqtrack.service import accounts, auth
-
-    lang = env_lang()
-    store = _open(args)
-    if args.user_command == "list":
-        df = accounts.users(store)
-        if args.json:
-            print(df.to_json(orient="records", date_format="iso", force_ascii=False))
-        for u in df.itertuples():
-            state = "" if u.active else " (disabled)"
-            print(f"{for_terminal(u.user_name):<24} {u.role:<8}{state}")
-        return EXIT_OK
-    by = args.user or os_user()
-    if args.user_command == "disable":
-        auth.disable_user(store, args.name, by)
-        print(t("auth.user_disabled", lang, name=args.name))
-        return EXIT_OK
-    if args.user_command == "unlock":
-        cleared = auth.unlock(store, args.name, by, args.client)
-        print(t("auth.unlocked", lang, name=args.name, count=cleared))
-        return EXIT_OK
-    password = _read_password(args)
-    if password is None:
-        return EXIT_REFUSED
-    if args.user_command == "add":
-        auth.add_user(store, args.name, args.role, password, by)
-        print(t("auth.user_added", lang, name=args.name, role=args.role))
-    else:
-        auth.reset_password(store, args.name, password, by)
-        print(t("auth.password_reset", lang, name=args.name))
-    return EXIT_OK
-
-
 COMMANDS = {
     "ingest": cmd_ingest,
     "export": cmd_export,
@@ -366,7 +300,7 @@ COMMANDS = {
     "purge-original": cmd_purge_original,
     "template": cmd_template,
     "tfp": cmd_tfp,
-    "user": cmd_user,
+    "user": users_cli.run,
     "report": report_cli.run,
     "lock": year_cli.run_lock,
     "unlock": year_cli.run_unlock,
