@@ -32,7 +32,8 @@ def test_a_lock_needs_a_reason_and_a_known_phase(tmp_path):
     assert unknown.returncode == 2 and "invalid choice" in unknown.stderr
 
 
-def test_void_and_history_of_a_record(tmp_path):
+def stored_workshop(tmp_path) -> str:
+    """Return a store holding one workshop record, W-7, stored by "an"."""
     db = str(tmp_path / "y.duckdb")
     f = tmp_path / "r.csv"
     f.write_text(
@@ -41,6 +42,11 @@ def test_void_and_history_of_a_record(tmp_path):
         encoding="utf-8",
     )
     assert cli("ingest", str(f), "--db", db, "--user", "an").returncode == 0
+    return db
+
+
+def test_void_and_history_of_a_record(tmp_path):
+    db = stored_workshop(tmp_path)
     r = cli("void", "W-7", "--reason", "Held twice in the file", "--user", "bình", "--db", db)
     assert (r.returncode, r.stdout.strip()) == (0, "Record W-7 is voided (batch #2).")
     rows = json.loads(cli("history", "W-7", "--json", "--db", db).stdout)
@@ -80,14 +86,7 @@ def test_ingest_corrections_replace_stored_records_only_when_asked(tmp_path):
 
 
 def test_stored_text_in_a_refusal_cannot_drive_the_terminal_and_is_bounded(tmp_path):
-    db = str(tmp_path / "y.duckdb")
-    f = tmp_path / "r.csv"
-    f.write_text(
-        "record_id,date,indicator,quantity,beneficiary_name,beneficiary_type\r\n"
-        "W-7,15/03/2023,workshop,1,Sở KH&CN,other\r\n",
-        encoding="utf-8",
-    )
-    assert cli("ingest", str(f), "--db", db, "--user", "an").returncode == 0
+    db = stored_workshop(tmp_path)
     hostile = "X\x1b[2J\u202eevil"
     r = cli("void", hostile + "A" * 10_000, "--reason", "x", "--db", db)
     assert r.returncode == 1 and "Traceback" not in r.stderr

@@ -16,19 +16,18 @@ from pqtrack.text import for_terminal
 def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     """Add ``lock``, ``unlock`` and ``locks`` to ``subparsers``."""
     lang = env_lang()
-    for name, func in (("lock", run_lock), ("unlock", run_unlock)):
+    # A change with a reason: lock or unlock a phase, void a record.
+    for name, target, func in (("lock", "phase", run_lock), ("unlock", "phase", run_unlock),
+                               ("void", "record_id", run_void)):  # fmt: skip
         s = subparsers.add_parser(name, help=t(f"cli.year.help_{name}", lang))
-        s.add_argument("phase", choices=plan.PHASE_CODES)
+        if target == "phase":
+            s.add_argument("phase", choices=plan.PHASE_CODES)
+        else:
+            s.add_argument(target)
         s.add_argument("--reason", required=True)
         s.add_argument("--user", default=None)
         s.add_argument("--db", type=Path, default=None, help="store file (PQTRACK_DB)")
         s.set_defaults(func=func)
-    s = subparsers.add_parser("void", help=t("cli.year.help_void", lang))
-    s.add_argument("record_id")
-    s.add_argument("--reason", required=True)
-    s.add_argument("--user", default=None)
-    s.add_argument("--db", type=Path, default=None, help="store file (PQTRACK_DB)")
-    s.set_defaults(func=run_void)
     s = subparsers.add_parser("history", help=t("cli.year.help_history", lang))
     s.add_argument("record_id")
     s.add_argument("--json", action="store_true")
