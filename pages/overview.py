@@ -3,7 +3,7 @@
 import streamlit as st
 
 from pqtrack import ui
-from pqtrack.service import filters, overview, progress
+from pqtrack.service import filters, overview, progress, reports
 from pqtrack.ui import clock, session
 from pqtrack.ui import year as year_ui
 
@@ -19,9 +19,9 @@ st.download_button(
     ui.tr("ui.report.download"),
     data=session.guarded(
         "download",
-        lambda: overview.report_bytes(ui.get_store(), phase_code, as_of, lang, who),
+        lambda: reports.report_bytes(ui.get_store(), phase_code, as_of, lang, who),
     ),
-    file_name=overview.report_file_name(phase_code, as_of, lang),
+    file_name=reports.file_name(phase_code, as_of, lang),
     mime=overview.XLSX_MIME,
     help=ui.tr("ui.report.help"),
     icon=":material/description:",

@@ -1,4 +1,4 @@
-"""The overview page's charts and its phase report download (figures: ``service.progress``)."""
+"""The overview page's charts (figures: ``service.progress``; report: ``service.reports``)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,9 @@ import plotly.graph_objects as go
 from pqtrack.domain import plan
 from pqtrack.domain.progress import Progress
 from pqtrack.presentation import charts
-from pqtrack.report import build as report
 from pqtrack.service.records import XLSX_MIME
-from pqtrack.store import Store
 
-__all__ = ["XLSX_MIME", "cumulative_chart", "report_bytes", "report_file_name", "target_chart"]
+__all__ = ["XLSX_MIME", "cumulative_chart", "target_chart"]
 
 
 def target_chart(rows: list[Progress], phase_code: str, lang: str) -> go.Figure:
@@ -27,13 +25,3 @@ def cumulative_chart(
 ) -> go.Figure:
     """Return one indicator's cumulative actual with its target and pace lines."""
     return charts.cumulative_line(series, indicator, phase_code, as_of, lang)
-
-
-def report_bytes(store: Store, phase_code: str, as_of: date, lang: str, user: str | None) -> bytes:
-    """Return the phase report workbook (XLSX) as bytes."""
-    return report.report_bytes(store, phase_code, as_of, lang, user)
-
-
-def report_file_name(phase_code: str, as_of: date, lang: str) -> str:
-    """Return the phase report's file name."""
-    return report.report_file_name(phase_code, as_of, lang)
