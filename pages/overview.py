@@ -30,6 +30,7 @@ st.download_button(
 )
 year_ui.register_controls(ui.get_store(), phase_code, as_of)
 year_ui.drift_notice(ui.get_store(), phase_code)
+year_ui.sent_reports_list(ui.get_store(), phase_code)
 rows = ui.phase_progress(phase_code)
 if ui.get_store().is_new():
     ui.empty_state()

@@ -212,3 +212,23 @@ def test_an_upload_into_a_locked_phase_shows_the_lock(empty_db):
     assert store.batches().empty
     overview = app(phase="2021-2025")
     assert any("Giai đoạn đã khoá" in m.value for m in overview.markdown)
+
+
+def test_a_sent_report_is_downloaded_again_exactly_as_sent(empty_db, downloads):
+    store = seeded(empty_db)
+    first = io.BytesIO()
+    report = sent.register_report(store, "2021-2025", _day(), "vi", "an", first)
+    assert ingest.process(store, csv_bytes(FIX[:1]), "sua.csv", user="b", correct=True).stored
+    at = app(phase="2021-2025")  # a viewer too may fetch what was sent
+    assert not at.exception
+    assert at.selectbox(key="ov_sent_pick").value == report.report_id
+    again = fetch(downloads[sent.sent_file_name(report)])
+
+    def actuals(data: bytes) -> list:
+        ws = openpyxl.load_workbook(io.BytesIO(data), data_only=True).worksheets[1]
+        return [r[4] for r in ws.iter_rows(min_row=5, values_only=True) if r[1]]
+
+    assert actuals(again) == actuals(first.getvalue())
+    now = io.BytesIO()
+    sent.reissue_report(store, report.report_id, now)  # the same path, straight
+    assert actuals(now.getvalue()) == actuals(first.getvalue())

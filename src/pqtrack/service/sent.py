@@ -112,6 +112,13 @@ def register_report_bytes(
     return report, out.getvalue()
 
 
+def reissue_bytes(store: Store, report_id: int, user: str | None = None) -> bytes:
+    """Return registered report ``report_id``'s workbook built again exactly as it was sent."""
+    out = io.BytesIO()
+    reissue_report(store, report_id, out, user)
+    return out.getvalue()
+
+
 def sent_file_name(report: SentReport) -> str:
     """Return the file name of a registered report, with its number."""
     stem = "bao-cao-da-gui" if report.lang == "vi" else "report-sent"

@@ -225,3 +225,34 @@ def drift_notice(store: Store, phase_code: str) -> None:
             key="ov_drift_batches",
         )
         st.page_link(UPLOAD_PAGE, label=tr("ui.year.drift_link"), icon=":material/history:")
+
+
+def sent_reports_list(store: Store, phase_code: str) -> None:
+    """List the phase's registered reports; any of them can be downloaded again as sent."""
+    found = sent.sent_reports(store, phase_code)
+    if not found:
+        return
+    with st.expander(tr("ui.year.sent_list", count=len(found))):
+        by_id = {r.report_id: r for r in found}
+        # Labels made in this run: the widget may format its options outside of it.
+        labels = {
+            i: tr("ui.year.sent_line", id=i, as_of=fmt.day(r.as_of, lang()),
+                  at=fmt.moment(r.registered_at, lang()), by=_who(r.user))
+            for i, r in by_id.items()
+        }  # fmt: skip
+        pick = st.selectbox(
+            tr("ui.year.sent_pick"),
+            sorted(by_id, reverse=True),
+            format_func=labels.__getitem__,
+            key="ov_sent_pick",
+        )
+        st.caption(tr("ui.year.sent_again_help"))
+        st.download_button(
+            tr("ui.year.sent_again", id=pick),
+            data=session.guarded("download", lambda: sent.reissue_bytes(store, pick)),
+            file_name=sent.sent_file_name(by_id[pick]),
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            icon=":material/history_edu:",
+            key="ov_sent_again",
+            on_click="ignore",
+        )
