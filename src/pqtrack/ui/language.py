@@ -28,7 +28,7 @@ def language_switch() -> str:
     """Render the language switch (kept in ``?lang=``) and return the language."""
     url_init(LANG_KEY, lambda raw: raw[0] if raw[0] in i18n.LANGS else None)
     st.sidebar.radio(
-        i18n.t("ui.lang_switch"),  # the same in both languages: it is how one finds the other
+        tr("ui.lang_switch"),  # the same in both languages: it is how one finds the other
         i18n.LANGS,
         format_func=LANG_NAMES.__getitem__,
         key=LANG_KEY,
